@@ -1,0 +1,102 @@
+package dev.timeline.core;
+
+import akka.Done;
+import akka.actor.typed.ActorSystem;
+import akka.persistence.jdbc.testkit.javadsl.SchemaUtils;
+import akka.persistence.query.Offset;
+import akka.projection.ProjectionId;
+import akka.projection.eventsourced.EventEnvelope;
+import akka.projection.javadsl.GroupedProjection;
+import akka.projection.javadsl.Handler;
+import akka.projection.javadsl.SourceProvider;
+import akka.projection.jdbc.JdbcSession;
+import akka.projection.jdbc.javadsl.JdbcProjection;
+import com.typesafe.config.Config;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/**
+ * The JDBC journal (H2 or PostgreSQL, chosen by {@code timeline.journal}): creating its tables,
+ * and the plain JDBC sessions the fan-out projections store their offsets with.
+ */
+public final class Journal {
+  private Journal() {}
+
+  /**
+   * Creates the journal, snapshot, tag and offset tables if missing. Several nodes may start at
+   * once; "create if not exists" can still race on some databases, so a failure is retried.
+   */
+  public static void createTablesIfMissing(ActorSystem<?> system, Duration timeout) {
+    Supplier<JdbcSession> sessions = sessionFactory(system);
+    RuntimeException last = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      try {
+        SchemaUtils.createIfNotExists(system).toCompletableFuture().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        JdbcProjection.createTablesIfNotExists(sessions, system).toCompletableFuture()
+            .get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        return;
+      } catch (Exception e) {
+        last = new IllegalStateException("could not create the journal tables at "
+            + system.settings().config().getString("timeline.journal.url") + ": " + e.getMessage(), e);
+      }
+    }
+    throw last;
+  }
+
+  static GroupedProjection<Offset, EventEnvelope<UserEntity.Event>> projection(
+      ProjectionId id,
+      SourceProvider<Offset, EventEnvelope<UserEntity.Event>> source,
+      Supplier<Handler<List<EventEnvelope<UserEntity.Event>>>> handler,
+      ActorSystem<?> system) {
+    return JdbcProjection.groupedWithinAsync(id, source, sessionFactory(system), handler, system);
+  }
+
+  static Supplier<JdbcSession> sessionFactory(ActorSystem<?> system) {
+    Config journal = system.settings().config().getConfig("timeline.journal");
+    String url = journal.getString("url");
+    String user = journal.getString("user");
+    String password = journal.getString("password");
+    return () -> {
+      try {
+        return new PlainJdbcSession(DriverManager.getConnection(url, user, password));
+      } catch (SQLException e) {
+        throw new IllegalStateException("cannot connect to the journal at " + url, e);
+      }
+    };
+  }
+
+  /** Offsets are saved rarely (once per group), so a connection per session is cheap enough. */
+  private static final class PlainJdbcSession implements JdbcSession {
+    private final Connection connection;
+
+    PlainJdbcSession(Connection connection) throws SQLException {
+      this.connection = connection;
+      connection.setAutoCommit(false);
+    }
+
+    @Override
+    public <R> R withConnection(akka.japi.function.Function<Connection, R> f) throws Exception {
+      return f.apply(connection);
+    }
+
+    @Override
+    public void commit() throws SQLException {
+      connection.commit();
+    }
+
+    @Override
+    public void rollback() throws SQLException {
+      connection.rollback();
+    }
+
+    @Override
+    public void close() throws SQLException {
+      connection.close();
+    }
+  }
+}
