@@ -1,0 +1,102 @@
+package dev.timeline.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Push fan-out across a 3-node cluster: deliveries cross nodes, arrive once and in order. */
+class FanOutClusterTest {
+  static LocalCluster cluster;
+
+  @BeforeAll
+  static void start() {
+    cluster = LocalCluster.start(3, ConfigFactory.parseString("""
+        akka.actor.serialize-messages = on
+        timeline.home-timeline-size = 1000
+        timeline.user-timeline-size = 1000
+        """));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) cluster.close();
+  }
+
+  @Test
+  void followersOnOtherNodesReceiveATweet() {
+    Users users = new Users(cluster.node(0));
+    List<String> followers = register(users, "cross-follower-", 30);
+    join(users.register("cross-author", "Author"));
+    followAll(users, followers, "cross-author");
+
+    Tweet tweet = join(users.post("cross-author", "hello from one node", Optional.empty()));
+
+    int authorNode = cluster.nodeOfUser("cross-author").orElseThrow();
+    Set<Integer> otherNodes = new HashSet<>();
+    for (String f : followers) cluster.nodeOfUser(f).filter(n -> n != authorNode).ifPresent(otherNodes::add);
+    assertEquals(2, otherNodes.size(), "followers live on both other nodes");
+
+    for (String f : followers)
+      LocalCluster.await(Duration.ofSeconds(20),
+          () -> home(users, f, 10).contains(tweet.id()), f + " received " + tweet.id());
+  }
+
+  @Test
+  void thousandTweetsReachEveryFollowerOnceInOrder() {
+    Users users = new Users(cluster.node(1));
+    List<String> followers = register(users, "bulk-follower-", 12);
+    join(users.register("bulk-author", "Prolific"));
+    followAll(users, followers, "bulk-author");
+    Set<Integer> followerNodes = new HashSet<>();
+    for (String f : followers) followerNodes.add(cluster.nodeOfUser(f).orElseThrow());
+    assertEquals(3, followerNodes.size(), "followers on all nodes");
+
+    List<CompletableFuture<Tweet>> posts = IntStream.range(0, 1000)
+        .mapToObj(i -> users.post("bulk-author", "tweet " + i, Optional.of("bulk-" + i)).toCompletableFuture())
+        .toList();
+    List<String> expected = new ArrayList<>(posts.stream().map(p -> p.join().id()).toList());
+    expected.sort((a, b) -> b.compareTo(a));
+
+    for (String f : followers) {
+      LocalCluster.await(Duration.ofSeconds(60), () -> home(users, f, 1000).size() == 1000, f + " has 1000 tweets");
+      assertEquals(expected, home(users, f, 1000), f + "'s timeline is exactly the posted tweets, newest first");
+    }
+  }
+
+  static List<String> register(Users users, String prefix, int count) {
+    List<String> ids = IntStream.range(0, count).mapToObj(i -> prefix + i).toList();
+    CompletableFuture.allOf(ids.stream()
+        .map(id -> users.register(id, "User " + id).toCompletableFuture())
+        .toArray(CompletableFuture[]::new)).join();
+    return ids;
+  }
+
+  /** Follows and waits until the followee's side knows every follower (it follows via the fan-out). */
+  static void followAll(Users users, List<String> followers, String followee) {
+    CompletableFuture.allOf(followers.stream()
+        .map(f -> users.follow(f, followee).toCompletableFuture())
+        .toArray(CompletableFuture[]::new)).join();
+    LocalCluster.await(Duration.ofSeconds(30),
+        () -> join(users.profile(followee)).followers() == followers.size(), followee + " knows its followers");
+  }
+
+  static List<String> home(Users users, String userId, int limit) {
+    return join(users.homeTimeline(userId, limit, Optional.empty())).tweets().stream().map(Tweet::id).toList();
+  }
+
+  static <T> T join(java.util.concurrent.CompletionStage<T> stage) {
+    return stage.toCompletableFuture().join();
+  }
+}
