@@ -23,7 +23,7 @@ public final class IdSet {
     return EMPTY;
   }
 
-  @JsonCreator
+  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
   public static IdSet of(List<String> ids) {
     IdSet set = EMPTY;
     for (String id : ids) set = set.with(id);

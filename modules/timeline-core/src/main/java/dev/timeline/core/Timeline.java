@@ -26,7 +26,7 @@ public final class Timeline {
     return new Timeline(NONE);
   }
 
-  @JsonCreator
+  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
   public static Timeline of(List<Tweet> tweets) {
     Tweet[] sorted = tweets.toArray(NONE);
     Arrays.sort(sorted, (a, b) -> b.id().compareTo(a.id()));

@@ -96,18 +96,22 @@ public final class LocalCluster implements AutoCloseable {
 
   /** Index of the live node whose shard region hosts the entity, if it is running anywhere. */
   public Optional<Integer> nodeOf(String typeName, String entityId) {
-    for (int i : liveNodes()) {
-      ActorSystem<Void> node = nodes.get(i);
-      ShardRegion.CurrentShardRegionState state = AskPattern.<akka.cluster.sharding.typed.ClusterShardingQuery, ShardRegion.CurrentShardRegionState>ask(
-              ClusterSharding.get(node).shardState(),
-              replyTo -> new GetShardRegionState(
-                  akka.cluster.sharding.typed.javadsl.EntityTypeKey.create(Object.class, typeName), replyTo),
-              Duration.ofSeconds(5), node.scheduler())
-          .toCompletableFuture().join();
-      for (ShardRegion.ShardState shard : state.getShards())
-        if (shard.getEntityIds().contains(entityId)) return Optional.of(i);
-    }
+    for (int i : liveNodes()) if (entitiesOn(i, typeName).contains(entityId)) return Optional.of(i);
     return Optional.empty();
+  }
+
+  /** Ids of the entities of a type running on a node right now. */
+  public Set<String> entitiesOn(int index, String typeName) {
+    ActorSystem<Void> node = nodes.get(index);
+    ShardRegion.CurrentShardRegionState state = AskPattern.<akka.cluster.sharding.typed.ClusterShardingQuery, ShardRegion.CurrentShardRegionState>ask(
+            ClusterSharding.get(node).shardState(),
+            replyTo -> new GetShardRegionState(
+                akka.cluster.sharding.typed.javadsl.EntityTypeKey.create(Object.class, typeName), replyTo),
+            Duration.ofSeconds(5), node.scheduler())
+        .toCompletableFuture().join();
+    Set<String> ids = new HashSet<>();
+    for (ShardRegion.ShardState shard : state.getShards()) ids.addAll(shard.getEntityIds());
+    return ids;
   }
 
   public Optional<Integer> nodeOfUser(String userId) {
