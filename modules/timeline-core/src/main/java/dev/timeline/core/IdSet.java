@@ -23,6 +23,9 @@ public final class IdSet {
     return EMPTY;
   }
 
+  // DELEGATING: the value is the bare JSON array. Left to infer the mode, Jackson 2.11 with the
+  // parameter-names module (as Akka configures it) takes the parameter name for a property and
+  // then fails to read the array it wrote.
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
   public static IdSet of(List<String> ids) {
     IdSet set = EMPTY;

@@ -351,8 +351,9 @@ public final class UserEntity
 
   private static StatusReply<TimelinePage> page(Timeline timeline, Optional<String> cursor, int limit) {
     if (limit < 1) return Rejection.INVALID.reply("limit must be at least 1");
-    // One more than asked tells whether an older page exists.
-    List<Tweet> tweets = timeline.page(cursor, limit + 1).stream().map(Tweet::withoutRequestId).toList();
+    // One more than asked tells whether an older page exists (capped first: limit + 1 overflows
+    // for Integer.MAX_VALUE, and a negative limit makes Timeline.page throw, stopping the entity).
+    List<Tweet> tweets = timeline.page(cursor, Math.min(limit, timeline.size()) + 1).stream().map(Tweet::withoutRequestId).toList();
     if (tweets.size() <= limit) return StatusReply.success(new TimelinePage(tweets, Optional.empty()));
     List<Tweet> page = tweets.subList(0, limit);
     return StatusReply.success(new TimelinePage(List.copyOf(page), Optional.of(page.get(limit - 1).id())));

@@ -1,0 +1,706 @@
+package dev.timeline.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.Done;
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.pattern.StatusReply;
+import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResultWithReply;
+import akka.persistence.testkit.javadsl.PersistenceTestKit;
+import akka.persistence.testkit.javadsl.SnapshotTestKit;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.timeline.core.UserEntity.AddFollower;
+import dev.timeline.core.UserEntity.Command;
+import dev.timeline.core.UserEntity.Deliver;
+import dev.timeline.core.UserEntity.Event;
+import dev.timeline.core.UserEntity.Follow;
+import dev.timeline.core.UserEntity.Followed;
+import dev.timeline.core.UserEntity.FollowerAdded;
+import dev.timeline.core.UserEntity.FollowerRemoved;
+import dev.timeline.core.UserEntity.Followers;
+import dev.timeline.core.UserEntity.GetFollowers;
+import dev.timeline.core.UserEntity.GetHomeTimeline;
+import dev.timeline.core.UserEntity.GetProfile;
+import dev.timeline.core.UserEntity.GetUserTimeline;
+import dev.timeline.core.UserEntity.PostTweet;
+import dev.timeline.core.UserEntity.Profile;
+import dev.timeline.core.UserEntity.Register;
+import dev.timeline.core.UserEntity.Registered;
+import dev.timeline.core.UserEntity.Registration;
+import dev.timeline.core.UserEntity.RemoveFollower;
+import dev.timeline.core.UserEntity.Settings;
+import dev.timeline.core.UserEntity.State;
+import dev.timeline.core.UserEntity.TimelineDelivered;
+import dev.timeline.core.UserEntity.TimelinePage;
+import dev.timeline.core.UserEntity.TweetPosted;
+import dev.timeline.core.UserEntity.Unfollow;
+import dev.timeline.core.UserEntity.Unfollowed;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class UserEntityTest {
+
+  private static final String PID = "User|alice";
+
+  private static ActorTestKit testKit;
+
+  @BeforeAll
+  static void startSystem() {
+    // reference.conf of the module asks for a cluster and the JDBC journal; this test runs the
+    // behaviour directly (no sharding) on the in-memory persistence testkit plugins.
+    Config config = ConfigFactory.parseString("""
+            akka.actor.provider = local
+            akka.remote.artery.enabled = off
+            akka.actor.serialize-messages = on
+            akka.loglevel = WARNING
+            """)
+        .withFallback(EventSourcedBehaviorTestKit.config());
+    testKit = ActorTestKit.create("UserEntityTest", config);
+  }
+
+  @AfterAll
+  static void stopSystem() {
+    testKit.shutdownTestKit();
+  }
+
+  @BeforeEach
+  void clearStorage() {
+    PersistenceTestKit.create(testKit.system()).clearAll();
+    SnapshotTestKit.create(testKit.system()).clearAll();
+  }
+
+  /** Commands, events and state all go through the real (Jackson CBOR) serializers and back. */
+  private static EventSourcedBehaviorTestKit<Command, Event, State> kit(Settings settings) {
+    return EventSourcedBehaviorTestKit.create(
+        testKit.system(),
+        UserEntity.create("alice", settings),
+        EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true));
+  }
+
+  private static EventSourcedBehaviorTestKit<Command, Event, State> kit() {
+    return kit(new Settings(3, 3, 1000, 4));
+  }
+
+  private static EventSourcedBehaviorTestKit<Command, Event, State> registered() {
+    var kit = kit();
+    register(kit, "Alice");
+    return kit;
+  }
+
+  // ---- helpers --------------------------------------------------------------------------------
+
+  private static CommandResultWithReply<Command, Event, State, StatusReply<Registration>> register(
+      EventSourcedBehaviorTestKit<Command, Event, State> kit, String name) {
+    return kit.runCommand(r -> new Register(name, r));
+  }
+
+  private static CommandResultWithReply<Command, Event, State, StatusReply<Tweet>> post(
+      EventSourcedBehaviorTestKit<Command, Event, State> kit, String text, Optional<String> requestId) {
+    return kit.runCommand(r -> new PostTweet(text, requestId, r));
+  }
+
+  private static Tweet posted(EventSourcedBehaviorTestKit<Command, Event, State> kit, String text) {
+    var result = post(kit, text, Optional.empty());
+    return result.reply().getValue();
+  }
+
+  private static CommandResultWithReply<Command, Event, State, StatusReply<Done>> follow(
+      EventSourcedBehaviorTestKit<Command, Event, State> kit, String id) {
+    return kit.runCommand(r -> new Follow(id, r));
+  }
+
+  private static CommandResultWithReply<Command, Event, State, Done> deliver(
+      EventSourcedBehaviorTestKit<Command, Event, State> kit, Tweet tweet) {
+    return kit.runCommand(r -> new Deliver(tweet, r));
+  }
+
+  private static TimelinePage home(
+      EventSourcedBehaviorTestKit<Command, Event, State> kit, int limit, Optional<String> cursor) {
+    CommandResultWithReply<Command, Event, State, StatusReply<TimelinePage>> result =
+        kit.runCommand(r -> new GetHomeTimeline(limit, cursor, r));
+    assertTrue(result.hasNoEvents());
+    return result.reply().getValue();
+  }
+
+  private static TimelinePage own(
+      EventSourcedBehaviorTestKit<Command, Event, State> kit, int limit, Optional<String> cursor) {
+    CommandResultWithReply<Command, Event, State, StatusReply<TimelinePage>> result =
+        kit.runCommand(r -> new GetUserTimeline(limit, cursor, r));
+    assertTrue(result.hasNoEvents());
+    return result.reply().getValue();
+  }
+
+  private static Profile profile(EventSourcedBehaviorTestKit<Command, Event, State> kit) {
+    CommandResultWithReply<Command, Event, State, StatusReply<Profile>> result = kit.runCommand(GetProfile::new);
+    assertTrue(result.hasNoEvents());
+    return result.reply().getValue();
+  }
+
+  private static Tweet tweetOf(String author, long postedAt) {
+    return new Tweet(Tweet.idFor(postedAt, author), author, "by " + author + " at " + postedAt, postedAt, null);
+  }
+
+  private static List<String> ids(TimelinePage page) {
+    return page.tweets().stream().map(Tweet::id).toList();
+  }
+
+  /** Asserts an error reply of the given kind, with no event written. */
+  private static void assertRejected(Rejection kind, CommandResultWithReply<Command, Event, State, ? extends StatusReply<?>> result) {
+    StatusReply<?> reply = result.reply();
+    assertTrue(reply.isError(), () -> "expected " + kind + " but was " + reply);
+    assertEquals(Optional.of(kind), Rejection.of(reply.getError()), () -> reply.getError().getMessage());
+    assertTrue(reply.getError().getMessage().startsWith(kind.name() + ": "));
+    assertTrue(result.hasNoEvents(), () -> "unexpected events " + result.events());
+  }
+
+  private static void assertAck(CommandResultWithReply<Command, Event, State, StatusReply<Done>> result) {
+    assertTrue(result.reply().isSuccess(), () -> "expected ack but was " + result.reply());
+    assertEquals(Done.getInstance(), result.reply().getValue());
+  }
+
+  // ---- Register -------------------------------------------------------------------------------
+
+  @Test
+  void registerCreatesTheUser() {
+    var kit = kit();
+    var result = register(kit, "  Alice Liddell ");
+    assertEquals(new Registered("Alice Liddell"), result.event());
+    assertEquals(1, result.events().size());
+    assertTrue(result.reply().isSuccess());
+    assertEquals(new Registration(new Profile("alice", "Alice Liddell", 0, 0, 0), true), result.reply().getValue());
+    assertEquals("Alice Liddell", result.state().name());
+    assertTrue(result.state().isRegistered());
+  }
+
+  @Test
+  void registerAgainWithTheSameNameIsIdempotent() {
+    var kit = registered();
+    var again = register(kit, "Alice");
+    assertTrue(again.hasNoEvents());
+    assertEquals(new Registration(new Profile("alice", "Alice", 0, 0, 0), false), again.reply().getValue());
+    // The name is compared after stripping, as it was stored.
+    var padded = register(kit, " Alice ");
+    assertTrue(padded.hasNoEvents());
+    assertFalse(padded.reply().getValue().created());
+  }
+
+  @Test
+  void registerWithAnotherNameConflicts() {
+    var kit = registered();
+    assertRejected(Rejection.CONFLICT, register(kit, "Mallory"));
+    assertEquals("Alice", kit.getState().name());
+  }
+
+  @Test
+  void registerWithABadNameIsInvalid() {
+    var kit = kit();
+    assertRejected(Rejection.INVALID, register(kit, ""));
+    assertRejected(Rejection.INVALID, register(kit, "   \t "));
+    assertRejected(Rejection.INVALID, register(kit, null));
+    assertRejected(Rejection.INVALID, register(kit, "x".repeat(UserEntity.MAX_NAME_LENGTH + 1)));
+    assertFalse(kit.getState().isRegistered());
+    // The limit itself is fine, and the check applies once registered too.
+    var ok = register(kit, "x".repeat(UserEntity.MAX_NAME_LENGTH));
+    assertTrue(ok.reply().getValue().created());
+    assertRejected(Rejection.INVALID, register(kit, " "));
+  }
+
+  // ---- unregistered user ----------------------------------------------------------------------
+
+  @Test
+  void everyCommandOnAnUnregisteredUserIsNotFound() {
+    var kit = kit();
+    assertRejected(Rejection.NOT_FOUND, kit.<StatusReply<Profile>>runCommand(GetProfile::new));
+    assertRejected(Rejection.NOT_FOUND, follow(kit, "bob"));
+    assertRejected(Rejection.NOT_FOUND, kit.<StatusReply<Done>>runCommand(r -> new Unfollow("bob", r)));
+    assertRejected(Rejection.NOT_FOUND, kit.<StatusReply<Done>>runCommand(r -> new AddFollower("bob", r)));
+    assertRejected(Rejection.NOT_FOUND, kit.<StatusReply<Done>>runCommand(r -> new RemoveFollower("bob", r)));
+    assertRejected(Rejection.NOT_FOUND, post(kit, "hello", Optional.of("req-1")));
+    assertRejected(Rejection.NOT_FOUND, kit.<StatusReply<Followers>>runCommand(GetFollowers::new));
+    assertRejected(Rejection.NOT_FOUND,
+        kit.<StatusReply<TimelinePage>>runCommand(r -> new GetHomeTimeline(10, Optional.empty(), r)));
+    assertRejected(Rejection.NOT_FOUND,
+        kit.<StatusReply<TimelinePage>>runCommand(r -> new GetUserTimeline(10, Optional.empty(), r)));
+    assertEquals(State.unregistered(), kit.getState());
+  }
+
+  @Test
+  void deliverToAnUnregisteredUserIsAcknowledgedWithoutAnEvent() {
+    var kit = kit();
+    var result = deliver(kit, tweetOf("bob", 1000));
+    assertEquals(Done.getInstance(), result.reply());
+    assertTrue(result.hasNoEvents());
+    assertEquals(State.unregistered(), result.state());
+  }
+
+  // ---- Follow / Unfollow ----------------------------------------------------------------------
+
+  @Test
+  void followPersistsFollowedOnce() {
+    var kit = registered();
+    var first = follow(kit, "bob");
+    assertAck(first);
+    assertEquals(List.of(new Followed("bob")), first.events());
+    assertTrue(first.state().following().contains("bob"));
+
+    var second = follow(kit, "bob");
+    assertAck(second);
+    assertTrue(second.hasNoEvents());
+    assertEquals(1, second.state().following().size());
+    assertEquals(new Profile("alice", "Alice", 0, 1, 0), profile(kit));
+  }
+
+  @Test
+  void followingYourselfIsInvalid() {
+    var kit = registered();
+    assertRejected(Rejection.INVALID, follow(kit, "alice"));
+    assertEquals(0, kit.getState().following().size());
+  }
+
+  @Test
+  void followingABadIdIsInvalid() {
+    var kit = registered();
+    assertRejected(Rejection.INVALID, follow(kit, ""));
+    assertRejected(Rejection.INVALID, follow(kit, "bob smith"));
+    assertRejected(Rejection.INVALID, follow(kit, "bob/../x"));
+    assertRejected(Rejection.INVALID, follow(kit, "é"));
+    assertRejected(Rejection.INVALID, follow(kit, "b".repeat(65)));
+    assertEquals(0, kit.getState().following().size());
+    // The boundaries of the id pattern are accepted.
+    assertAck(follow(kit, "b".repeat(64)));
+    assertAck(follow(kit, "Bob_9-x"));
+    assertEquals(2, kit.getState().following().size());
+  }
+
+  @Test
+  void unfollow() {
+    var kit = registered();
+    follow(kit, "bob");
+    var result = kit.<StatusReply<Done>>runCommand(r -> new Unfollow("bob", r));
+    assertAck(result);
+    assertEquals(List.of(new Unfollowed("bob")), result.events());
+    assertFalse(result.state().following().contains("bob"));
+
+    var notFollowed = kit.<StatusReply<Done>>runCommand(r -> new Unfollow("bob", r));
+    assertAck(notFollowed);
+    assertTrue(notFollowed.hasNoEvents());
+    var never = kit.<StatusReply<Done>>runCommand(r -> new Unfollow("carol", r));
+    assertAck(never);
+    assertTrue(never.hasNoEvents());
+  }
+
+  // ---- AddFollower / RemoveFollower -----------------------------------------------------------
+
+  @Test
+  void followersAreAddedAndRemovedIdempotently() {
+    var kit = registered();
+    var added = kit.<StatusReply<Done>>runCommand(r -> new AddFollower("carol", r));
+    assertAck(added);
+    assertEquals(List.of(new FollowerAdded("carol")), added.events());
+    var again = kit.<StatusReply<Done>>runCommand(r -> new AddFollower("carol", r));
+    assertAck(again);
+    assertTrue(again.hasNoEvents());
+    assertAck(kit.<StatusReply<Done>>runCommand(r -> new AddFollower("bob", r)));
+
+    var followers = kit.<StatusReply<Followers>>runCommand(GetFollowers::new);
+    assertTrue(followers.hasNoEvents());
+    assertEquals(List.of("bob", "carol"), followers.reply().getValue().ids());
+    assertEquals(new Profile("alice", "Alice", 2, 0, 0), profile(kit));
+
+    var removed = kit.<StatusReply<Done>>runCommand(r -> new RemoveFollower("carol", r));
+    assertAck(removed);
+    assertEquals(List.of(new FollowerRemoved("carol")), removed.events());
+    var removedAgain = kit.<StatusReply<Done>>runCommand(r -> new RemoveFollower("carol", r));
+    assertAck(removedAgain);
+    assertTrue(removedAgain.hasNoEvents());
+    var neverThere = kit.<StatusReply<Done>>runCommand(r -> new RemoveFollower("dave", r));
+    assertAck(neverThere);
+    assertTrue(neverThere.hasNoEvents());
+    assertEquals(List.of("bob"), kit.<StatusReply<Followers>>runCommand(GetFollowers::new).reply().getValue().ids());
+  }
+
+  // ---- PostTweet ------------------------------------------------------------------------------
+
+  @Test
+  void postPersistsTheTweetWithATimeOrderedId() {
+    var kit = registered();
+    long before = System.currentTimeMillis();
+    var result = post(kit, "hello world", Optional.empty());
+    long after = System.currentTimeMillis();
+    Tweet tweet = result.reply().getValue();
+    assertEquals(List.of(new TweetPosted(tweet)), result.events());
+    assertEquals("alice", tweet.authorId());
+    assertEquals("hello world", tweet.text());
+    assertNull(tweet.requestId());
+    assertEquals(Tweet.idFor(tweet.postedAt(), "alice"), tweet.id());
+    assertTrue(tweet.postedAt() >= before && tweet.postedAt() <= after, () -> "postedAt " + tweet.postedAt());
+    assertEquals(tweet.postedAt(), result.state().lastPostedAt());
+
+    // It is in the user's own tweets and in their home timeline.
+    assertEquals(List.of(tweet), own(kit, 10, Optional.empty()).tweets());
+    assertEquals(List.of(tweet), home(kit, 10, Optional.empty()).tweets());
+    assertEquals(new Profile("alice", "Alice", 0, 0, 1), profile(kit));
+  }
+
+  @Test
+  void quickSuccessivePostsHaveStrictlyIncreasingIds() {
+    var kit = kit(new Settings(50, 50, 1000, 4));
+    register(kit, "Alice");
+    List<Tweet> tweets = new ArrayList<>();
+    for (int i = 0; i < 30; i++) tweets.add(posted(kit, "tweet " + i));
+    for (int i = 1; i < tweets.size(); i++) {
+      Tweet prev = tweets.get(i - 1), next = tweets.get(i);
+      assertTrue(next.postedAt() > prev.postedAt(), "postedAt " + prev.postedAt() + " then " + next.postedAt());
+      assertTrue(next.id().compareTo(prev.id()) > 0, prev.id() + " then " + next.id());
+    }
+    assertEquals(30, own(kit, 100, Optional.empty()).tweets().size());
+    assertEquals(30L, profile(kit).tweets());
+  }
+
+  @Test
+  void postedAtNeverGoesBackEvenIfTheClockIsBehind() {
+    var kit = registered();
+    // A tweet from the "future" (as if the previous host's clock was ahead) recovered from the journal.
+    long future = System.currentTimeMillis() + 3_600_000;
+    Tweet earlier = new Tweet(Tweet.idFor(future, "alice"), "alice", "from the future", future, null);
+    kit.initialize(new Registered("Alice"), new TweetPosted(earlier));
+    Tweet next = posted(kit, "now");
+    assertEquals(future + 1, next.postedAt());
+    assertEquals(Tweet.idFor(future + 1, "alice"), next.id());
+  }
+
+  @Test
+  void tweetLengthIsCountedInCodePoints() {
+    var kit = kit(new Settings(10, 10, 1000, 4));
+    register(kit, "Alice");
+    String emoji280 = "😀".repeat(UserEntity.MAX_TWEET_LENGTH);
+    assertEquals(560, emoji280.length());
+    var ok = post(kit, emoji280, Optional.empty());
+    assertTrue(ok.reply().isSuccess(), () -> ok.reply().toString());
+    assertEquals(emoji280, ok.reply().getValue().text());
+    assertEquals(1, ok.events().size());
+
+    assertRejected(Rejection.INVALID, post(kit, emoji280 + "😀", Optional.empty()));
+    assertRejected(Rejection.INVALID, post(kit, "a".repeat(UserEntity.MAX_TWEET_LENGTH + 1), Optional.empty()));
+    assertTrue(post(kit, "a".repeat(UserEntity.MAX_TWEET_LENGTH), Optional.empty()).reply().isSuccess());
+    assertEquals(2L, profile(kit).tweets());
+  }
+
+  @Test
+  void blankTweetsAreInvalid() {
+    var kit = registered();
+    assertRejected(Rejection.INVALID, post(kit, "", Optional.empty()));
+    assertRejected(Rejection.INVALID, post(kit, "  \n\t ", Optional.empty()));
+    assertRejected(Rejection.INVALID, post(kit, null, Optional.empty()));
+    assertEquals(0L, profile(kit).tweets());
+  }
+
+  @Test
+  void overlongRequestIdIsInvalid() {
+    var kit = registered();
+    assertRejected(Rejection.INVALID,
+        post(kit, "hi", Optional.of("r".repeat(UserEntity.MAX_REQUEST_ID_LENGTH + 1))));
+    var ok = post(kit, "hi", Optional.of("r".repeat(UserEntity.MAX_REQUEST_ID_LENGTH)));
+    assertEquals("r".repeat(UserEntity.MAX_REQUEST_ID_LENGTH), ok.reply().getValue().requestId());
+  }
+
+  @Test
+  void aRetriedPostAnswersWithTheSameTweet() {
+    var kit = registered();
+    var first = post(kit, "only once", Optional.of("req-1"));
+    Tweet tweet = first.reply().getValue();
+    assertEquals("req-1", tweet.requestId());
+    assertEquals(1, first.events().size());
+
+    var retry = post(kit, "only once", Optional.of("req-1"));
+    assertTrue(retry.hasNoEvents());
+    assertEquals(tweet, retry.reply().getValue());
+    // Even with other text: the request id decides.
+    var changed = post(kit, "different text", Optional.of("req-1"));
+    assertTrue(changed.hasNoEvents());
+    assertEquals(tweet, changed.reply().getValue());
+
+    // Another request id is another tweet.
+    var other = post(kit, "only once", Optional.of("req-2"));
+    assertEquals(1, other.events().size());
+    assertTrue(other.reply().getValue().id().compareTo(tweet.id()) > 0);
+    assertEquals(2L, profile(kit).tweets());
+  }
+
+  @Test
+  void anEmptyRequestIdMeansNone() {
+    var kit = registered();
+    var a = post(kit, "one", Optional.of(""));
+    var b = post(kit, "one", Optional.of(""));
+    assertEquals(1, a.events().size());
+    assertEquals(1, b.events().size());
+    assertNull(a.reply().getValue().requestId());
+    assertEquals(2L, profile(kit).tweets());
+  }
+
+  @Test
+  void requestIdNeverAppearsInTimelinePages() {
+    var kit = registered();
+    follow(kit, "bob");
+    Tweet mine = post(kit, "mine", Optional.of("secret-1")).reply().getValue();
+    assertEquals("secret-1", kit.getState().ownTweets().tweets().get(0).requestId(), "kept for retries");
+    // Even if a delivered copy carried one.
+    deliver(kit, new Tweet(Tweet.idFor(mine.postedAt() - 5, "bob"), "bob", "his", mine.postedAt() - 5, "secret-2"));
+
+    TimelinePage ownPage = own(kit, 10, Optional.empty());
+    TimelinePage homePage = home(kit, 10, Optional.empty());
+    assertEquals(1, ownPage.tweets().size());
+    assertEquals(2, homePage.tweets().size());
+    ownPage.tweets().forEach(t -> assertNull(t.requestId(), t.toString()));
+    homePage.tweets().forEach(t -> assertNull(t.requestId(), t.toString()));
+    assertEquals(mine.withoutRequestId(), ownPage.tweets().get(0));
+  }
+
+  @Test
+  void ownTweetsAndHomeAreBounded() {
+    var kit = registered(); // both sizes 3
+    List<Tweet> tweets = new ArrayList<>();
+    for (int i = 0; i < 5; i++) tweets.add(posted(kit, "t" + i));
+    List<String> newestThree = List.of(tweets.get(4).id(), tweets.get(3).id(), tweets.get(2).id());
+    assertEquals(newestThree, ids(own(kit, 10, Optional.empty())));
+    assertEquals(newestThree, ids(home(kit, 10, Optional.empty())));
+    assertEquals(5L, profile(kit).tweets(), "the count is not bounded");
+  }
+
+  // ---- Deliver --------------------------------------------------------------------------------
+
+  @Test
+  void deliverFromAFollowedAuthorIsAddedOnce() {
+    var kit = registered();
+    follow(kit, "bob");
+    Tweet t = tweetOf("bob", 1000);
+    var result = deliver(kit, t);
+    assertEquals(Done.getInstance(), result.reply());
+    assertEquals(List.of(new TimelineDelivered(t)), result.events());
+    assertEquals(List.of(t), home(kit, 10, Optional.empty()).tweets());
+
+    var duplicate = deliver(kit, t);
+    assertEquals(Done.getInstance(), duplicate.reply());
+    assertTrue(duplicate.hasNoEvents());
+    assertEquals(List.of(t), home(kit, 10, Optional.empty()).tweets());
+    // Delivered tweets are not the user's own.
+    assertEquals(List.of(), own(kit, 10, Optional.empty()).tweets());
+  }
+
+  @Test
+  void deliverFromSomeoneNotFollowedIsIgnored() {
+    var kit = registered();
+    follow(kit, "bob");
+    var result = deliver(kit, tweetOf("carol", 1000));
+    assertEquals(Done.getInstance(), result.reply());
+    assertTrue(result.hasNoEvents());
+
+    // Nor after unfollowing.
+    kit.<StatusReply<Done>>runCommand(r -> new Unfollow("bob", r));
+    var afterUnfollow = deliver(kit, tweetOf("bob", 2000));
+    assertEquals(Done.getInstance(), afterUnfollow.reply());
+    assertTrue(afterUnfollow.hasNoEvents());
+    assertEquals(List.of(), home(kit, 10, Optional.empty()).tweets());
+  }
+
+  @Test
+  void deliverOlderThanAFullHomeTimelineIsIgnored() {
+    var kit = registered(); // home size 3
+    follow(kit, "bob");
+    deliver(kit, tweetOf("bob", 2000));
+    deliver(kit, tweetOf("bob", 3000));
+    deliver(kit, tweetOf("bob", 4000));
+    var old = deliver(kit, tweetOf("bob", 1000));
+    assertEquals(Done.getInstance(), old.reply());
+    assertTrue(old.hasNoEvents());
+    // A newer one still goes in and pushes the oldest out.
+    var newer = deliver(kit, tweetOf("bob", 3500));
+    assertEquals(1, newer.events().size());
+    assertEquals(List.of(Tweet.idFor(4000, "bob"), Tweet.idFor(3500, "bob"), Tweet.idFor(3000, "bob")),
+        ids(home(kit, 10, Optional.empty())));
+  }
+
+  @Test
+  void outOfOrderDeliveriesEndUpNewestFirst() {
+    var kit = kit(new Settings(10, 10, 1000, 4));
+    register(kit, "Alice");
+    follow(kit, "bob");
+    follow(kit, "carol");
+    deliver(kit, tweetOf("bob", 3000));
+    deliver(kit, tweetOf("carol", 1000));
+    deliver(kit, tweetOf("bob", 4000));
+    deliver(kit, tweetOf("carol", 2000));
+    deliver(kit, tweetOf("carol", 3000)); // same millisecond as bob's, other author
+    assertEquals(List.of(
+            Tweet.idFor(4000, "bob"), Tweet.idFor(3000, "carol"), Tweet.idFor(3000, "bob"),
+            Tweet.idFor(2000, "carol"), Tweet.idFor(1000, "carol")),
+        ids(home(kit, 10, Optional.empty())));
+  }
+
+  @Test
+  void ownPostsAndDeliveriesInterleaveInHome() {
+    var kit = kit(new Settings(10, 10, 1000, 4));
+    register(kit, "Alice");
+    follow(kit, "bob");
+    Tweet mine = posted(kit, "mine");
+    deliver(kit, tweetOf("bob", mine.postedAt() - 1));
+    deliver(kit, tweetOf("bob", mine.postedAt() + 1));
+    assertEquals(List.of(Tweet.idFor(mine.postedAt() + 1, "bob"), mine.id(), Tweet.idFor(mine.postedAt() - 1, "bob")),
+        ids(home(kit, 10, Optional.empty())));
+  }
+
+  // ---- paging ---------------------------------------------------------------------------------
+
+  @Test
+  void userTimelinePaging() {
+    var kit = kit(new Settings(10, 10, 1000, 4));
+    register(kit, "Alice");
+    List<Tweet> tweets = new ArrayList<>();
+    for (int i = 0; i < 5; i++) tweets.add(posted(kit, "t" + i));
+    // newest first: 4 3 2 1 0
+    TimelinePage first = own(kit, 2, Optional.empty());
+    assertEquals(List.of(tweets.get(4).id(), tweets.get(3).id()), ids(first));
+    assertEquals(Optional.of(tweets.get(3).id()), first.nextCursor());
+
+    TimelinePage second = own(kit, 2, first.nextCursor());
+    assertEquals(List.of(tweets.get(2).id(), tweets.get(1).id()), ids(second));
+    assertEquals(Optional.of(tweets.get(1).id()), second.nextCursor());
+
+    TimelinePage last = own(kit, 2, second.nextCursor());
+    assertEquals(List.of(tweets.get(0).id()), ids(last));
+    assertEquals(Optional.empty(), last.nextCursor());
+
+    // Exactly as many as asked, nothing older: no cursor.
+    TimelinePage exact = own(kit, 5, Optional.empty());
+    assertEquals(5, exact.tweets().size());
+    assertEquals(Optional.empty(), exact.nextCursor());
+    TimelinePage exactTail = own(kit, 1, Optional.of(tweets.get(1).id()));
+    assertEquals(List.of(tweets.get(0).id()), ids(exactTail));
+    assertEquals(Optional.empty(), exactTail.nextCursor());
+
+    // Past the end, and a cursor that is no tweet of this timeline.
+    TimelinePage past = own(kit, 2, Optional.of(tweets.get(0).id()));
+    assertEquals(List.of(), past.tweets());
+    assertEquals(Optional.empty(), past.nextCursor());
+    String between = Tweet.idFor(tweets.get(2).postedAt(), "zzz"); // sorts just after tweet 2's id
+    TimelinePage fromForeign = own(kit, 10, Optional.of(between));
+    assertEquals(List.of(tweets.get(2).id(), tweets.get(1).id(), tweets.get(0).id()), ids(fromForeign));
+  }
+
+  @Test
+  void homeTimelinePaging() {
+    var kit = kit(new Settings(10, 10, 1000, 4));
+    register(kit, "Alice");
+    follow(kit, "bob");
+    for (long at = 1000; at <= 4000; at += 1000) deliver(kit, tweetOf("bob", at));
+    TimelinePage first = home(kit, 3, Optional.empty());
+    assertEquals(List.of(Tweet.idFor(4000, "bob"), Tweet.idFor(3000, "bob"), Tweet.idFor(2000, "bob")), ids(first));
+    assertEquals(Optional.of(Tweet.idFor(2000, "bob")), first.nextCursor());
+    TimelinePage second = home(kit, 3, first.nextCursor());
+    assertEquals(List.of(Tweet.idFor(1000, "bob")), ids(second));
+    assertEquals(Optional.empty(), second.nextCursor());
+  }
+
+  @Test
+  void emptyTimelinesHaveNoCursor() {
+    var kit = registered();
+    assertEquals(new TimelinePage(List.of(), Optional.empty()), home(kit, 10, Optional.empty()));
+    assertEquals(new TimelinePage(List.of(), Optional.empty()), own(kit, 10, Optional.empty()));
+  }
+
+  @Test
+  void aLimitBelowOneIsInvalid() {
+    var kit = registered();
+    posted(kit, "x");
+    for (int limit : new int[] {0, -1, Integer.MIN_VALUE}) {
+      assertRejected(Rejection.INVALID,
+          kit.<StatusReply<TimelinePage>>runCommand(r -> new GetHomeTimeline(limit, Optional.empty(), r)));
+      assertRejected(Rejection.INVALID,
+          kit.<StatusReply<TimelinePage>>runCommand(r -> new GetUserTimeline(limit, Optional.empty(), r)));
+    }
+  }
+
+  @Test
+  void theLargestLimitReturnsEverything() {
+    var kit = registered();
+    Tweet t = posted(kit, "x");
+    assertEquals(new TimelinePage(List.of(t), Optional.empty()), home(kit, Integer.MAX_VALUE, Optional.empty()));
+    assertEquals(new TimelinePage(List.of(t), Optional.empty()), own(kit, Integer.MAX_VALUE, Optional.empty()));
+  }
+
+  // ---- recovery -------------------------------------------------------------------------------
+
+  /** Registers, follows, gains followers, posts and receives: every event type, some undone. */
+  private static void busyDay(EventSourcedBehaviorTestKit<Command, Event, State> kit) {
+    register(kit, "Alice");
+    follow(kit, "bob");
+    follow(kit, "carol");
+    kit.<StatusReply<Done>>runCommand(r -> new Unfollow("carol", r));
+    kit.<StatusReply<Done>>runCommand(r -> new AddFollower("dave", r));
+    kit.<StatusReply<Done>>runCommand(r -> new AddFollower("erin", r));
+    kit.<StatusReply<Done>>runCommand(r -> new RemoveFollower("erin", r));
+    post(kit, "first", Optional.of("req-1"));
+    deliver(kit, tweetOf("bob", 1000));
+    post(kit, "second", Optional.empty());
+    deliver(kit, tweetOf("bob", 2000));
+  }
+
+  @Test
+  void restartReplaysEventsToTheSameState() {
+    var kit = kit(new Settings(10, 10, 1000, 4));
+    busyDay(kit);
+    State before = kit.getState();
+    assertEquals(List.of(), SnapshotTestKit.create(testKit.system()).persistedInStorage(PID), "no snapshot yet");
+
+    State after = kit.restart().state();
+    assertEquals(before, after);
+    assertEquals(new Profile("alice", "Alice", 1, 1, 2), profile(kit));
+    // Recovered idempotency and post ordering still hold.
+    Tweet first = before.ownTweets().find(t -> "req-1".equals(t.requestId())).orElseThrow();
+    var retry = post(kit, "first", Optional.of("req-1"));
+    assertTrue(retry.hasNoEvents());
+    assertEquals(first, retry.reply().getValue());
+    assertTrue(posted(kit, "third").postedAt() > before.lastPostedAt());
+  }
+
+  @Test
+  void restartFromASnapshotPlusLaterEvents() {
+    var kit = kit(new Settings(10, 10, 4, 4));
+    busyDay(kit); // 11 events: snapshots after 4 and 8, then 3 more events
+    var snapshots = SnapshotTestKit.create(testKit.system()).persistedInStorage(PID);
+    assertFalse(snapshots.isEmpty(), "a snapshot every 4 events");
+    assertEquals(8L, snapshots.get(snapshots.size() - 1).first().sequenceNr());
+    State before = kit.getState();
+    assertEquals(before, kit.restart().state());
+  }
+
+  @Test
+  void restartFromTheSnapshotAlone() {
+    var kit = kit(new Settings(10, 10, 2, 4));
+    register(kit, "Alice");
+    follow(kit, "bob");
+    kit.<StatusReply<Done>>runCommand(r -> new AddFollower("dave", r));
+    Tweet t = post(kit, "snapshotted", Optional.of("req-1")).reply().getValue();
+    State before = kit.getState();
+    var snapshots = SnapshotTestKit.create(testKit.system()).persistedInStorage(PID);
+    assertEquals(4L, snapshots.get(snapshots.size() - 1).first().sequenceNr());
+
+    // With the events gone, only the (serialized) snapshot can bring the state back.
+    PersistenceTestKit.create(testKit.system()).clearByPersistenceId(PID);
+    State after = kit.restart().state();
+    assertEquals(before, after);
+    assertTrue(after.following().contains("bob"));
+    assertTrue(after.followers().contains("dave"));
+    assertEquals(List.of(t), after.ownTweets().tweets());
+  }
+}
