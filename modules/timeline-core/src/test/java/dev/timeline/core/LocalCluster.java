@@ -45,14 +45,12 @@ public final class LocalCluster implements AutoCloseable {
     List<ActorSystem<Void>> nodes = new ArrayList<>();
     try {
       for (int i = 0; i < size; i++) {
-        Config config = overrides
+        Config config = TimelineConfig.load(overrides
             .withFallback(ConfigFactory.parseString(
                 "akka.remote.artery.canonical.port = " + ports.get(i) + "\n"
                     + "akka.cluster.seed-nodes = [\"akka://" + SYSTEM_NAME + "@127.0.0.1:" + ports.get(0) + "\"]\n"
                     + "timeline.journal.url = \"" + journal + "\"\n"))
-            .withFallback(ConfigFactory.parseResources("local-cluster.conf"))
-            .withFallback(ConfigFactory.load())
-            .resolve();
+            .withFallback(ConfigFactory.parseResources("local-cluster.conf")));
         nodes.add(ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config));
       }
       LocalCluster cluster = new LocalCluster(nodes);
