@@ -36,25 +36,25 @@ import picocli.CommandLine.Spec;
     description = "Runs one timeline cluster node (Akka cluster member and HTTP API).",
     footer = {
         "",
-        "Node i listens on Artery 2550+i and HTTP 8080+i on 127.0.0.1 unless told otherwise.",
-        "Configuration, highest priority first: these options, --config FILE, -D system",
-        "properties, application.conf, the modules' reference.conf.",
-        "Exit status: 0 after a normal shutdown, 1 if the journal or a port is unavailable,",
-        "2 for bad options or configuration."})
+        "Node i listens on Artery 2550+i and HTTP 8080+i on 127.0.0.1 by default.",
+        "Configuration, highest priority first: these options, --config FILE,",
+        "-D system properties, application.conf, the modules' reference.conf.",
+        "Exit status: 0 after a normal shutdown, 1 if the journal or a port is",
+        "unavailable, 2 for bad options or configuration."})
 public final class NodeMain implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--index", defaultValue = "1", description = "Node index i, 1-based (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--index", paramLabel = "N", defaultValue = "1", description = "Node index i, 1-based (default: ${DEFAULT-VALUE}).")
   int index;
 
-  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind Artery and HTTP to (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1", description = "Address to bind Artery and HTTP to (default: ${DEFAULT-VALUE}).")
   String host;
 
-  @Option(names = "--artery-port", description = "Artery TCP port (default: 2550 + index).")
+  @Option(names = "--artery-port", paramLabel = "PORT", description = "Artery TCP port (default: 2550 + index).")
   Integer arteryPort;
 
-  @Option(names = "--http-port", description = "HTTP port (default: 8080 + index).")
+  @Option(names = "--http-port", paramLabel = "PORT", description = "HTTP port (default: 8080 + index).")
   Integer httpPort;
 
   @Option(names = "--seed", paramLabel = "HOST:PORT",
