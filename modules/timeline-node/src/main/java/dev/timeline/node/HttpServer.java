@@ -1,0 +1,34 @@
+package dev.timeline.node;
+
+import akka.actor.typed.ActorSystem;
+import akka.http.javadsl.Http;
+import akka.http.javadsl.ServerBinding;
+import dev.timeline.core.Users;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Binds {@link TimelineRoutes} and ties the binding's lifetime to the actor system's. */
+public final class HttpServer {
+  private HttpServer() {}
+
+  /** How long requests in flight may still finish once shutdown has stopped accepting new ones. */
+  private static final Duration DRAIN = Duration.ofSeconds(3);
+
+  private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+
+  /** Binds the API of this node on {@code host:port} (port 0 picks a free one). */
+  public static CompletionStage<ServerBinding> start(ActorSystem<?> system, String host, int port) {
+    TimelineRoutes routes = new TimelineRoutes(system, new Users(system));
+    return Http.get(system).newServerAt(host, port).bind(routes.route())
+        .whenComplete((binding, failure) -> {
+          if (binding == null) return;
+          // Unbinds in coordinated shutdown's service-unbind phase, before the node leaves the
+          // cluster, and drains open requests in service-requests-done.
+          binding.addToCoordinatedShutdown(DRAIN, system);
+          var address = binding.localAddress();
+          log.info("HTTP API listening on http://{}:{}/", address.getHostString(), address.getPort());
+        });
+  }
+}

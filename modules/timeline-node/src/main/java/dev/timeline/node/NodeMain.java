@@ -1,0 +1,164 @@
+package dev.timeline.node;
+
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.Behaviors;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import dev.timeline.core.FanOut;
+import dev.timeline.core.Journal;
+import dev.timeline.core.UserEntity;
+import java.io.File;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * Runs one cluster node: an Akka cluster member that hosts user entities and fan-out, and serves
+ * the HTTP API. It runs until coordinated shutdown ends it (SIGTERM, or being downed), which
+ * leaves the cluster and then exits the JVM.
+ */
+@Command(
+    name = "node",
+    mixinStandardHelpOptions = true,
+    version = "timeline-node 0.1.0",
+    description = "Runs one timeline cluster node (Akka cluster member and HTTP API).",
+    footer = {
+        "",
+        "Node i listens on Artery 2550+i and HTTP 8080+i on 127.0.0.1 by default.",
+        "Configuration, highest priority first: these options, --config FILE,",
+        "-D system properties, application.conf, the modules' reference.conf.",
+        "Exit status: 0 after a normal shutdown, 1 if the journal or a port is",
+        "unavailable, 2 for bad options or configuration."})
+public final class NodeMain implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--index", paramLabel = "N", defaultValue = "1", description = "Node index i, 1-based (default: ${DEFAULT-VALUE}).")
+  int index;
+
+  @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1", description = "Address to bind Artery and HTTP to (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--artery-port", paramLabel = "PORT", description = "Artery TCP port (default: 2550 + index).")
+  Integer arteryPort;
+
+  @Option(names = "--http-port", paramLabel = "PORT", description = "HTTP port (default: 8080 + index).")
+  Integer httpPort;
+
+  @Option(names = "--seed", paramLabel = "HOST:PORT",
+      description = "Artery address of a seed node; repeatable (default: 127.0.0.1:2551).")
+  List<String> seeds;
+
+  @Option(names = "--journal-url", paramLabel = "JDBC-URL", description = "Journal database URL (overrides timeline.journal.url).")
+  String journalUrl;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "HOCON file overlaid on the defaults, e.g. config/node.conf.")
+  File configFile;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new NodeMain()).execute(args));
+  }
+
+  @Override
+  public Integer call() {
+    if (index < 1) throw new ParameterException(spec.commandLine(), "--index must be at least 1");
+    // Before the first logger exists: logback reads it once, to put the node name in every line.
+    System.setProperty("NODE_NAME", "node-" + index);
+    Config config;
+    try {
+      config = config();
+    } catch (ConfigException e) {
+      System.err.println("node-" + index + ": bad configuration: " + e.getMessage());
+      return 2;
+    }
+    var log = LoggerFactory.getLogger(NodeMain.class);
+
+    String artery = config.getString("akka.remote.artery.canonical.hostname") + ":"
+        + config.getInt("akka.remote.artery.canonical.port");
+    ActorSystem<Void> system;
+    try {
+      system = ActorSystem.create(Behaviors.empty(), "timeline", config);
+    } catch (RuntimeException e) {
+      return fail("cannot start the cluster node on " + artery + " (is the port in use?)", e);
+    }
+    // From here a non-zero exit runs coordinated shutdown from the JVM hook, leaving cleanly.
+    try {
+      Journal.createTablesIfMissing(system, Duration.ofSeconds(30));
+    } catch (RuntimeException e) {
+      return fail("journal unavailable", e);
+    }
+    UserEntity.init(system);
+    FanOut.init(system);
+
+    String httpHost = config.getString("timeline.http.host");
+    int httpPort = config.getInt("timeline.http.port");
+    try {
+      HttpServer.start(system, httpHost, httpPort).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      return fail("cannot serve HTTP on " + httpHost + ":" + httpPort + " (is the port in use?)", e);
+    }
+    log.info("node-{} up: Artery {}, seeds {}", index, artery, config.getStringList("akka.cluster.seed-nodes"));
+    system.getWhenTerminated().toCompletableFuture().join();
+    return 0;
+  }
+
+  private int fail(String what, Throwable cause) {
+    Throwable root = cause;
+    while (root.getCause() != null) root = root.getCause();
+    System.err.println("node-" + index + ": " + what + ": " + root.getMessage());
+    LoggerFactory.getLogger(NodeMain.class).error(what, cause);
+    return 1;
+  }
+
+  /**
+   * Options over the overlay file over what {@code ConfigFactory.load()} reads, resolved once at
+   * the end so that substitutions in reference.conf (the JDBC settings refer to
+   * {@code timeline.journal.url}) see the overridden values.
+   */
+  Config config() {
+    Map<String, Object> options = new HashMap<>();
+    options.put("akka.remote.artery.canonical.hostname", host);
+    options.put("akka.remote.artery.canonical.port", arteryPort != null ? arteryPort : 2550 + index);
+    options.put("akka.cluster.seed-nodes",
+        (seeds == null ? List.of("127.0.0.1:2551") : seeds).stream().map(this::seedAddress).toList());
+    options.put("timeline.http.host", host);
+    options.put("timeline.http.port", httpPort != null ? httpPort : 8080 + index);
+    if (journalUrl != null) options.put("timeline.journal.url", journalUrl);
+    // A node whose actor system has shut down (SIGTERM, downed by the split brain resolver)
+    // must not linger as a process that answers nothing.
+    options.put("akka.coordinated-shutdown.exit-jvm", "on");
+
+    Config overlay = configFile == null
+        ? ConfigFactory.empty()
+        : ConfigFactory.parseFile(configFile, ConfigParseOptions.defaults().setAllowMissing(false));
+    return ConfigFactory.parseMap(options, "command line options")
+        .withFallback(overlay)
+        .withFallback(ConfigFactory.defaultOverrides())
+        .withFallback(ConfigFactory.defaultApplication())
+        .withFallback(ConfigFactory.defaultReferenceUnresolved())
+        .resolve();
+  }
+
+  private String seedAddress(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    try {
+      if (colon < 1) throw new NumberFormatException();
+      int port = Integer.parseInt(hostPort.substring(colon + 1));
+      return "akka://timeline@" + hostPort.substring(0, colon) + ":" + port;
+    } catch (NumberFormatException e) {
+      throw new ParameterException(spec.commandLine(), "--seed must be HOST:PORT, not '" + hostPort + "'");
+    }
+  }
+}

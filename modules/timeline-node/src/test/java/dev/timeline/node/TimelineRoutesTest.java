@@ -1,0 +1,426 @@
+package dev.timeline.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.cluster.typed.Cluster;
+import akka.cluster.typed.Join;
+import akka.http.javadsl.model.StatusCodes;
+import akka.pattern.AskTimeoutException;
+import akka.pattern.StatusReply;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.timeline.core.FanOut;
+import dev.timeline.core.Journal;
+import dev.timeline.core.Rejection;
+import dev.timeline.core.UserEntity;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The HTTP API against one real single-node cluster (in-memory H2 journal, real fan-out), driven
+ * over loopback with the JDK's HTTP client, as a client of a running node would.
+ */
+class TimelineRoutesTest {
+  private static final Duration AWAIT = Duration.ofSeconds(15);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final AtomicInteger ids = new AtomicInteger();
+
+  private static ActorSystem<Void> system;
+  private static URI base;
+  private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  /** One node's config; overrides are resolved together with reference.conf (it refers to them). */
+  static Config nodeConfig(String overrides) {
+    return ConfigFactory.load(ConfigFactory.parseString(overrides + "\n"
+        + "akka.remote.artery.canonical.port = 0\n"
+        + "akka.cluster.jmx.multi-mbeans-in-same-jvm = on\n"
+        + "akka.actor.serialize-messages = on\n"
+        + "timeline.journal.url = \"jdbc:h2:mem:routes-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1\"\n"));
+  }
+
+  @BeforeAll
+  static void startNode() throws Exception {
+    system = ActorSystem.create(Behaviors.empty(), "timeline", nodeConfig(""));
+    Cluster cluster = Cluster.get(system);
+    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    Journal.createTablesIfMissing(system, Duration.ofSeconds(30));
+    UserEntity.init(system);
+    FanOut.init(system);
+    int port = HttpServer.start(system, "127.0.0.1", 0).toCompletableFuture().get(10, TimeUnit.SECONDS)
+        .localAddress().getPort();
+    base = URI.create("http://127.0.0.1:" + port);
+    awaitAssert(() -> assertEquals(200, get("/health").status()));
+  }
+
+  @AfterAll
+  static void stopNode() throws Exception {
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  // ---- users ----------------------------------------------------------------------------------
+
+  @Test
+  void registeringCreatesOnceThenIsIdempotentAndRefusesAnotherName() throws Exception {
+    String id = newId("ann");
+    Response created = register(id, "Ann");
+    assertEquals(201, created.status());
+    assertEquals(json(Map.of("id", id, "name", "Ann", "followers", 0, "following", 0, "tweets", 0)), created.body());
+    assertEquals("/users/" + id, created.header("Location"));
+
+    Response again = register(id, "Ann");
+    assertEquals(200, again.status());
+    assertEquals(created.body(), again.body());
+
+    assertError(409, "conflict", register(id, "Anna"));
+  }
+
+  @Test
+  void registeringRefusesBadInput() throws Exception {
+    assertError(400, "bad_request", register("no spaces", "Bob"));
+    assertError(400, "bad_request", register("x".repeat(65), "Bob"));
+    assertError(400, "bad_request", post("/users", "{\"name\":\"Bob\"}"));
+    assertError(400, "bad_request", post("/users", "{\"id\":\"" + newId("bob") + "\"}"));
+    assertError(400, "bad_request", register(newId("bob"), "   "));
+    assertError(400, "bad_request", post("/users", "{\"id\": \"bob\", "));
+    assertError(400, "bad_request", post("/users", "null"));
+    assertError(400, "bad_request", post("/users", ""));
+  }
+
+  @Test
+  void aBodyMustBeJsonAndAtMost16KiB() throws Exception {
+    assertError(415, "unsupported_media_type",
+        send("POST", "/users", "text/plain", "{\"id\":\"" + newId("cy") + "\",\"name\":\"Cy\"}"));
+    String huge = JSON.writeValueAsString(Map.of("id", newId("cy"), "name", "C".repeat(17 * 1024)));
+    assertError(413, "payload_too_large", post("/users", huge));
+  }
+
+  @Test
+  void aProfileShowsCountsAndUnknownOrBadIdsAreRefused() throws Exception {
+    String id = registered("dee");
+    Response profile = get("/users/" + id);
+    assertEquals(200, profile.status());
+    assertEquals(json(Map.of("id", id, "name", "dee", "followers", 0, "following", 0, "tweets", 0)), profile.body());
+
+    assertError(404, "not_found", get("/users/" + newId("nobody")));
+    assertError(400, "bad_request", get("/users/bad%21id"));
+  }
+
+  @Test
+  void unknownPathsAre404AndWrongMethods405() throws Exception {
+    assertError(404, "not_found", get("/nothing-here"));
+    assertError(404, "not_found", get("/users/" + registered("eve") + "/nothing-here"));
+
+    Response patch = send("PATCH", "/users/eve", "application/json", "{}");
+    assertError(405, "method_not_allowed", patch);
+    assertEquals("GET", patch.header("Allow"));
+    assertError(405, "method_not_allowed", get("/users"));
+    assertError(405, "method_not_allowed", send("POST", "/health", "application/json", "{}"));
+  }
+
+  // ---- following ------------------------------------------------------------------------------
+
+  @Test
+  void followingIsAcknowledgedAndTheFolloweeLearnsOfItThroughTheFanOut() throws Exception {
+    String fan = registered("fan");
+    String star = registered("star");
+
+    assertEquals(204, put("/users/" + fan + "/following/" + star).status());
+    assertEquals(1, get("/users/" + fan).body().get("following").asInt());
+    awaitAssert(() -> assertEquals(1, get("/users/" + star).body().get("followers").asInt()));
+
+    assertEquals(204, put("/users/" + fan + "/following/" + star).status(), "following twice changes nothing");
+    assertEquals(1, get("/users/" + fan).body().get("following").asInt());
+
+    assertEquals(204, delete("/users/" + fan + "/following/" + star).status());
+    assertEquals(0, get("/users/" + fan).body().get("following").asInt());
+    awaitAssert(() -> assertEquals(0, get("/users/" + star).body().get("followers").asInt()));
+  }
+
+  @Test
+  void followingRefusesSelfUnknownUsersAndBadIds() throws Exception {
+    String gus = registered("gus");
+    assertError(400, "bad_request", put("/users/" + gus + "/following/" + gus));
+    assertError(404, "not_found", put("/users/" + gus + "/following/" + newId("ghost")));
+    assertError(404, "not_found", put("/users/" + newId("ghost") + "/following/" + gus));
+    assertError(400, "bad_request", put("/users/" + gus + "/following/bad%20id"));
+    assertError(400, "bad_request", delete("/users/bad%20id/following/" + gus));
+  }
+
+  // ---- tweets ---------------------------------------------------------------------------------
+
+  @Test
+  void postingAnswers201AndARetryWithTheSameRequestIdReturnsTheSameTweet() throws Exception {
+    String hal = registered("hal");
+    long before = System.currentTimeMillis();
+    Response posted = tweet(hal, "hello", "req-1");
+    assertEquals(201, posted.status());
+    String tweetId = posted.body().get("tweetId").asText();
+    assertTrue(tweetId.endsWith("-" + hal), tweetId);
+    assertTrue(posted.body().get("postedAt").asLong() >= before);
+
+    Response retried = tweet(hal, "hello", "req-1");
+    assertEquals(201, retried.status());
+    assertEquals(posted.body(), retried.body());
+    assertNotEquals(tweetId, tweet(hal, "hello", "req-2").body().get("tweetId").asText());
+    assertEquals(2, get("/users/" + hal).body().get("tweets").asInt());
+  }
+
+  @Test
+  void textIsOneTo280CodePoints() throws Exception {
+    String ivy = registered("ivy");
+    assertError(400, "bad_request", tweet(ivy, "x".repeat(281), null));
+    assertError(400, "bad_request", tweet(ivy, "", null));
+    assertError(400, "bad_request", tweet(ivy, "   ", null));
+    assertError(400, "bad_request", post("/users/" + ivy + "/tweets", "{}"));
+
+    String emoji = "\uD83D\uDE00".repeat(280); // 280 code points, 560 UTF-16 chars
+    assertEquals(560, emoji.length());
+    Response posted = tweet(ivy, emoji, null);
+    assertEquals(201, posted.status());
+    assertEquals(emoji, get("/users/" + ivy + "/tweets").body().get("tweets").get(0).get("text").asText());
+
+    assertError(404, "not_found", tweet(newId("ghost"), "boo", null));
+    assertError(415, "unsupported_media_type", send("POST", "/users/" + ivy + "/tweets", "text/plain", "hi"));
+  }
+
+  @Test
+  void aPostReachesTheHomeTimelineOfAFollower() throws Exception {
+    String reader = registered("reader");
+    String writer = registered("writer");
+    assertEquals(204, put("/users/" + reader + "/following/" + writer).status());
+    awaitAssert(() -> assertEquals(1, get("/users/" + writer).body().get("followers").asInt()));
+
+    JsonNode posted = tweet(writer, "news", null).body();
+    JsonNode expected = json(Map.of("id", posted.get("tweetId").asText(), "authorId", writer, "text", "news",
+        "postedAt", posted.get("postedAt").asLong()));
+    awaitAssert(() -> {
+      JsonNode page = get("/users/" + reader + "/timeline").body();
+      assertEquals(1, page.get("tweets").size());
+      assertEquals(expected, page.get("tweets").get(0));
+    });
+  }
+
+  @Test
+  void timelinesArePagedNewestFirstWithLimitAndCursor() throws Exception {
+    String joy = registered("joy");
+    List<String> newestFirst = new ArrayList<>();
+    for (int i = 1; i <= 5; i++) newestFirst.add(0, tweet(joy, "tweet " + i, null).body().get("tweetId").asText());
+
+    for (String timeline : List.of("tweets", "timeline")) {
+      String path = "/users/" + joy + "/" + timeline;
+      List<String> seen = new ArrayList<>();
+      String cursor = null;
+      int pages = 0;
+      do {
+        Response page = get(path + "?limit=2" + (cursor == null ? "" : "&cursor=" + cursor));
+        assertEquals(200, page.status());
+        page.body().get("tweets").forEach(t -> seen.add(t.get("id").asText()));
+        JsonNode next = page.body().path("nextCursor");
+        cursor = next.isMissingNode() || next.isNull() ? null : next.asText();
+        pages++;
+      } while (cursor != null);
+      assertEquals(newestFirst, seen, timeline);
+      assertEquals(3, pages, timeline);
+
+      Response all = get(path);
+      assertEquals(5, all.body().get("tweets").size(), "the default limit is 20");
+      assertTrue(all.body().get("nextCursor").isNull());
+
+      for (String bad : List.of("0", "201", "-1", "ten", ""))
+        assertError(400, "bad_request", get(path + "?limit=" + bad));
+    }
+    assertEquals(200, get("/users/" + joy + "/tweets?limit=200").status());
+    assertError(404, "not_found", get("/users/" + newId("ghost") + "/timeline"));
+  }
+
+  // ---- operations -----------------------------------------------------------------------------
+
+  @Test
+  void healthIsUpOnAnUpMember() throws Exception {
+    Response health = get("/health");
+    assertEquals(200, health.status());
+    assertEquals(json(Map.of("status", "up")), health.body());
+  }
+
+  @Test
+  void clusterShowsMembersAndShardCounts() throws Exception {
+    registered("kim");
+    Response cluster = get("/cluster");
+    assertEquals(200, cluster.status());
+    JsonNode body = cluster.body();
+    String self = body.get("self").asText();
+    assertTrue(self.startsWith("akka://timeline@127.0.0.1:"), self);
+
+    assertEquals(1, body.get("members").size());
+    JsonNode member = body.get("members").get(0);
+    assertEquals(self, member.get("address").asText());
+    assertEquals("Up", member.get("status").asText());
+    assertTrue(member.get("roles").isArray());
+    assertEquals(0, body.get("unreachable").size());
+
+    JsonNode sharding = body.get("sharding");
+    assertTrue(sharding.get("available").asBoolean());
+    assertEquals(1, sharding.get("nodes").size());
+    JsonNode node = sharding.get("nodes").get(0);
+    assertEquals(self, node.get("address").asText());
+    assertTrue(node.get("shards").asInt() >= 1, node.toString());
+    assertTrue(node.get("entities").asInt() >= 1, node.toString());
+  }
+
+  /**
+   * A node that never joined a cluster has a shard region but no coordinator: the region buffers
+   * every command, so asks time out, deterministically.
+   */
+  @Test
+  void aNodeOutsideTheClusterAnswers503WithRetryAfter() throws Exception {
+    ActorSystem<Void> lonely = ActorSystem.create(Behaviors.empty(), "timeline",
+        nodeConfig("timeline.ask-timeout = 300ms\n"
+            + "timeline.http.cluster-stats-timeout = 300ms\n"
+            // Its region would wait the phase's 10 s for a hand-off that cannot happen.
+            + "akka.coordinated-shutdown.phases.cluster-sharding-shutdown-region.timeout = 1s"));
+    try {
+      UserEntity.init(lonely);
+      int port = HttpServer.start(lonely, "127.0.0.1", 0).toCompletableFuture().get(10, TimeUnit.SECONDS)
+          .localAddress().getPort();
+      URI lonelyBase = URI.create("http://127.0.0.1:" + port);
+
+      Response profile = send(lonelyBase, "GET", "/users/" + newId("lee"), null, null);
+      assertError(503, "unavailable", profile);
+      assertEquals("1", profile.header("Retry-After"));
+      assertError(503, "unavailable", send(lonelyBase, "GET", "/health", null, null));
+      Response cluster = send(lonelyBase, "GET", "/cluster", null, null);
+      assertEquals(200, cluster.status());
+      assertEquals(0, cluster.body().get("members").size());
+    } finally {
+      lonely.terminate();
+      lonely.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void failuresOfAnAskMapToStatuses() {
+    assertEquals(StatusCodes.BAD_REQUEST, TimelineRoutes.errorFor(error(Rejection.INVALID.reply("no"))).status());
+    assertEquals(StatusCodes.NOT_FOUND, TimelineRoutes.errorFor(error(Rejection.NOT_FOUND.reply("who"))).status());
+    TimelineRoutes.ApiError conflict = TimelineRoutes.errorFor(new CompletionException(error(Rejection.CONFLICT.reply("taken"))));
+    assertEquals(StatusCodes.CONFLICT, conflict.status());
+    assertEquals("taken", conflict.message());
+
+    for (Throwable other : List.of(new TimeoutException("late"), new AskTimeoutException("late"),
+        new CompletionException(new IllegalStateException("shard unreachable")), error(StatusReply.error("no kind")))) {
+      TimelineRoutes.ApiError mapped = TimelineRoutes.errorFor(other);
+      assertEquals(StatusCodes.SERVICE_UNAVAILABLE, mapped.status(), other.toString());
+      assertEquals("unavailable", mapped.error());
+    }
+  }
+
+  // ---- a small client -------------------------------------------------------------------------
+
+  record Response(int status, JsonNode body, java.net.http.HttpHeaders headers) {
+    String header(String name) {
+      return headers.firstValue(name).orElse(null);
+    }
+  }
+
+  private static String newId(String name) {
+    return name + "-" + ids.incrementAndGet();
+  }
+
+  /** A registered user whose id starts with {@code name} and whose name is {@code name}. */
+  private static String registered(String name) throws Exception {
+    String id = newId(name);
+    assertEquals(201, register(id, name).status());
+    return id;
+  }
+
+  private static Response register(String id, String name) throws Exception {
+    return post("/users", JSON.writeValueAsString(Map.of("id", id, "name", name)));
+  }
+
+  private static Response tweet(String userId, String text, String requestId) throws Exception {
+    Map<String, String> body = requestId == null ? Map.of("text", text) : Map.of("text", text, "requestId", requestId);
+    return post("/users/" + userId + "/tweets", JSON.writeValueAsString(body));
+  }
+
+  private static Response get(String path) throws Exception {
+    return send("GET", path, null, null);
+  }
+
+  private static Response put(String path) throws Exception {
+    return send("PUT", path, null, null);
+  }
+
+  private static Response delete(String path) throws Exception {
+    return send("DELETE", path, null, null);
+  }
+
+  private static Response post(String path, String json) throws Exception {
+    return send("POST", path, "application/json", json);
+  }
+
+  private static Response send(String method, String path, String contentType, String body) throws Exception {
+    return send(base, method, path, contentType, body);
+  }
+
+  private static Response send(URI base, String method, String path, String contentType, String body)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+        .timeout(Duration.ofSeconds(10))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (contentType != null) request.header("Content-Type", contentType);
+    HttpResponse<String> response = http.send(request.build(), BodyHandlers.ofString());
+    JsonNode json = response.body().isEmpty() ? null : JSON.readTree(response.body());
+    return new Response(response.statusCode(), json, response.headers());
+  }
+
+  private static void assertError(int status, String error, Response response) {
+    assertEquals(status, response.status(), () -> String.valueOf(response.body()));
+    assertEquals("application/json", response.header("Content-Type"));
+    assertEquals(error, response.body().get("error").asText(), response.body().toString());
+    assertFalse(response.body().get("message").asText().isBlank(), response.body().toString());
+  }
+
+  private static JsonNode json(Map<String, ?> value) {
+    return JSON.valueToTree(value);
+  }
+
+  private static Throwable error(StatusReply<?> reply) {
+    return reply.getError();
+  }
+
+  private static void awaitAssert(ThrowingRunnable assertion) {
+    TestProbe.create(system).awaitAssert(AWAIT, () -> {
+      assertion.run();
+      return null;
+    });
+  }
+
+  @FunctionalInterface
+  private interface ThrowingRunnable {
+    void run() throws Exception;
+  }
+}
