@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import dev.timeline.core.FanOut;
 import dev.timeline.core.Journal;
+import dev.timeline.core.TimelineConfig;
 import dev.timeline.core.UserEntity;
 import java.io.File;
 import java.time.Duration;
@@ -37,8 +38,8 @@ import picocli.CommandLine.Spec;
     footer = {
         "",
         "Node i listens on Artery 2550+i and HTTP 8080+i on 127.0.0.1 by default.",
-        "Configuration, highest priority first: these options, --config FILE,",
-        "-D system properties, application.conf, the modules' reference.conf.",
+        "Configuration, highest priority first: -D system properties, these options,",
+        "--config FILE, application.conf, the modules' reference.conf.",
         "Exit status: 0 after a normal shutdown, 1 if the journal or a port is",
         "unavailable, 2 for bad options or configuration."})
 public final class NodeMain implements Callable<Integer> {
@@ -122,11 +123,7 @@ public final class NodeMain implements Callable<Integer> {
     return 1;
   }
 
-  /**
-   * Options over the overlay file over what {@code ConfigFactory.load()} reads, resolved once at
-   * the end so that substitutions in reference.conf (the JDBC settings refer to
-   * {@code timeline.journal.url}) see the overridden values.
-   */
+  /** These options over the --config overlay, merged by {@link TimelineConfig#load}. */
   Config config() {
     Map<String, Object> options = new HashMap<>();
     options.put("akka.remote.artery.canonical.hostname", host);
@@ -143,12 +140,7 @@ public final class NodeMain implements Callable<Integer> {
     Config overlay = configFile == null
         ? ConfigFactory.empty()
         : ConfigFactory.parseFile(configFile, ConfigParseOptions.defaults().setAllowMissing(false));
-    return ConfigFactory.parseMap(options, "command line options")
-        .withFallback(overlay)
-        .withFallback(ConfigFactory.defaultOverrides())
-        .withFallback(ConfigFactory.defaultApplication())
-        .withFallback(ConfigFactory.defaultReferenceUnresolved())
-        .resolve();
+    return TimelineConfig.load(ConfigFactory.parseMap(options, "command line options").withFallback(overlay));
   }
 
   private String seedAddress(String hostPort) {
