@@ -42,18 +42,24 @@ public final class Users {
   }
 
   /**
-   * Acknowledged once the follower's side is durable; the followee's side follows through the
-   * fan-out at least once. The followee must exist, else NOT_FOUND and nothing is written.
+   * Acknowledged once both sides are durable: first the follower's {@code Followed}, then the
+   * followee's follower set, so a tweet the followee posts after the acknowledgement reaches the
+   * follower. Should the second step fail (the request then fails), the fan-out still carries the
+   * durable {@code Followed} to the followee, at least once; a retry is a no-op on both sides.
+   * The followee must exist, else NOT_FOUND and nothing is written.
    */
   public CompletionStage<Done> follow(String followerId, String followeeId) {
     if (followerId.equals(followeeId))
       return CompletableFuture.failedFuture(rejected(Rejection.INVALID, "a user cannot follow themselves"));
-    return profile(followeeId).thenCompose(followee ->
-        ref(followerId).askWithStatus(r -> new UserEntity.Follow(followeeId, r), timeout));
+    return profile(followeeId)
+        .thenCompose(followee -> ref(followerId).<Done>askWithStatus(r -> new UserEntity.Follow(followeeId, r), timeout))
+        .thenCompose(done -> ref(followeeId).askWithStatus(r -> new UserEntity.AddFollower(followerId, r), timeout));
   }
 
+  /** Like {@link #follow}: the follower's side first, then the followee's, each durable. */
   public CompletionStage<Done> unfollow(String followerId, String followeeId) {
-    return ref(followerId).askWithStatus(r -> new UserEntity.Unfollow(followeeId, r), timeout);
+    return ref(followerId).<Done>askWithStatus(r -> new UserEntity.Unfollow(followeeId, r), timeout)
+        .thenCompose(done -> ref(followeeId).askWithStatus(r -> new UserEntity.RemoveFollower(followerId, r), timeout));
   }
 
   public CompletionStage<Tweet> post(String userId, String text, Optional<String> requestId) {
