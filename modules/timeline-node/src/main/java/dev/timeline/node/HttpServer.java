@@ -3,13 +3,14 @@ package dev.timeline.node;
 import akka.actor.typed.ActorSystem;
 import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
+import akka.http.javadsl.server.Route;
 import dev.timeline.core.Users;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Binds {@link TimelineRoutes} and ties the binding's lifetime to the actor system's. */
+/** Binds routes and ties each binding's lifetime to the actor system's. */
 public final class HttpServer {
   private HttpServer() {}
 
@@ -18,17 +19,21 @@ public final class HttpServer {
 
   private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
 
-  /** Binds the API of this node on {@code host:port} (port 0 picks a free one). */
+  /** Binds the public API of this node on {@code host:port} (port 0 picks a free one). */
   public static CompletionStage<ServerBinding> start(ActorSystem<?> system, String host, int port) {
-    TimelineRoutes routes = new TimelineRoutes(system, new Users(system));
-    return Http.get(system).newServerAt(host, port).bind(routes.route())
+    return start(system, "HTTP API", host, port, new TimelineRoutes(system, new Users(system)).route());
+  }
+
+  /** Binds {@code route}; {@code what} names it in the log. */
+  public static CompletionStage<ServerBinding> start(ActorSystem<?> system, String what, String host, int port, Route route) {
+    return Http.get(system).newServerAt(host, port).bind(route)
         .whenComplete((binding, failure) -> {
           if (binding == null) return;
           // Unbinds in coordinated shutdown's service-unbind phase, before the node leaves the
           // cluster, and drains open requests in service-requests-done.
           binding.addToCoordinatedShutdown(DRAIN, system);
           var address = binding.localAddress();
-          log.info("HTTP API listening on http://{}:{}/", address.getHostString(), address.getPort());
+          log.info("{} listening on http://{}:{}/", what, address.getHostString(), address.getPort());
         });
   }
 }

@@ -65,6 +65,14 @@ public final class NodeMain implements Callable<Integer> {
   @Option(names = "--journal-url", paramLabel = "JDBC-URL", description = "Journal database URL (overrides timeline.journal.url).")
   String journalUrl;
 
+  @Option(names = "--fault-injection",
+      description = "Serve the fault-injection endpoints (network blackholes between nodes) on --fault-port. "
+          + "For the local lab only: it turns on Artery's test mode.")
+  boolean faultInjection;
+
+  @Option(names = "--fault-port", paramLabel = "PORT", description = "Fault-injection HTTP port (default: 8180 + index).")
+  Integer faultPort;
+
   @Option(names = "--config", paramLabel = "FILE", description = "HOCON file overlaid on the defaults, e.g. config/node.conf.")
   File configFile;
 
@@ -110,6 +118,15 @@ public final class NodeMain implements Callable<Integer> {
     } catch (Exception e) {
       return fail("cannot serve HTTP on " + httpHost + ":" + httpPort + " (is the port in use?)", e);
     }
+    if (faultInjection) {
+      int port = faultPort != null ? faultPort : 8180 + index;
+      try {
+        HttpServer.start(system, "fault injection", httpHost, port, new FaultRoutes(system).route())
+            .toCompletableFuture().get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        return fail("cannot serve fault injection on " + httpHost + ":" + port + " (is the port in use?)", e);
+      }
+    }
     log.info("node-{} up: Artery {}, seeds {}", index, artery, config.getStringList("akka.cluster.seed-nodes"));
     system.getWhenTerminated().toCompletableFuture().join();
     return 0;
@@ -133,6 +150,7 @@ public final class NodeMain implements Callable<Integer> {
     options.put("timeline.http.host", host);
     options.put("timeline.http.port", httpPort != null ? httpPort : 8080 + index);
     if (journalUrl != null) options.put("timeline.journal.url", journalUrl);
+    if (faultInjection) options.put("akka.remote.artery.advanced.test-mode", "on");
     // A node whose actor system has shut down (SIGTERM, downed by the split brain resolver)
     // must not linger as a process that answers nothing.
     options.put("akka.coordinated-shutdown.exit-jvm", "on");

@@ -1,0 +1,87 @@
+package dev.timeline.node;
+
+import akka.actor.Address;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.Adapter;
+import akka.http.javadsl.model.StatusCodes;
+import akka.http.javadsl.server.AllDirectives;
+import akka.http.javadsl.server.Route;
+import akka.remote.RemoteActorRefProvider;
+import akka.remote.RemoteTransport;
+import akka.remote.artery.ArteryTransport;
+import akka.remote.transport.ThrottlerTransportAdapter;
+import java.util.concurrent.CompletionStage;
+import scala.compat.java8.FutureConverters;
+
+import static akka.http.javadsl.server.PathMatchers.segment;
+
+/**
+ * Fault injection for the local lab, served on its own port and only when a node runs with
+ * {@code --fault-injection} (which also turns on Artery's test mode). It cuts this node's links
+ * to chosen peers with Artery's blackhole: messages both ways are dropped, as in a network
+ * partition, while the processes keep running.
+ *
+ * <pre>
+ * PUT    /faults/blackhole/{host}:{port}    204 drop all traffic to and from that Artery address
+ * DELETE /faults/blackhole/{host}:{port}    204 let it through again
+ * </pre>
+ *
+ * <p>A blackhole is kept per address, not per incarnation: a peer restarted on the same port stays
+ * cut off until its address is healed, so whoever heals names every address it cut (Artery does
+ * not list them).
+ *
+ * <p>Artery's test-mode commands are internal API of Akka 2.6; this class is the only user.
+ */
+public final class FaultRoutes extends AllDirectives {
+
+  /** Scala's Direction.Both, which javac cannot name (a nested object of a companion object). */
+  private static final ThrottlerTransportAdapter.Direction BOTH_WAYS = bothWays();
+
+  private static ThrottlerTransportAdapter.Direction bothWays() {
+    try {
+      return (ThrottlerTransportAdapter.Direction)
+          Class.forName("akka.remote.transport.ThrottlerTransportAdapter$Direction$Both$").getField("MODULE$").get(null);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final ActorSystem<?> system;
+  private final ArteryTransport transport;
+
+  public FaultRoutes(ActorSystem<?> system) {
+    this.system = system;
+    RemoteTransport remote = ((RemoteActorRefProvider) Adapter.toClassic(system).provider()).transport();
+    if (!(remote instanceof ArteryTransport artery) || !system.settings().config().getBoolean("akka.remote.artery.advanced.test-mode"))
+      throw new IllegalStateException("fault injection needs Artery with akka.remote.artery.advanced.test-mode = on");
+    this.transport = artery;
+  }
+
+  public Route route() {
+    return pathPrefix("faults", () -> pathPrefix("blackhole", () ->
+        path(segment(), peer -> {
+          Address address = artery(peer);
+          if (address == null)
+            return complete(StatusCodes.BAD_REQUEST, "peer must be HOST:PORT of an Artery address, not '" + peer + "'");
+          return concat(
+              put(() -> onSuccess(set(address, ThrottlerTransportAdapter.Blackhole$.MODULE$), done -> complete(StatusCodes.NO_CONTENT))),
+              delete(() -> onSuccess(set(address, ThrottlerTransportAdapter.Unthrottled$.MODULE$), done -> complete(StatusCodes.NO_CONTENT))));
+        })));
+  }
+
+  private CompletionStage<Object> set(Address peer, ThrottlerTransportAdapter.ThrottleMode mode) {
+    var command = new ThrottlerTransportAdapter.SetThrottle(peer, BOTH_WAYS, mode);
+    return FutureConverters.toJava(transport.managementCommand(command));
+  }
+
+  private Address artery(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    if (colon < 1) return null;
+    try {
+      int port = Integer.parseInt(hostPort.substring(colon + 1));
+      return new Address("akka", system.name(), hostPort.substring(0, colon), port);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+}
