@@ -1,0 +1,81 @@
+package dev.timeline.node.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The public HTTP API of node {@code i} (127.0.0.1:8080+i), as a client sees it. */
+final class Api {
+  static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  /** A status and a parsed body; status 0 when there was no answer (refused, timed out). */
+  record Response(int status, JsonNode body) {
+    boolean ok() {
+      return status >= 200 && status < 300;
+    }
+  }
+
+  static String base(int node) {
+    return "http://127.0.0.1:" + (8080 + node);
+  }
+
+  static Response call(int node, String method, String path, Object body, Duration timeout) {
+    try {
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base(node) + path)).timeout(timeout);
+      if (body == null) request.method(method, HttpRequest.BodyPublishers.noBody());
+      else request.header("Content-Type", "application/json")
+          .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+      HttpResponse<byte[]> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      JsonNode json = response.body().length == 0 ? null : JSON.readTree(response.body());
+      return new Response(response.statusCode(), json);
+    } catch (IOException e) {
+      return new Response(0, null);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Response(0, null);
+    }
+  }
+
+  static Response call(int node, String method, String path, Object body) {
+    return call(node, method, path, body, Duration.ofSeconds(8));
+  }
+
+  static Response register(int node, String id) {
+    return call(node, "POST", "/users", Map.of("id", id, "name", "User " + id));
+  }
+
+  static Response follow(int node, String follower, String followee) {
+    return call(node, "PUT", "/users/" + follower + "/following/" + followee, null);
+  }
+
+  static Response post(int node, String author, String text, String requestId) {
+    return call(node, "POST", "/users/" + author + "/tweets", Map.of("text", text, "requestId", requestId));
+  }
+
+  static Response profile(int node, String id, Duration timeout) {
+    return call(node, "GET", "/users/" + id, null, timeout);
+  }
+
+  /** Every tweet id of a home timeline, newest first, following the cursor; null if a page failed. */
+  static List<String> homeTimeline(int node, String id) {
+    List<String> ids = new ArrayList<>();
+    String cursor = "";
+    while (true) {
+      Response page = call(node, "GET", "/users/" + id + "/timeline?limit=200&cursor=" + cursor, null);
+      if (!page.ok()) return null;
+      page.body().get("tweets").forEach(t -> ids.add(t.get("id").asText()));
+      JsonNode next = page.body().get("nextCursor");
+      if (next == null || next.isNull()) return ids;
+      cursor = next.asText();
+    }
+  }
+}

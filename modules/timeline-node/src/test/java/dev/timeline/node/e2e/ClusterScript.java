@@ -1,0 +1,115 @@
+package dev.timeline.node.e2e;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Drives {@code scripts/cluster} the way a user does, with its own run directory under
+ * {@code target/e2e/NAME}. Every call waits for the script with a deadline and fails with the
+ * script's output; {@link #close()} stops every node and the journal, also after a failure.
+ */
+final class ClusterScript implements AutoCloseable {
+  static final Path ROOT = findRoot();
+
+  final Path runDir;
+  private final Path transcript;
+  private final Thread stopOnExit;
+
+  ClusterScript(String name) throws IOException {
+    this.runDir = ROOT.resolve("modules/timeline-node/target/e2e/" + name).toAbsolutePath();
+    Files.createDirectories(runDir.getParent());
+    this.transcript = runDir.getParent().resolve(name + ".transcript.log");
+    Files.deleteIfExists(transcript);
+    // A test JVM killed by a timeout still runs its shutdown hooks: no node outlives the build.
+    this.stopOnExit = new Thread(this::stopQuietly, "stop-cluster-" + name);
+    Runtime.getRuntime().addShutdownHook(stopOnExit);
+  }
+
+  /** Runs {@code scripts/cluster ARGS}, returns its output; fails unless it exits 0 in time. */
+  String run(Duration timeout, String... args) {
+    List<String> command = new ArrayList<>(List.of(ROOT.resolve("scripts/cluster").toString()));
+    command.addAll(List.of(args));
+    try {
+      Path out = Files.createTempFile("cluster", ".out");
+      ProcessBuilder builder = new ProcessBuilder(command)
+          .directory(ROOT.toFile())
+          .redirectErrorStream(true)
+          .redirectOutput(out.toFile())
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      builder.environment().put("TIMELINE_RUN_DIR", runDir.toString());
+      Process process = builder.start();
+      boolean done = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      if (!done) process.destroyForcibly().waitFor();
+      String output = Files.readString(out);
+      Files.delete(out);
+      Files.writeString(transcript, "$ scripts/cluster " + String.join(" ", args) + "\n" + output,
+          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      if (!done) throw new AssertionError("scripts/cluster " + String.join(" ", args) + " did not finish in " + timeout + ":\n" + output);
+      if (process.exitValue() != 0)
+        throw new AssertionError("scripts/cluster " + String.join(" ", args) + " exited " + process.exitValue() + ":\n" + output);
+      return output;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  String run(String... args) {
+    return run(Duration.ofMinutes(3), args);
+  }
+
+  /** The pid the script recorded for node {@code i}. */
+  long pid(int node) {
+    try {
+      return Long.parseLong(Files.readString(runDir.resolve("node-" + node + ".pid")).trim());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  boolean alive(int node) {
+    return ProcessHandle.of(pid(node)).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  String journalUrl() {
+    try {
+      return Files.readString(runDir.resolve("journal.url")).trim();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    stopQuietly();
+    try {
+      Runtime.getRuntime().removeShutdownHook(stopOnExit);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook is running or has run
+    }
+  }
+
+  private void stopQuietly() {
+    if (!Files.exists(runDir)) return;
+    try {
+      run(Duration.ofMinutes(2), "stop", "all");
+    } catch (AssertionError | RuntimeException e) {
+      System.err.println("stopping the e2e cluster failed: " + e.getMessage());
+    }
+  }
+
+  private static Path findRoot() {
+    Path dir = Path.of("").toAbsolutePath();
+    while (dir != null && !Files.exists(dir.resolve("scripts/cluster"))) dir = dir.getParent();
+    if (dir == null) throw new IllegalStateException("scripts/cluster not found above " + Path.of("").toAbsolutePath());
+    return dir;
+  }
+}
