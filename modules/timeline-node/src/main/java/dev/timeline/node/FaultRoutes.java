@@ -4,7 +4,9 @@ import akka.actor.Address;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Adapter;
 import akka.http.javadsl.model.StatusCodes;
+import akka.http.javadsl.marshallers.jackson.Jackson;
 import akka.http.javadsl.server.AllDirectives;
+import akka.http.javadsl.server.PathMatchers;
 import akka.http.javadsl.server.Route;
 import akka.remote.RemoteActorRefProvider;
 import akka.remote.RemoteTransport;
@@ -24,6 +26,9 @@ import static akka.http.javadsl.server.PathMatchers.segment;
  * <pre>
  * PUT    /faults/blackhole/{host}:{port}    204 drop all traffic to and from that Artery address
  * DELETE /faults/blackhole/{host}:{port}    204 let it through again
+ * GET    /faults/delay                      200 {"delayMs":N}
+ * PUT    /faults/delay/{ms}                 204 hold every message to this node for ms (see {@link LinkDelay})
+ * DELETE /faults/delay                      204 no delay
  * </pre>
  *
  * <p>A blackhole is kept per address, not per incarnation: a peer restarted on the same port stays
@@ -46,11 +51,15 @@ public final class FaultRoutes extends AllDirectives {
     }
   }
 
+  public record Delay(long delayMs) {}
+
   private final ActorSystem<?> system;
   private final ArteryTransport transport;
+  private final LinkDelay linkDelay;
 
-  public FaultRoutes(ActorSystem<?> system) {
+  FaultRoutes(ActorSystem<?> system, LinkDelay linkDelay) {
     this.system = system;
+    this.linkDelay = linkDelay;
     RemoteTransport remote = ((RemoteActorRefProvider) Adapter.toClassic(system).provider()).transport();
     if (!(remote instanceof ArteryTransport artery) || !system.settings().config().getBoolean("akka.remote.artery.advanced.test-mode"))
       throw new IllegalStateException("fault injection needs Artery with akka.remote.artery.advanced.test-mode = on");
@@ -58,7 +67,26 @@ public final class FaultRoutes extends AllDirectives {
   }
 
   public Route route() {
-    return pathPrefix("faults", () -> pathPrefix("blackhole", () ->
+    return pathPrefix("faults", () -> concat(blackhole(), delay()));
+  }
+
+  private Route delay() {
+    return pathPrefix("delay", () -> concat(
+        pathEnd(() -> concat(
+            get(() -> completeOK(new Delay(linkDelay.delay().toMillis()), Jackson.marshaller())),
+            delete(() -> {
+              linkDelay.setDelay(java.time.Duration.ZERO);
+              return complete(StatusCodes.NO_CONTENT);
+            }))),
+        path(PathMatchers.longSegment(), ms -> put(() -> {
+          if (ms > 60_000) return complete(StatusCodes.BAD_REQUEST, "delay must be 0..60000 ms");
+          linkDelay.setDelay(java.time.Duration.ofMillis(ms));
+          return complete(StatusCodes.NO_CONTENT);
+        }))));
+  }
+
+  private Route blackhole() {
+    return pathPrefix("blackhole", () ->
         path(segment(), peer -> {
           Address address = artery(peer);
           if (address == null)
@@ -66,7 +94,7 @@ public final class FaultRoutes extends AllDirectives {
           return concat(
               put(() -> onSuccess(set(address, ThrottlerTransportAdapter.Blackhole$.MODULE$), done -> complete(StatusCodes.NO_CONTENT))),
               delete(() -> onSuccess(set(address, ThrottlerTransportAdapter.Unthrottled$.MODULE$), done -> complete(StatusCodes.NO_CONTENT))));
-        })));
+        }));
   }
 
   private CompletionStage<Object> set(Address peer, ThrottlerTransportAdapter.ThrottleMode mode) {

@@ -66,8 +66,9 @@ public final class NodeMain implements Callable<Integer> {
   String journalUrl;
 
   @Option(names = "--fault-injection",
-      description = "Serve the fault-injection endpoints (network blackholes between nodes) on --fault-port. "
-          + "For the local lab only: it turns on Artery's test mode.")
+      description = "Serve the fault-injection endpoints (network blackholes, link delay) on --fault-port. "
+          + "For the local lab only: it turns on Artery's test mode and binds Artery to its port + 100 "
+          + "behind a delaying relay on its advertised port.")
   boolean faultInjection;
 
   @Option(names = "--fault-port", paramLabel = "PORT", description = "Fault-injection HTTP port (default: 8180 + index).")
@@ -96,6 +97,15 @@ public final class NodeMain implements Callable<Integer> {
 
     String artery = config.getString("akka.remote.artery.canonical.hostname") + ":"
         + config.getInt("akka.remote.artery.canonical.port");
+    LinkDelay linkDelay = null;
+    if (faultInjection) {
+      int canonical = config.getInt("akka.remote.artery.canonical.port");
+      try {
+        linkDelay = LinkDelay.start(host, canonical, config.getInt("akka.remote.artery.bind.port"));
+      } catch (java.io.IOException e) {
+        return fail("cannot listen on " + artery + " (is the port in use?)", e);
+      }
+    }
     ActorSystem<Void> system;
     try {
       system = ActorSystem.create(Behaviors.empty(), "timeline", config);
@@ -121,7 +131,7 @@ public final class NodeMain implements Callable<Integer> {
     if (faultInjection) {
       int port = faultPort != null ? faultPort : 8180 + index;
       try {
-        HttpServer.start(system, "fault injection", httpHost, port, new FaultRoutes(system).route())
+        HttpServer.start(system, "fault injection", httpHost, port, new FaultRoutes(system, linkDelay).route())
             .toCompletableFuture().get(30, TimeUnit.SECONDS);
       } catch (Exception e) {
         return fail("cannot serve fault injection on " + httpHost + ":" + port + " (is the port in use?)", e);
@@ -150,7 +160,12 @@ public final class NodeMain implements Callable<Integer> {
     options.put("timeline.http.host", host);
     options.put("timeline.http.port", httpPort != null ? httpPort : 8080 + index);
     if (journalUrl != null) options.put("timeline.journal.url", journalUrl);
-    if (faultInjection) options.put("akka.remote.artery.advanced.test-mode", "on");
+    if (faultInjection) {
+      options.put("akka.remote.artery.advanced.test-mode", "on");
+      // Artery binds 100 above the port it advertises; LinkDelay relays from the advertised port.
+      options.put("akka.remote.artery.bind.hostname", host);
+      options.put("akka.remote.artery.bind.port", (arteryPort != null ? arteryPort : 2550 + index) + 100);
+    }
     // A node whose actor system has shut down (SIGTERM, downed by the split brain resolver)
     // must not linger as a process that answers nothing.
     options.put("akka.coordinated-shutdown.exit-jvm", "on");

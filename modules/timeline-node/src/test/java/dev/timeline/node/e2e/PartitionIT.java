@@ -9,11 +9,22 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * One node is cut off from the other two, both ways. The majority keeps serving every user (the
+ * Network faults. A slow link first: {@code slow} delays every message to a node, {@code fast}
+ * ends it. Then a partition: one node is cut off from the other two, both ways. The majority keeps serving every user (the
  * minority's users move to it); the minority's Split Brain Resolver downs its own side, so its
  * node exits rather than serve the same users as the majority. After heal, it rejoins.
  */
 class PartitionIT {
+  static long slowestProfileRead(Workload users) {
+    long slowest = 0;
+    for (String u : users.users) {
+      long start = System.nanoTime();
+      assertEquals(200, Api.profile(1, u, Duration.ofSeconds(5)).status());
+      slowest = Math.max(slowest, (System.nanoTime() - start) / 1_000_000);
+    }
+    return slowest;
+  }
+
   @Test
   void theMajorityServesAndTheMinorityIsDowned() throws Exception {
     try (ClusterScript cluster = new ClusterScript("partition")) {
@@ -21,6 +32,11 @@ class PartitionIT {
       Workload users = new Workload("split", 30, 4, 1);
       users.touchAll(1);
       assertTrue(Cluster.entitiesOn(1, 3) > 0, "node 3 hosts some users");
+
+      cluster.run("slow", "3", "400");
+      assertTrue(slowestProfileRead(users) >= 400, "users on node 3 answer node 1 at least 400 ms late");
+      cluster.run("fast", "3");
+      Cluster.await(Duration.ofSeconds(10), () -> slowestProfileRead(users) < 400, "no delay after fast");
 
       List<Workload.Acked> acked;
       try (Workload.Poster poster = users.new Poster("split", 2, () -> List.of(1, 2))) {
