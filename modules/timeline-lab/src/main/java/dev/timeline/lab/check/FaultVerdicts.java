@@ -1,0 +1,67 @@
+package dev.timeline.lab.check;
+
+import dev.timeline.lab.history.FaultRecord;
+import dev.timeline.lab.history.Op;
+import dev.timeline.lab.history.Outcome;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Judges each fault of a run by the windows it overlapped and the run's delivery check. */
+public final class FaultVerdicts {
+
+  static final String TOLERATED = "tolerated";
+  static final String DATA_LOST = "data lost";
+
+  private FaultVerdicts() {}
+
+  /**
+   * A fault's interval runs from its injection to its end, or to the end of the run if it was
+   * never undone during the run. The delivery check covers the whole run, so lost data condemns
+   * every fault of the run: the lab cannot tell which one lost it.
+   */
+  public static List<FaultVerdict> of(List<FaultRecord> faults, List<Op> history, List<Window> windows,
+      DeliveryResult delivery, double durationMs) {
+    double windowMs = Windows.lengthMs(windows, durationMs);
+    List<FaultVerdict> verdicts = new ArrayList<>(faults.size());
+    for (FaultRecord fault : faults) {
+      double from = fault.injectedMs();
+      double to = fault.endedMs() != null ? fault.endedMs() : durationMs;
+      long failedWindows = windows.stream()
+          .filter(w -> w.failed() && w.startMs() <= to && w.startMs() + windowMs > from)
+          .count();
+      double failedSeconds = failedWindows * windowMs / 1000;
+      String verdict = delivery.lost() > 0 ? DATA_LOST
+          : failedSeconds == 0 ? TOLERATED
+          : "became a failure for " + Fmt.plain(failedSeconds) + " s";
+      verdicts.add(new FaultVerdict(fault.verb(), fault.nodes(), from, fault.endedMs(), fault.detectedMs(),
+          fault.downedMs(), firstSuccessAfterMs(history, from, to), failedSeconds, verdict));
+    }
+    return List.copyOf(verdicts);
+  }
+
+  /**
+   * A user is affected when one of its operations intended within [from, to] was not ok; it is
+   * served again by its first ok operation intended at or after that failure (an ok operation
+   * already under way when the failure was due says nothing about recovery). The answer is the
+   * earliest such completion over all affected users, counted from {@code from}.
+   */
+  private static Double firstSuccessAfterMs(List<Op> history, double from, double to) {
+    Map<String, Double> firstFailure = new HashMap<>();
+    for (Op op : history) {
+      if (op.outcome() != Outcome.ok && op.intendedMs() >= from && op.intendedMs() <= to) {
+        firstFailure.merge(op.user(), op.intendedMs(), Math::min);
+      }
+    }
+    Double served = null;
+    for (Op op : history) {
+      Double failedAt = firstFailure.get(op.user());
+      if (op.outcome() == Outcome.ok && failedAt != null && op.intendedMs() >= failedAt
+          && (served == null || op.completeMs() < served)) {
+        served = op.completeMs();
+      }
+    }
+    return served == null ? null : served - from;
+  }
+}

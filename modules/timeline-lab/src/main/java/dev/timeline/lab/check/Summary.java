@@ -1,0 +1,40 @@
+package dev.timeline.lab.check;
+
+import dev.timeline.lab.history.Op;
+import java.util.List;
+
+/**
+ * The run in a line, and what the expectations are checked against.
+ *
+ * @param successRatio ok / all operations over the whole run; null when there was none
+ * @param failedSeconds failed windows times the window length, in seconds
+ */
+public record Summary(
+    int ops,
+    int ok,
+    int fail,
+    int info,
+    Double successRatio,
+    int failedWindows,
+    double failedSeconds,
+    long lost,
+    long duplicated,
+    int outOfOrderTimelines) {
+
+  public static Summary of(List<Op> history, List<Window> windows, Slo slo, DeliveryResult delivery) {
+    int ok = 0;
+    int fail = 0;
+    int info = 0;
+    for (Op op : history) {
+      switch (op.outcome()) {
+        case ok -> ok++;
+        case fail -> fail++;
+        case info -> info++;
+      }
+    }
+    int ops = history.size();
+    int failedWindows = (int) windows.stream().filter(Window::failed).count();
+    return new Summary(ops, ok, fail, info, ops == 0 ? null : (double) ok / ops, failedWindows,
+        failedWindows * slo.windowMs() / 1000, delivery.lost(), delivery.duplicated(), delivery.outOfOrderTimelines());
+  }
+}

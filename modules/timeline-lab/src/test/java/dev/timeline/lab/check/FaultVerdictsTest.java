@@ -1,0 +1,105 @@
+package dev.timeline.lab.check;
+
+import static dev.timeline.lab.check.Histories.ok;
+import static dev.timeline.lab.check.Histories.op;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.timeline.lab.history.FaultRecord;
+import dev.timeline.lab.history.Op;
+import dev.timeline.lab.history.OpType;
+import dev.timeline.lab.history.Outcome;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FaultVerdictsTest {
+
+  private static final double DURATION = 20_000;
+  private static final DeliveryResult NOTHING_LOST = new DeliveryResult(10, 30, 0, 0, 0, 0, 0, List.of());
+  private static final DeliveryResult ONE_LOST = new DeliveryResult(10, 30, 1, 0, 0, 0, 0, List.of("t -> f"));
+
+  /** Served every 100 ms, except that "victim" fails in seconds 3, 4, 5 and 12. */
+  private static List<Op> history() {
+    List<Op> history = new ArrayList<>();
+    for (int t = 0; t < DURATION; t += 100) {
+      history.add(ok(OpType.home, "bystander", t, 5));
+      boolean down = t >= 3000 && t < 6000 || t >= 12_000 && t < 13_000;
+      history.add(op(OpType.home, "victim", t + 50, down ? 2000 : 5, down ? Outcome.fail : Outcome.ok));
+    }
+    return history;
+  }
+
+  private static List<FaultVerdict> verdicts(DeliveryResult delivery, FaultRecord... faults) {
+    List<Op> history = history();
+    List<Window> windows = Windows.of(history, List.of(), Slo.defaults(), DURATION);
+    return FaultVerdicts.of(List.of(faults), history, windows, delivery, DURATION);
+  }
+
+  @Test
+  void countsOnlyTheFailedWindowsWithinTheFault() {
+    FaultRecord crash = new FaultRecord("crash", List.of(2), 2500, 5500.0, 3200.0, 4100.0);
+
+    FaultVerdict verdict = verdicts(NOTHING_LOST, crash).get(0);
+
+    assertEquals(3, verdict.failedSeconds(), "seconds 3, 4, 5; not 12");
+    assertEquals("became a failure for 3 s", verdict.verdict());
+    assertEquals("crash", verdict.verb());
+    assertEquals(List.of(2), verdict.nodes());
+    assertEquals(3200.0, verdict.detectedMs());
+    assertEquals(4100.0, verdict.downedMs());
+  }
+
+  @Test
+  void aFaultNeverUndoneLastsToTheEndOfTheRun() {
+    FaultRecord stop = new FaultRecord("journal-stop", List.of(), 4500, null, null, null);
+
+    FaultVerdict verdict = verdicts(NOTHING_LOST, stop).get(0);
+
+    assertEquals(3, verdict.failedSeconds(), "seconds 4, 5 and 12");
+  }
+
+  @Test
+  void aFaultThatFailedNoWindowIsTolerated() {
+    FaultRecord pause = new FaultRecord("pause", List.of(3), 7000, 11_000.0, null, null);
+
+    FaultVerdict verdict = verdicts(NOTHING_LOST, pause).get(0);
+
+    assertEquals(0, verdict.failedSeconds());
+    assertEquals("tolerated", verdict.verdict());
+    assertNull(verdict.firstSuccessAfterMs(), "no user was affected");
+  }
+
+  @Test
+  void lostDataCondemnsEveryFaultOfTheRun() {
+    FaultRecord crash = new FaultRecord("crash", List.of(2), 2500, 5500.0, null, null);
+    FaultRecord pause = new FaultRecord("pause", List.of(3), 7000, 11_000.0, null, null);
+
+    List<FaultVerdict> verdicts = verdicts(ONE_LOST, crash, pause);
+
+    assertEquals(List.of("data lost", "data lost"), verdicts.stream().map(FaultVerdict::verdict).toList());
+  }
+
+  @Test
+  void firstSuccessAfterIsWhenAnAffectedUserWasServedAgain() {
+    // victim first fails at 3050; its ok operations before that do not count, the bystander's
+    // never do; it is served again by the operation intended at 6050, done at 6055.
+    FaultRecord crash = new FaultRecord("crash", List.of(2), 2500, 5500.0, null, null);
+
+    FaultVerdict verdict = verdicts(NOTHING_LOST, crash).get(0);
+
+    assertEquals(6055 - 2500, verdict.firstSuccessAfterMs(), 1e-9);
+  }
+
+  @Test
+  void anAffectedUserNeverServedAgainHasNoFirstSuccess() {
+    List<Op> history = List.of(ok(OpType.post, "victim", 500, 5), op(OpType.post, "victim", 1500, 5, Outcome.info));
+    List<Window> windows = Windows.of(history, List.of(), Slo.defaults(), 3000);
+    FaultRecord crash = new FaultRecord("crash", List.of(1), 1000, null, null, null);
+
+    FaultVerdict verdict = FaultVerdicts.of(List.of(crash), history, windows, NOTHING_LOST, 3000).get(0);
+
+    assertNull(verdict.firstSuccessAfterMs());
+    assertEquals("became a failure for 1 s", verdict.verdict());
+  }
+}
