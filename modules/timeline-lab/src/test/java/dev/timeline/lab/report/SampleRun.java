@@ -1,0 +1,85 @@
+package dev.timeline.lab.report;
+
+import com.typesafe.config.ConfigFactory;
+import dev.timeline.lab.check.Slo;
+import dev.timeline.lab.history.FaultRecord;
+import dev.timeline.lab.history.FinalState;
+import dev.timeline.lab.history.LagSample;
+import dev.timeline.lab.history.Op;
+import dev.timeline.lab.history.OpType;
+import dev.timeline.lab.history.Outcome;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A made-up 20 s run of 10 users with node 2 crashed from 5 s to 12 s. Under "resilient" the
+ * crash costs 2 s of slow answers; under "naive" half the users fail until the restart, some
+ * fan-out is never seen and one delivery is lost.
+ */
+final class SampleRun {
+
+  static final double DURATION_MS = 20_000;
+  static final int USERS = 10;
+  static final String DESCRIPTION = "Crash one node </script><b>mid-run</b> & see";
+
+  private SampleRun() {}
+
+  static Report report(String profile) {
+    boolean naive = profile.equals("naive");
+    List<Op> history = history(naive);
+    Map<String, List<String>> followersOf = new HashMap<>();
+    Map<String, List<String>> homes = new HashMap<>();
+    for (int u = 0; u < USERS; u++) {
+      followersOf.put(user(u), List.of(user((u + 1) % USERS), user((u + 2) % USERS), user((u + 3) % USERS)));
+      homes.put(user(u), new ArrayList<>());
+    }
+    List<LagSample> lags = new ArrayList<>();
+    for (Op op : history) {
+      if (op.type() != OpType.post || op.outcome() != Outcome.ok) {
+        continue;
+      }
+      for (String follower : followersOf.get(op.user())) {
+        homes.get(follower).add(0, op.tweetId());
+      }
+      boolean unseen = naive && op.intendedMs() >= 5000 && op.intendedMs() < 9000;
+      lags.add(new LagSample(op.tweetId(), op.user(), followersOf.get(op.user()).get(0), op.completeMs(),
+          unseen ? null : op.completeMs() + 40 + op.intendedMs() % 70));
+    }
+    if (naive) {
+      homes.get(user(1)).remove(homes.get(user(1)).size() / 2);
+    }
+    FinalState state = new FinalState(followersOf, homes, Map.of(), 800);
+    List<FaultRecord> faults = List.of(new FaultRecord("crash", List.of(2), 5000, 12_000.0, 6200.0, naive ? null : 8100.0));
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("rate", 20);
+    settings.put("graph", Map.of("users", USERS, "mean-followers", 3));
+    settings.put("file", null);
+    return Report.build("crash-one", profile, DESCRIPTION, "2025-01-01T12:00:00Z", DURATION_MS, Slo.defaults(), history,
+        lags, faults, state, ConfigFactory.parseString("lost = 0, duplicated = 0, max-failed-seconds = 5"), settings);
+  }
+
+  static List<Op> history(boolean naive) {
+    List<Op> history = new ArrayList<>();
+    OpType[] mix = {OpType.post, OpType.home, OpType.home, OpType.user};
+    for (int i = 0; i * 50 < DURATION_MS; i++) {
+      double intended = i * 50;
+      int u = i % USERS;
+      OpType type = mix[i % mix.length];
+      boolean crashed = intended >= 5000 && intended < 12_000;
+      Outcome outcome = naive && crashed && u < USERS / 2 ? (type == OpType.post ? Outcome.info : Outcome.fail) : Outcome.ok;
+      double latency = outcome != Outcome.ok ? 3000 : !naive && crashed && intended < 7000 ? 800 : 4 + i % 30;
+      String tweetId = type == OpType.post && outcome == Outcome.ok ? String.format("%013d-%s", 1_700_000_000_000L + i * 50L, user(u)) : null;
+      history.add(new Op(i, type, user(u), intended, intended + 0.2, intended + latency, outcome,
+          outcome == Outcome.ok ? 200 : 0, 1, tweetId, type == OpType.post ? "req-" + i : null,
+          outcome == Outcome.ok ? null : "timeout"));
+    }
+    return history;
+  }
+
+  static String user(int u) {
+    return "u" + u;
+  }
+}
