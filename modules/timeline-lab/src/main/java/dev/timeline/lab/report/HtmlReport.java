@@ -216,7 +216,7 @@ public final class HtmlReport {
     return "<td class=\"num\">" + escape(text) + "</td>";
   }
 
-  static String describe(Slo slo) {
+  private static String describe(Slo slo) {
     List<String> rules = new ArrayList<>();
     rules.add(plain(slo.windowMs()) + " ms windows");
     rules.add("success ≥ " + plain(slo.minSuccessRatio()));
@@ -247,7 +247,7 @@ public final class HtmlReport {
     return BigDecimal.valueOf(value).setScale(3, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
   }
 
-  static String escape(String text) {
+  private static String escape(String text) {
     StringBuilder out = new StringBuilder(text.length());
     for (char c : text.toCharArray()) {
       switch (c) {
