@@ -1,0 +1,33 @@
+package dev.timeline.lab;
+
+import dev.timeline.lab.check.ExpectationResult;
+import dev.timeline.lab.check.FaultVerdict;
+import dev.timeline.lab.report.Report;
+import java.nio.file.Path;
+
+/** The verdict table a run ends with on the console. */
+final class Console {
+  private Console() {}
+
+  static void printVerdict(Report report, Path results) {
+    System.out.println();
+    System.out.printf("== %s (%s profile) ==%n", report.name(), report.profile());
+    System.out.printf("%-22s %8s %9s %8s %14s %9s  %s%n", "FAULT", "AT", "DETECTED", "DOWNED", "FIRST SUCCESS", "FAILED", "VERDICT");
+    for (FaultVerdict f : report.faults())
+      System.out.printf("%-22s %7.1fs %9s %8s %14s %8.0fs  %s%n",
+          f.verb() + (f.nodes().isEmpty() ? "" : " " + f.nodes()), f.injectedMs() / 1000,
+          after(f.injectedMs(), f.detectedMs()), after(f.injectedMs(), f.downedMs()),
+          f.firstSuccessAfterMs() == null ? "-" : String.format("+%.1fs", f.firstSuccessAfterMs() / 1000),
+          f.failedSeconds(), f.verdict());
+    var d = report.delivery();
+    System.out.printf("delivery: %d acknowledged posts, %d deliveries checked: lost %d, duplicated %d, out of order %d, unreadable %d, unknown posts %d%n",
+        d.ackedPosts(), d.expectedDeliveries(), d.lost(), d.duplicated(), d.outOfOrderTimelines(), d.unreadable(), d.infoPosts());
+    for (ExpectationResult e : report.expectations())
+      System.out.printf("  %-4s %s: expected %s, was %s%n", e.holds() ? "ok" : "FAIL", e.name(), e.expected(), e.actual());
+    System.out.println((report.passed() ? "PASSED" : "FAILED") + ": report " + results.resolve("report.html"));
+  }
+
+  private static String after(double injectedMs, Double atMs) {
+    return atMs == null ? "-" : String.format("+%.1fs", (atMs - injectedMs) / 1000);
+  }
+}

@@ -1,0 +1,84 @@
+package dev.timeline.lab;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+
+/** The lab's only way into the cluster besides scripts/cluster: the nodes' public HTTP API. */
+final class Http {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A status and body; status 0 when no answer came (refused, reset, timed out). */
+  record Answer(int status, JsonNode body, String error) {
+    boolean is(int expected) {
+      return status == expected;
+    }
+  }
+
+  /** Node i answers on 127.0.0.1:basePort+i (8080 + i, as scripts/cluster starts them). */
+  private final int basePort;
+
+  Http() {
+    this(8080);
+  }
+
+  Http(int basePort) {
+    this.basePort = basePort;
+  }
+
+  private final HttpClient client = HttpClient.newBuilder()
+      .connectTimeout(Duration.ofSeconds(2))
+      .executor(Executors.newFixedThreadPool(4, daemon()))
+      .build();
+
+  CompletableFuture<Answer> send(int node, String method, String path, String jsonBody, Duration timeout) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (basePort + node) + path)).timeout(timeout);
+    if (jsonBody == null) request.method(method, HttpRequest.BodyPublishers.noBody());
+    else request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
+    return client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray())
+        .thenApply(r -> new Answer(r.statusCode(), parse(r.body()), null))
+        .exceptionally(e -> new Answer(0, null, rootMessage(e)));
+  }
+
+  Answer call(int node, String method, String path, String jsonBody, Duration timeout) {
+    return send(node, method, path, jsonBody, timeout).join();
+  }
+
+  static String json(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  private static JsonNode parse(byte[] body) {
+    if (body.length == 0) return null;
+    try {
+      return JSON.readTree(body);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) t = t.getCause();
+    return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon() {
+    return r -> {
+      Thread t = new Thread(r, "lab-http");
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -1,0 +1,82 @@
+package dev.timeline.lab;
+
+import dev.timeline.lab.history.LagSample;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Fan-out lag: for a sample of acknowledged posts, polls one follower's home timeline until the
+ * tweet shows up (or the lag timeout passes). At most {@link #MAX_WATCHED} posts are watched at
+ * once, so the probe's own reads stay a small part of the load; a post sampled while the probe is
+ * full is counted in {@link #skipped}.
+ */
+final class LagProbe {
+  static final int MAX_WATCHED = 64;
+
+  private final Http http;
+  private final Graph graph;
+  private final int nodes;
+  private final Experiment.LoadSpec spec;
+  private final RunClock clock;
+  private final Random random;
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "lag-probe");
+    t.setDaemon(true);
+    return t;
+  });
+  private final AtomicInteger watched = new AtomicInteger();
+  final ConcurrentLinkedQueue<LagSample> samples = new ConcurrentLinkedQueue<>();
+  final AtomicInteger skipped = new AtomicInteger();
+
+  LagProbe(Http http, Graph graph, int nodes, Experiment.LoadSpec spec, RunClock clock, long seed) {
+    this.http = http;
+    this.graph = graph;
+    this.nodes = nodes;
+    this.spec = spec;
+    this.clock = clock;
+    this.random = new Random(seed);
+  }
+
+  void maybeWatch(String tweetId, String author, double ackedMs) {
+    List<String> followers = graph.followersOf().get(author);
+    String follower;
+    synchronized (random) {
+      if (followers.isEmpty() || random.nextDouble() >= spec.lagSample()) return;
+      follower = followers.get(random.nextInt(followers.size()));
+    }
+    if (watched.incrementAndGet() > MAX_WATCHED) {
+      watched.decrementAndGet();
+      skipped.incrementAndGet();
+      return;
+    }
+    poll(tweetId, author, follower, ackedMs, 0);
+  }
+
+  private void poll(String tweetId, String author, String follower, double ackedMs, int round) {
+    int node = (round % nodes) + 1;
+    http.send(node, "GET", "/users/" + follower + "/timeline?limit=50", null, Duration.ofSeconds(2))
+        .thenAccept(answer -> {
+          double now = clock.ms();
+          boolean visible = answer.is(200) && answer.body().get("tweets").findValuesAsText("id").contains(tweetId);
+          if (visible || now - ackedMs > spec.lagTimeout().toMillis()) {
+            samples.add(new LagSample(tweetId, author, follower, ackedMs, visible ? now : null));
+            watched.decrementAndGet();
+          } else {
+            timer.schedule(() -> poll(tweetId, author, follower, ackedMs, round + 1),
+                spec.lagPollInterval().toMillis(), TimeUnit.MILLISECONDS);
+          }
+        });
+  }
+
+  /** Waits (bounded by the lag timeout) for the posts still watched. */
+  void awaitIdle() {
+    long deadline = System.nanoTime() + spec.lagTimeout().toNanos() + Duration.ofSeconds(5).toNanos();
+    while (watched.get() > 0 && System.nanoTime() < deadline) java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
+  }
+}

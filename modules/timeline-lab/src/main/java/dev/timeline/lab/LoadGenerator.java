@@ -1,0 +1,166 @@
+package dev.timeline.lab;
+
+import dev.timeline.lab.history.Op;
+import dev.timeline.lab.history.OpType;
+import dev.timeline.lab.history.Outcome;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Recorder;
+
+/**
+ * The open-model client. Operations are due at a constant rate whatever the cluster does; each is
+ * sent when due (or fails at once if the in-flight bound is reached), and its latency counts from
+ * when it was due. A post ends ok (201), fail (definitely not applied) or info (unknown: a 503 or
+ * a timeout may hide a durable write). The resilient profile retries a post with its request id,
+ * and a read on another node, within the retry budget; the naive profile does not retry.
+ */
+final class LoadGenerator {
+  private final Http http;
+  private final Experiment.LoadSpec spec;
+  private final Graph graph;
+  private final int nodes;
+  private final boolean retry;
+  private final LagProbe lagProbe;
+  private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "load-retry");
+    t.setDaemon(true);
+    return t;
+  });
+
+  final ConcurrentLinkedQueue<Op> history = new ConcurrentLinkedQueue<>();
+  /** For the progress line: completions and non-ok completions so far, latencies since the last read. */
+  final AtomicLong completed = new AtomicLong();
+  final AtomicLong notOk = new AtomicLong();
+  final Recorder latencies = new Recorder(3);
+  private final AtomicInteger inFlight = new AtomicInteger();
+
+  LoadGenerator(Http http, Experiment.LoadSpec spec, Graph graph, int nodes, boolean retry, LagProbe lagProbe) {
+    this.http = http;
+    this.spec = spec;
+    this.graph = graph;
+    this.nodes = nodes;
+    this.retry = retry;
+    this.lagProbe = lagProbe;
+  }
+
+  /**
+   * Issues operations from {@code clock}'s zero for {@code durationMs}, then waits for those in
+   * flight. With {@code record} off (warm-up) nothing enters the history.
+   */
+  void run(RunClock clock, double durationMs, boolean record, String requestPrefix, long seed) {
+    Random random = new Random(seed);
+    int[] mix = {spec.mix().get(OpType.post), spec.mix().get(OpType.home), spec.mix().get(OpType.user)};
+    int mixTotal = mix[0] + mix[1] + mix[2];
+    double intervalMs = 1000.0 / spec.rate();
+    List<CompletableFuture<Void>> pending = new ArrayList<>();
+    for (long id = 0; ; id++) {
+      double intendedMs = id * intervalMs;
+      if (intendedMs >= durationMs) break;
+      long wait = clock.nanosAt(intendedMs) - System.nanoTime();
+      if (wait > 0) LockSupport.parkNanos(wait);
+      int pick = random.nextInt(mixTotal);
+      OpType type = pick < mix[0] ? OpType.post : pick < mix[0] + mix[1] ? OpType.home : OpType.user;
+      String user = graph.users().get(random.nextInt(graph.users().size()));
+      Call call = new Call(id, type, user, intendedMs, type == OpType.post ? requestPrefix + "-" + id : null, clock, record);
+      if (inFlight.get() >= spec.maxInFlight()) {
+        call.finish(Outcome.fail, 0, 0, null, "in-flight bound reached", clock.ms());
+        continue;
+      }
+      inFlight.incrementAndGet();
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      call.attempt((int) (id % nodes) + 1, done);
+      pending.add(done.whenComplete((v, e) -> inFlight.decrementAndGet()));
+      if (pending.size() > 10_000) pending.removeIf(CompletableFuture::isDone);
+    }
+    CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+  }
+
+  /** One operation through its attempts. */
+  private final class Call {
+    final long id;
+    final OpType type;
+    final String user;
+    final double intendedMs;
+    final String requestId;
+    final RunClock clock;
+    final boolean record;
+    double invokeMs = -1;
+    int attempts;
+    boolean mayHaveApplied;
+
+    Call(long id, OpType type, String user, double intendedMs, String requestId, RunClock clock, boolean record) {
+      this.id = id;
+      this.type = type;
+      this.user = user;
+      this.intendedMs = intendedMs;
+      this.requestId = requestId;
+      this.clock = clock;
+      this.record = record;
+    }
+
+    void attempt(int node, CompletableFuture<Void> done) {
+      if (invokeMs < 0) invokeMs = clock.ms();
+      attempts++;
+      send(node).whenComplete((answer, failure) -> {
+        Http.Answer a = answer != null ? answer : new Http.Answer(0, null, String.valueOf(failure));
+        double now = clock.ms();
+        int expected = type == OpType.post ? 201 : 200;
+        if (a.is(expected)) {
+          String tweetId = type == OpType.post ? a.body().get("tweetId").asText() : null;
+          finish(Outcome.ok, a.status(), attempts, tweetId, null, now);
+          if (tweetId != null && record) lagProbe.maybeWatch(tweetId, user, now);
+          done.complete(null);
+          return;
+        }
+        boolean clientError = a.status() >= 400 && a.status() < 500;
+        // A 503 or a lost answer may hide a durable post; a refused connection cannot.
+        if (type == OpType.post && (a.status() == 503 || (a.status() == 0 && !refused(a)))) mayHaveApplied = true;
+        boolean budgetLeft = now - intendedMs < spec.retryBudget().toMillis();
+        if (retry && !clientError && budgetLeft) {
+          int next = node % nodes + 1;
+          // Around the ring once without waiting, then a short pause per round.
+          long delayMs = attempts % nodes == 0 ? 200 : 0;
+          timers.schedule(() -> attempt(next, done), delayMs, TimeUnit.MILLISECONDS);
+          return;
+        }
+        String error = a.status() == 0 ? a.error() : a.status() + (a.body() != null && a.body().has("error") ? " " + a.body().get("error").asText() : "");
+        finish(mayHaveApplied && !clientError ? Outcome.info : Outcome.fail, a.status(), attempts, null, error, now);
+        done.complete(null);
+      });
+    }
+
+    private CompletableFuture<Http.Answer> send(int node) {
+      Duration timeout = spec.requestTimeout();
+      return switch (type) {
+        case post -> http.send(node, "POST", "/users/" + user + "/tweets",
+            Http.json(Map.of("text", "tweet " + requestId, "requestId", requestId)), timeout);
+        case home -> http.send(node, "GET", "/users/" + user + "/timeline?limit=20", null, timeout);
+        case user -> http.send(node, "GET", "/users/" + user + "/tweets?limit=20", null, timeout);
+      };
+    }
+
+    void finish(Outcome outcome, int status, int attempts, String tweetId, String error, double completeMs) {
+      completed.incrementAndGet();
+      if (outcome != Outcome.ok) notOk.incrementAndGet();
+      latencies.recordValue(Math.max(0, (long) ((completeMs - intendedMs) * 1000)));
+      if (record)
+        history.add(new Op(id, type, user, intendedMs, invokeMs < 0 ? completeMs : invokeMs, completeMs, outcome, status,
+            attempts, tweetId, requestId, error));
+    }
+  }
+
+  private static boolean refused(Http.Answer a) {
+    return a.error() != null && a.error().startsWith("ConnectException");
+  }
+}

@@ -1,0 +1,207 @@
+package dev.timeline.lab;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.timeline.lab.history.FaultRecord;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Injects the experiment's faults on schedule through scripts/cluster, and watches the cluster
+ * (a healthy node's public GET /cluster, every 250 ms) to record when each faulted node was seen
+ * unreachable and when it was downed or removed.
+ */
+final class Nemesis {
+  /** A fault while it lasts; becomes a {@link FaultRecord}. */
+  private static final class Open {
+    final String verb;
+    final List<Integer> nodes;
+    final double injectedMs;
+    volatile Double endedMs;
+    volatile Double detectedMs;
+    volatile Double downedMs;
+
+    Open(String verb, List<Integer> nodes, double injectedMs) {
+      this.verb = verb;
+      this.nodes = nodes;
+      this.injectedMs = injectedMs;
+    }
+
+    FaultRecord record() {
+      return new FaultRecord(verb, nodes, injectedMs, endedMs, detectedMs, downedMs);
+    }
+  }
+
+  private final ClusterControl cluster;
+  private final Http http;
+  private final int nodes;
+  private final RunClock clock;
+  private final List<Open> faults = new CopyOnWriteArrayList<>();
+  private volatile boolean watching = true;
+  private Thread scheduler;
+
+  Nemesis(ClusterControl cluster, Http http, int nodes, RunClock clock) {
+    this.cluster = cluster;
+    this.http = http;
+    this.nodes = nodes;
+    this.clock = clock;
+  }
+
+  void start(List<Experiment.FaultStep> steps) {
+    scheduler = daemon("nemesis", () -> {
+      for (Experiment.FaultStep step : steps) {
+        long wait = clock.nanosAt(step.at().toMillis()) - System.nanoTime();
+        if (wait > 0) LockSupport.parkNanos(wait);
+        apply(step);
+      }
+    });
+    daemon("nemesis-watch", this::watch);
+  }
+
+  void awaitSchedule() throws InterruptedException {
+    if (scheduler != null) scheduler.join();
+  }
+
+  List<FaultRecord> records() {
+    return faults.stream().map(Open::record).toList();
+  }
+
+  /** Short names of the faults in force, for the progress line. */
+  List<String> active() {
+    return faults.stream().filter(f -> f.endedMs == null)
+        .map(f -> f.verb + (f.nodes.isEmpty() ? "" : " " + f.nodes)).toList();
+  }
+
+  /** Ends every fault still in force, so that the final checks read a whole cluster. */
+  void undoAll() {
+    watching = false;
+    for (Open f : faults)
+      if (f.endedMs == null)
+        switch (f.verb) {
+          case "crash", "stop" -> f.nodes.forEach(n -> apply(new Experiment.FaultStep(Duration.ZERO, "restart", List.of(n), List.of(), null)));
+          case "pause" -> f.nodes.forEach(n -> apply(new Experiment.FaultStep(Duration.ZERO, "resume", List.of(n), List.of(), null)));
+          case "partition" -> apply(new Experiment.FaultStep(Duration.ZERO, "heal", List.of(), List.of(), null));
+          case "slow" -> f.nodes.forEach(n -> apply(new Experiment.FaultStep(Duration.ZERO, "fast", List.of(n), List.of(), null)));
+          case "journal-stop" -> apply(new Experiment.FaultStep(Duration.ZERO, "journal-start", List.of(), List.of(), null));
+          case "journal-pause" -> apply(new Experiment.FaultStep(Duration.ZERO, "journal-resume", List.of(), List.of(), null));
+          default -> { }
+        }
+    // A node downed during a pause or partition has exited: bring it back too.
+    String status = cluster.run("status");
+    for (int n = 1; n <= nodes; n++) {
+      int node = n;
+      boolean dead = status.lines().anyMatch(line -> line.trim().startsWith(node + " ") && line.contains(" dead "));
+      if (dead) {
+        System.out.println("[nemesis] node " + node + " is not running after the run: restarting it");
+        cluster.run("restart", String.valueOf(node));
+      }
+    }
+  }
+
+  private void apply(Experiment.FaultStep step) {
+    double at = clock.ms();
+    List<String> args = new ArrayList<>();
+    switch (step.verb()) {
+      case "partition" -> {
+        args.add("partition");
+        step.nodes().forEach(n -> args.add(String.valueOf(n)));
+        if (!step.other().isEmpty()) {
+          args.add("--");
+          step.other().forEach(n -> args.add(String.valueOf(n)));
+        }
+      }
+      case "slow" -> args.addAll(List.of("slow", String.valueOf(step.nodes().get(0)), String.valueOf(step.ms())));
+      case "journal-stop", "journal-start", "journal-pause", "journal-resume" ->
+          args.addAll(List.of("journal", step.verb().substring("journal-".length())));
+      case "heal" -> args.add("heal");
+      default -> {
+        args.add(step.verb());
+        args.add(String.valueOf(step.nodes().get(0)));
+      }
+    }
+    System.out.printf("%n[nemesis] %6.1f s: scripts/cluster %s%n", at / 1000, String.join(" ", args));
+    boolean endedOne = end(step, at);
+    // A restart of a running node (a rolling restart) is a fault of its own: until it is back.
+    Open restart = step.verb().equals("restart") && !endedOne ? new Open("restart", step.nodes(), at) : null;
+    if (restart != null) faults.add(restart);
+    if (opens(step.verb())) faults.add(new Open(step.verb(), step.nodes(), at));
+    try {
+      cluster.run(args.toArray(String[]::new));
+    } catch (IllegalStateException e) {
+      System.out.println("[nemesis] " + e.getMessage().lines().findFirst().orElse("failed"));
+    }
+    if (restart != null) restart.endedMs = clock.ms();
+  }
+
+  private static boolean opens(String verb) {
+    return List.of("crash", "stop", "pause", "partition", "slow", "journal-stop", "journal-pause").contains(verb);
+  }
+
+  /** The verb that undoes a fault ends it: restart or resume its node, heal, fast, journal start. */
+  private boolean end(Experiment.FaultStep step, double at) {
+    boolean any = false;
+    for (Open f : faults) {
+      if (f.endedMs != null) continue;
+      boolean ends = switch (step.verb()) {
+        case "restart" -> (f.verb.equals("crash") || f.verb.equals("stop") || f.verb.equals("pause")) && f.nodes.containsAll(step.nodes());
+        case "resume" -> f.verb.equals("pause") && f.nodes.containsAll(step.nodes());
+        case "heal" -> f.verb.equals("partition");
+        case "fast" -> f.verb.equals("slow") && f.nodes.containsAll(step.nodes());
+        case "journal-start" -> f.verb.equals("journal-stop");
+        case "journal-resume" -> f.verb.equals("journal-pause");
+        default -> false;
+      };
+      if (ends) {
+        f.endedMs = at;
+        any = true;
+      }
+    }
+    return any;
+  }
+
+  private void watch() {
+    while (watching) {
+      List<Open> open = faults.stream().filter(f -> f.endedMs == null && !f.nodes.isEmpty()).toList();
+      if (!open.isEmpty()) {
+        Set<Integer> faulted = new HashSet<>();
+        open.forEach(f -> faulted.addAll(f.nodes));
+        for (int asker = 1; asker <= nodes; asker++) {
+          if (faulted.contains(asker)) continue;
+          Http.Answer view = http.call(asker, "GET", "/cluster", null, Duration.ofSeconds(1));
+          if (!view.is(200)) continue;
+          observe(view.body(), open, clock.ms());
+          break;
+        }
+      }
+      LockSupport.parkNanos(250_000_000L);
+    }
+  }
+
+  private static void observe(JsonNode view, List<Open> open, double now) {
+    Set<Integer> unreachable = new HashSet<>();
+    view.get("unreachable").forEach(a -> unreachable.add(port(a.asText()) - 2550));
+    Set<Integer> up = new HashSet<>();
+    view.get("members").forEach(m -> {
+      if (!m.get("status").asText().equals("Down")) up.add(port(m.get("address").asText()) - 2550);
+    });
+    for (Open f : open) {
+      if (f.detectedMs == null && f.nodes.stream().anyMatch(unreachable::contains)) f.detectedMs = now;
+      if (f.downedMs == null && f.nodes.stream().anyMatch(n -> !up.contains(n))) f.downedMs = now;
+    }
+  }
+
+  private static int port(String address) {
+    return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+  }
+
+  private static Thread daemon(String name, Runnable body) {
+    Thread t = new Thread(body, name);
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+}

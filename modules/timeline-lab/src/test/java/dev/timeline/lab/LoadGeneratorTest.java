@@ -1,0 +1,122 @@
+package dev.timeline.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.timeline.lab.history.Op;
+import dev.timeline.lab.history.OpType;
+import dev.timeline.lab.history.Outcome;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The open-model schedule against a stand-in node on loopback whose speed the test controls. */
+class LoadGeneratorTest {
+  HttpServer server;
+  final CountDownLatch release = new CountDownLatch(1);
+  final AtomicInteger stallFirst = new AtomicInteger();
+  final AtomicInteger posts = new AtomicInteger();
+
+  int startNode() throws Exception {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.setExecutor(Executors.newCachedThreadPool());
+    server.createContext("/", exchange -> {
+      if (stallFirst.getAndDecrement() > 0) {
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      boolean post = exchange.getRequestMethod().equals("POST");
+      byte[] body = (post ? "{\"tweetId\":\"0000000000001-a" + posts.incrementAndGet() + "\",\"postedAt\":1}"
+          : "{\"tweets\":[],\"nextCursor\":null}").getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.sendResponseHeaders(post ? 201 : 200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    server.start();
+    return server.getAddress().getPort();
+  }
+
+  @AfterEach
+  void stop() {
+    release.countDown();
+    if (server != null) server.stop(0);
+  }
+
+  static Experiment.LoadSpec spec(double rate, int maxInFlight) {
+    return new Experiment.LoadSpec(rate, Map.of(OpType.post, 1, OpType.home, 1, OpType.user, 1), maxInFlight,
+        Duration.ofSeconds(5), Duration.ofSeconds(5), 0, Duration.ofMillis(100), Duration.ofSeconds(1));
+  }
+
+  static final Graph GRAPH = Graph.generate(10, 2, 1.5, 1);
+
+  LoadGenerator generator(int port, Experiment.LoadSpec spec, RunClock clock) {
+    Http http = new Http(port - 1); // node 1 is the stand-in
+    return new LoadGenerator(http, spec, GRAPH, 1, true, new LagProbe(http, GRAPH, 1, spec, clock, 1));
+  }
+
+  @Test
+  void operationsAreDueAtTheRateAndAllRecorded() throws Exception {
+    int port = startNode();
+    RunClock clock = RunClock.startingNow();
+    LoadGenerator load = generator(port, spec(100, 1000), clock);
+    load.run(clock, 1000, true, "r", 7);
+    List<Op> history = load.history.stream().sorted(Comparator.comparingLong(Op::id)).toList();
+    assertEquals(100, history.size(), "100 req/s for 1 s");
+    for (int i = 0; i < history.size(); i++) assertEquals(i * 10.0, history.get(i).intendedMs(), 1e-9, "due every 10 ms");
+    assertTrue(history.stream().allMatch(op -> op.outcome() == Outcome.ok), "all ok");
+    assertTrue(history.stream().filter(op -> op.type() == OpType.post).allMatch(op -> op.tweetId() != null && op.requestId() != null));
+    assertTrue(history.stream().allMatch(op -> op.invokeMs() >= op.intendedMs()), "never sent before due");
+  }
+
+  @Test
+  void aStallCountsFromWhenEachRequestWasDueNotWhenItWasSent() throws Exception {
+    int port = startNode();
+    stallFirst.set(20); // the node holds the first 20 requests until released
+    RunClock clock = RunClock.startingNow();
+    LoadGenerator load = generator(port, spec(50, 1000), clock);
+    Thread releaser = new Thread(() -> {
+      java.util.concurrent.locks.LockSupport.parkNanos(clock.nanosAt(600) - System.nanoTime());
+      release.countDown();
+    });
+    releaser.start();
+    load.run(clock, 1000, true, "s", 3);
+    List<Op> history = load.history.stream().sorted(Comparator.comparingLong(Op::id)).toList();
+    assertEquals(50, history.size(), "the schedule went on during the stall");
+    Op first = history.get(0);
+    assertTrue(first.latencyMs() >= 550, "the first request waited out the stall: " + first.latencyMs());
+    assertTrue(history.get(25).intendedMs() >= 499 && history.get(25).invokeMs() < 600,
+        "requests due during the stall were sent when due, not after it");
+  }
+
+  @Test
+  void reachingTheInFlightBoundIsAFailureNotASkip() throws Exception {
+    int port = startNode();
+    stallFirst.set(1_000); // nothing answers until the end
+    RunClock clock = RunClock.startingNow();
+    LoadGenerator load = generator(port, spec(50, 5), clock);
+    Thread releaser = new Thread(() -> {
+      java.util.concurrent.locks.LockSupport.parkNanos(clock.nanosAt(1100) - System.nanoTime());
+      release.countDown();
+    });
+    releaser.start();
+    load.run(clock, 1000, true, "b", 5);
+    List<Op> history = List.copyOf(load.history);
+    assertEquals(50, history.size(), "every due operation is in the history");
+    long bounded = history.stream().filter(op -> "in-flight bound reached".equals(op.error())).count();
+    assertEquals(45, bounded, "all but the 5 in flight failed at once");
+    assertTrue(history.stream().filter(op -> "in-flight bound reached".equals(op.error())).allMatch(op -> op.outcome() == Outcome.fail));
+  }
+}
