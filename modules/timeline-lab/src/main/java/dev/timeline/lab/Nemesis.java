@@ -171,7 +171,7 @@ final class Nemesis {
         open.forEach(f -> faulted.addAll(f.nodes));
         for (int asker = 1; asker <= nodes; asker++) {
           if (faulted.contains(asker)) continue;
-          Http.Answer view = http.call(asker, "GET", "/cluster", null, Duration.ofSeconds(1));
+          Http.Answer view = http.call(asker, "GET", "/cluster?sharding=off", null, Duration.ofSeconds(1));
           if (!view.is(200)) continue;
           observe(view.body(), open, clock.ms());
           break;

@@ -60,7 +60,7 @@ import static akka.http.javadsl.server.PathMatchers.segment;
  * GET    /users/{id}/tweets?limit=&amp;cursor=                    200 {"tweets":[...],"nextCursor"}
  * GET    /users/{id}/timeline?limit=&amp;cursor=                  200 the home timeline, same shape
  * GET    /health                                              200 {"status":"up"} or 503
- * GET    /cluster                                             200 members and shard counts
+ * GET    /cluster[?sharding=off]                              200 members and shard counts
  * </pre>
  *
  * <p>Times ({@code postedAt}) are epoch milliseconds, UTC: the unit tweet ids are built from, so
@@ -163,7 +163,8 @@ public final class TimelineRoutes extends AllDirectives {
         handleRejections(rejectionHandler(), () ->
             withSizeLimit(maxBody, () -> concat(
                 path("health", () -> get(this::health)),
-                path("cluster", () -> get(this::cluster)),
+                path("cluster", () -> get(() -> parameterOptional("sharding", sharding ->
+                    cluster(!sharding.filter("off"::equals).isPresent())))),
                 pathPrefix("users", () -> concat(
                     pathEnd(() -> post(() -> body(NewUser.class, this::register))),
                     pathPrefix(segment(), this::user)))))));
@@ -230,8 +231,15 @@ public final class TimelineRoutes extends AllDirectives {
     return completeOK(new Health("up"), json());
   }
 
-  private Route cluster() {
-    CompletionStage<ShardingView> sharding = AskPattern.<ClusterShardingQuery, ClusterShardingStats>ask(
+  /**
+   * Members as this node sees them, with shard and entity counts per node unless {@code
+   * ?sharding=off}: the counts wait up to cluster-stats-timeout for every region, which a
+   * watcher polling membership during a failure does not want.
+   */
+  private Route cluster(boolean withSharding) {
+    CompletionStage<ShardingView> sharding = !withSharding
+        ? java.util.concurrent.CompletableFuture.completedFuture(ShardingView.UNAVAILABLE)
+        : AskPattern.<ClusterShardingQuery, ClusterShardingStats>ask(
             ClusterSharding.get(system).shardState(),
             replyTo -> new GetClusterShardingStats(UserEntity.ENTITY_TYPE_KEY, statsTimeout, replyTo),
             // The query answers by itself after statsTimeout; this only guards a lost reply.

@@ -290,6 +290,10 @@ class TimelineRoutesTest {
     assertEquals(self, node.get("address").asText());
     assertTrue(node.get("shards").asInt() >= 1, node.toString());
     assertTrue(node.get("entities").asInt() >= 1, node.toString());
+
+    JsonNode membersOnly = get("/cluster?sharding=off").body();
+    assertEquals(body.get("members"), membersOnly.get("members"));
+    assertFalse(membersOnly.get("sharding").get("available").asBoolean());
   }
 
   /**

@@ -22,7 +22,7 @@ public final class FaultVerdicts {
    * every fault of the run: the lab cannot tell which one lost it.
    */
   public static List<FaultVerdict> of(List<FaultRecord> faults, List<Op> history, List<Window> windows,
-      DeliveryResult delivery, double durationMs) {
+      DeliveryResult delivery, double durationMs, Slo slo) {
     double windowMs = Windows.lengthMs(windows, durationMs);
     List<FaultVerdict> verdicts = new ArrayList<>(faults.size());
     for (FaultRecord fault : faults) {
@@ -36,32 +36,39 @@ public final class FaultVerdicts {
           : failedSeconds == 0 ? TOLERATED
           : "became a failure for " + Fmt.plain(failedSeconds) + " s";
       verdicts.add(new FaultVerdict(fault.verb(), fault.nodes(), from, fault.endedMs(), fault.detectedMs(),
-          fault.downedMs(), firstSuccessAfterMs(history, from, to), failedSeconds, verdict));
+          fault.downedMs(), firstSuccessAfterMs(history, from, to, slo), failedSeconds, verdict));
     }
     return List.copyOf(verdicts);
   }
 
   /**
-   * A user is affected when one of its operations intended within [from, to] was not ok; it is
-   * served again by its first ok operation intended at or after that failure (an ok operation
-   * already under way when the failure was due says nothing about recovery). The answer is the
-   * earliest such completion over all affected users, counted from {@code from}.
+   * A user is affected when one of its operations intended within [from, to] was not served: not
+   * ok, or ok only later than its type's p99 bound (a client that retries through a failover
+   * turns errors into slow successes). It is served again by its first ok operation within the
+   * bound intended at or after that (an operation already under way then says nothing about
+   * recovery). The answer is the earliest such completion over all affected users, counted from
+   * {@code from}.
    */
-  private static Double firstSuccessAfterMs(List<Op> history, double from, double to) {
+  private static Double firstSuccessAfterMs(List<Op> history, double from, double to, Slo slo) {
     Map<String, Double> firstFailure = new HashMap<>();
     for (Op op : history) {
-      if (op.outcome() != Outcome.ok && op.intendedMs() >= from && op.intendedMs() <= to) {
+      if (!served(op, slo) && op.intendedMs() >= from && op.intendedMs() <= to) {
         firstFailure.merge(op.user(), op.intendedMs(), Math::min);
       }
     }
     Double served = null;
     for (Op op : history) {
       Double failedAt = firstFailure.get(op.user());
-      if (op.outcome() == Outcome.ok && failedAt != null && op.intendedMs() >= failedAt
+      if (served(op, slo) && failedAt != null && op.intendedMs() >= failedAt
           && (served == null || op.completeMs() < served)) {
         served = op.completeMs();
       }
     }
     return served == null ? null : served - from;
+  }
+
+  private static boolean served(Op op, Slo slo) {
+    Double bound = slo.maxP99Ms() == null ? null : slo.maxP99Ms().get(op.type());
+    return op.outcome() == Outcome.ok && (bound == null || op.latencyMs() <= bound);
   }
 }

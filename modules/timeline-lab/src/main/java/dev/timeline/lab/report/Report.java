@@ -66,7 +66,7 @@ public record Report(
       Map<String, Object> settings) {
     List<Window> windows = Windows.of(history, lags, slo, durationMs);
     DeliveryResult delivery = Delivery.check(history, state);
-    List<FaultVerdict> verdicts = FaultVerdicts.of(faults, history, windows, delivery, durationMs);
+    List<FaultVerdict> verdicts = FaultVerdicts.of(faults, history, windows, delivery, durationMs, slo);
     Summary summary = Summary.of(history, windows, slo, delivery);
     List<ExpectationResult> expectations = Expectations.check(expect, summary);
     boolean passed = expectations.stream().allMatch(ExpectationResult::holds);

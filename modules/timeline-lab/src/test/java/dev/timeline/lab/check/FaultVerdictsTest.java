@@ -33,7 +33,7 @@ class FaultVerdictsTest {
   private static List<FaultVerdict> verdicts(DeliveryResult delivery, FaultRecord... faults) {
     List<Op> history = history();
     List<Window> windows = Windows.of(history, List.of(), Slo.defaults(), DURATION);
-    return FaultVerdicts.of(List.of(faults), history, windows, delivery, DURATION);
+    return FaultVerdicts.of(List.of(faults), history, windows, delivery, DURATION, Slo.defaults());
   }
 
   @Test
@@ -97,9 +97,24 @@ class FaultVerdictsTest {
     List<Window> windows = Windows.of(history, List.of(), Slo.defaults(), 3000);
     FaultRecord crash = new FaultRecord("crash", List.of(1), 1000, null, null, null);
 
-    FaultVerdict verdict = FaultVerdicts.of(List.of(crash), history, windows, NOTHING_LOST, 3000).get(0);
+    FaultVerdict verdict = FaultVerdicts.of(List.of(crash), history, windows, NOTHING_LOST, 3000, Slo.defaults()).get(0);
 
     assertNull(verdict.firstSuccessAfterMs());
     assertEquals("became a failure for 1 s", verdict.verdict());
+  }
+
+  @Test
+  void aSuccessSlowerThanItsBoundIsNotYetServedAgain() {
+    // With client retries a failover shows as slow successes: the victim's post due at 1500 is ok
+    // only after 4 s (post bound 1000 ms), so it is first served by the one due at 6000.
+    List<Op> history = List.of(
+        op(OpType.post, "victim", 1500, 4000, Outcome.ok),
+        op(OpType.post, "victim", 6000, 20, Outcome.ok));
+    List<Window> windows = Windows.of(history, List.of(), Slo.defaults(), 8000);
+    FaultRecord crash = new FaultRecord("crash", List.of(2), 1000, 7000.0, null, null);
+
+    FaultVerdict verdict = FaultVerdicts.of(List.of(crash), history, windows, NOTHING_LOST, 8000, Slo.defaults()).get(0);
+
+    assertEquals(6020 - 1000, verdict.firstSuccessAfterMs(), 1e-9);
   }
 }
