@@ -33,7 +33,7 @@ public final class HtmlReport {
 
   static final String CHART_JS = "META-INF/resources/webjars/chart.js/4.4.7/dist/chart.umd.js";
   /** Throughput, latency, fan-out lag: what body[data-charts] counts per report. */
-  static final int CHARTS_PER_REPORT = 3;
+  public static final int CHARTS_PER_REPORT = 3;
 
   /** Before Chart.js, so that an error while loading it is recorded too. */
   private static final String ERROR_HOOK = """

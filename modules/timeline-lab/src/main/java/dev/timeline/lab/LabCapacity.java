@@ -1,0 +1,68 @@
+package dev.timeline.lab;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.timeline.lab.history.Op;
+import dev.timeline.lab.history.OpType;
+import dev.timeline.lab.history.Outcome;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+
+/**
+ * How fast can the lab itself issue load? Runs the open-model client against a no-op HTTP
+ * endpoint on loopback at rising rates and prints, per rate, what was achieved, the p99 latency
+ * and the share of operations that failed (in-flight bound or no answer). The largest rate with
+ * no failures and a p99 under 50 ms is the lab's ceiling on this machine: above it, a report
+ * measures the lab, not the cluster. Usage: scripts/bench-lab [SECONDS-PER-RATE=5]
+ */
+public final class LabCapacity {
+  public static void main(String[] args) throws Exception {
+    int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
+    server.setExecutor(Executors.newFixedThreadPool(4));
+    AtomicLong ids = new AtomicLong();
+    server.createContext("/", exchange -> {
+      boolean post = exchange.getRequestMethod().equals("POST");
+      exchange.getRequestBody().readAllBytes();
+      byte[] body = (post ? "{\"tweetId\":\"" + String.format("%013d", ids.incrementAndGet()) + "-x\"}"
+          : "{\"tweets\":[],\"nextCursor\":null}").getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.sendResponseHeaders(post ? 201 : 200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    server.start();
+    Graph graph = Graph.generate(1000, 0, 1.5, 1);
+    Http http = new Http(server.getAddress().getPort() - 1);
+    System.out.printf("open-model client against a no-op endpoint on 127.0.0.1, %d s per rate, mix 10/60/30%n", seconds);
+    System.out.printf("%10s %12s %10s %10s%n", "RATE", "ACHIEVED/S", "P99 MS", "FAILED");
+    int ceiling = 0;
+    for (int rate : List.of(250, 500, 1000, 2000, 4000, 8000)) {
+      var spec = new Experiment.LoadSpec(rate, Map.of(OpType.post, 10, OpType.home, 60, OpType.user, 30), 256,
+          Duration.ofSeconds(2), Duration.ZERO, 0, Duration.ofMillis(100), Duration.ofSeconds(1));
+      RunClock clock = RunClock.startingNow();
+      LoadGenerator load = new LoadGenerator(http, spec, graph, 1, false, new LagProbe(http, graph, 1, spec, clock, 1));
+      load.run(clock, seconds * 1000.0, true, "cap", rate);
+      double elapsedS = clock.ms() / 1000;
+      Histogram latency = new Histogram(3);
+      long failed = 0;
+      for (Op op : load.history) {
+        latency.recordValue(Math.max(0, (long) (op.latencyMs() * 1000)));
+        if (op.outcome() != Outcome.ok) failed++;
+      }
+      double p99 = latency.getValueAtPercentile(99) / 1000.0;
+      double failedShare = (double) failed / load.history.size();
+      System.out.printf("%10d %12.0f %10.1f %9.1f%%%n", rate, load.history.size() / elapsedS, p99, 100 * failedShare);
+      if (failed == 0 && p99 < 50) ceiling = rate;
+      else break;
+    }
+    System.out.printf("the lab issues up to %d req/s here with no failures and p99 < 50 ms%n", ceiling);
+    server.stop(0);
+    System.exit(0);
+  }
+}
