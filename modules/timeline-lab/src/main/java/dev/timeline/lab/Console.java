@@ -12,12 +12,12 @@ final class Console {
   static void printVerdict(Report report, Path results) {
     System.out.println();
     System.out.printf("== %s (%s profile) ==%n", report.name(), report.profile());
-    System.out.printf("%-22s %8s %9s %8s %14s %9s  %s%n", "FAULT", "AT", "DETECTED", "DOWNED", "FIRST SUCCESS", "FAILED", "VERDICT");
+    System.out.printf("%-22s %8s %9s %8s %14s %9s  %s%n", "FAULT", "AT", "DETECTED", "DOWNED", "SERVED AGAIN", "FAILED", "VERDICT");
     for (FaultVerdict f : report.faults())
       System.out.printf("%-22s %7.1fs %9s %8s %14s %8.0fs  %s%n",
           f.verb() + (f.nodes().isEmpty() ? "" : " " + f.nodes()), f.injectedMs() / 1000,
           after(f.injectedMs(), f.detectedMs()), after(f.injectedMs(), f.downedMs()),
-          f.firstSuccessAfterMs() == null ? "-" : String.format("+%.1fs", f.firstSuccessAfterMs() / 1000),
+          f.allServedAgainAfterMs() == null ? "-" : String.format("+%.1fs", f.allServedAgainAfterMs() / 1000),
           f.failedSeconds(), f.verdict());
     var d = report.delivery();
     System.out.printf("delivery: %d acknowledged posts, %d deliveries checked: lost %d, duplicated %d, out of order %d, unreadable %d, unknown posts %d%n",

@@ -4,10 +4,11 @@ import java.util.List;
 
 /**
  * A fault and what it did to the service. Times are milliseconds since the run started, except
- * {@code firstSuccessAfterMs}, which counts from the injection.
+ * {@code allServedAgainAfterMs}, which counts from the injection.
  *
- * @param firstSuccessAfterMs when a user the fault affected was first served again; null if no
- *                            user was affected or none was served again
+ * @param allServedAgainAfterMs when every user the fault affected had been served again (the
+ *                              failover time as users see it); null if no user was affected or
+ *                              one was never served again
  * @param failedSeconds       failed windows overlapping the fault, in seconds
  * @param verdict             "tolerated", "became a failure for N s" or "data lost"
  */
@@ -18,7 +19,7 @@ public record FaultVerdict(
     Double endedMs,
     Double detectedMs,
     Double downedMs,
-    Double firstSuccessAfterMs,
+    Double allServedAgainAfterMs,
     double failedSeconds,
     String verdict) {
 

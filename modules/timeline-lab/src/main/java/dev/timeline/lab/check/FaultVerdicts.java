@@ -5,6 +5,8 @@ import dev.timeline.lab.history.Op;
 import dev.timeline.lab.history.Outcome;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 
@@ -36,7 +38,7 @@ public final class FaultVerdicts {
           : failedSeconds == 0 ? TOLERATED
           : "became a failure for " + Fmt.plain(failedSeconds) + " s";
       verdicts.add(new FaultVerdict(fault.verb(), fault.nodes(), from, fault.endedMs(), fault.detectedMs(),
-          fault.downedMs(), firstSuccessAfterMs(history, from, to, slo), failedSeconds, verdict));
+          fault.downedMs(), allServedAgainAfterMs(history, from, to, slo), failedSeconds, verdict));
     }
     return List.copyOf(verdicts);
   }
@@ -44,27 +46,29 @@ public final class FaultVerdicts {
   /**
    * A user is affected when one of its operations intended within [from, to] was not served: not
    * ok, or ok only later than its type's p99 bound (a client that retries through a failover
-   * turns errors into slow successes). It is served again by its first ok operation within the
-   * bound intended at or after that (an operation already under way then says nothing about
-   * recovery). The answer is the earliest such completion over all affected users, counted from
-   * {@code from}.
+   * turns errors into slow successes). It is served again by its first served operation intended
+   * at or after that (one already under way then says nothing about recovery). The answer is when
+   * the last affected user was served again, counted from {@code from}: null if some affected
+   * user's later operations all failed, or if no user was affected. Users with no operation after
+   * their failure say nothing and are left out.
    */
-  private static Double firstSuccessAfterMs(List<Op> history, double from, double to, Slo slo) {
+  private static Double allServedAgainAfterMs(List<Op> history, double from, double to, Slo slo) {
     Map<String, Double> firstFailure = new HashMap<>();
     for (Op op : history) {
       if (!served(op, slo) && op.intendedMs() >= from && op.intendedMs() <= to) {
         firstFailure.merge(op.user(), op.intendedMs(), Math::min);
       }
     }
-    Double served = null;
+    Map<String, Double> servedAgain = new HashMap<>();
+    Set<String> triedAgain = new HashSet<>();
     for (Op op : history) {
       Double failedAt = firstFailure.get(op.user());
-      if (served(op, slo) && failedAt != null && op.intendedMs() >= failedAt
-          && (served == null || op.completeMs() < served)) {
-        served = op.completeMs();
-      }
+      if (failedAt == null || op.intendedMs() <= failedAt) continue;
+      triedAgain.add(op.user());
+      if (served(op, slo)) servedAgain.merge(op.user(), op.completeMs(), Math::min);
     }
-    return served == null ? null : served - from;
+    if (triedAgain.isEmpty() || !servedAgain.keySet().containsAll(triedAgain)) return null;
+    return servedAgain.values().stream().max(Double::compare).orElseThrow() - from;
   }
 
   private static boolean served(Op op, Slo slo) {
