@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Recorder;
 
@@ -23,7 +24,9 @@ import org.HdrHistogram.Recorder;
  * sent when due (or fails at once if the in-flight bound is reached), and its latency counts from
  * when it was due. A post ends ok (201), fail (definitely not applied) or info (unknown: a 503 or
  * a timeout may hide a durable write). The resilient profile retries a post with its request id,
- * and a read on another node, within the retry budget; the naive profile does not retry.
+ * and a read on another node, within the retry budget, and, like a load balancer with health
+ * checks, sends nothing first to a node that just left a request unanswered; the naive profile
+ * does neither.
  */
 final class LoadGenerator {
   private final Http http;
@@ -44,6 +47,9 @@ final class LoadGenerator {
   final AtomicLong notOk = new AtomicLong();
   final Recorder latencies = new Recorder(3);
   private final AtomicInteger inFlight = new AtomicInteger();
+  /** Per node, until when (System.nanoTime) the resilient client avoids it. */
+  private final AtomicLongArray avoidUntil;
+  private static final long AVOID_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   LoadGenerator(Http http, Experiment.LoadSpec spec, Graph graph, int nodes, boolean retry, LagProbe lagProbe) {
     this.http = http;
@@ -52,6 +58,18 @@ final class LoadGenerator {
     this.nodes = nodes;
     this.retry = retry;
     this.lagProbe = lagProbe;
+    this.avoidUntil = new AtomicLongArray(nodes + 1);
+  }
+
+  /** {@code preferred}, or with the resilient client the next node not being avoided. */
+  private int choose(int preferred) {
+    if (!retry) return preferred;
+    long now = System.nanoTime();
+    for (int i = 0; i < nodes; i++) {
+      int node = (preferred - 1 + i) % nodes + 1;
+      if (avoidUntil.get(node) - now <= 0) return node;
+    }
+    return preferred;
   }
 
   /**
@@ -79,7 +97,7 @@ final class LoadGenerator {
       }
       inFlight.incrementAndGet();
       CompletableFuture<Void> done = new CompletableFuture<>();
-      call.attempt((int) (id % nodes) + 1, done);
+      call.attempt(choose((int) (id % nodes) + 1), done);
       pending.add(done.whenComplete((v, e) -> inFlight.decrementAndGet()));
       if (pending.size() > 10_000) pending.removeIf(CompletableFuture::isDone);
     }
@@ -123,12 +141,13 @@ final class LoadGenerator {
           done.complete(null);
           return;
         }
+        if (a.status() == 0) avoidUntil.set(node, System.nanoTime() + AVOID_NANOS);
         boolean clientError = a.status() >= 400 && a.status() < 500;
         // A 503 or a lost answer may hide a durable post; a refused connection cannot.
         if (type == OpType.post && (a.status() == 503 || (a.status() == 0 && !refused(a)))) mayHaveApplied = true;
         boolean budgetLeft = now - intendedMs < spec.retryBudget().toMillis();
         if (retry && !clientError && budgetLeft) {
-          int next = node % nodes + 1;
+          int next = choose(node % nodes + 1);
           // Around the ring once without waiting, then a short pause per round.
           long delayMs = attempts % nodes == 0 ? 200 : 0;
           timers.schedule(() -> attempt(next, done), delayMs, TimeUnit.MILLISECONDS);

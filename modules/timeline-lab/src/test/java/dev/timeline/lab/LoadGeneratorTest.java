@@ -119,4 +119,31 @@ class LoadGeneratorTest {
     assertEquals(45, bounded, "all but the 5 in flight failed at once");
     assertTrue(history.stream().filter(op -> "in-flight bound reached".equals(op.error())).allMatch(op -> op.outcome() == Outcome.fail));
   }
+
+  @Test
+  void theResilientClientStopsSendingFirstToANodeThatLeftARequestUnanswered() throws Exception {
+    int port = startNode();
+    // Node 2 is the port above node 1: it accepts connections and never answers (a paused node).
+    java.net.ServerSocket paused;
+    try {
+      paused = new java.net.ServerSocket(port + 1, 50, java.net.InetAddress.getLoopbackAddress());
+    } catch (java.io.IOException taken) {
+      org.junit.jupiter.api.Assumptions.abort("port " + (port + 1) + " is taken; the test needs two adjacent ports");
+      return;
+    }
+    try (paused) {
+      var spec = new Experiment.LoadSpec(50, Map.of(OpType.post, 1, OpType.home, 1, OpType.user, 1), 1000,
+          Duration.ofMillis(300), Duration.ofSeconds(5), 0, Duration.ofMillis(100), Duration.ofSeconds(1));
+      RunClock clock = RunClock.startingNow();
+      Http http = new Http(port - 1);
+      LoadGenerator load = new LoadGenerator(http, spec, GRAPH, 2, true, new LagProbe(http, GRAPH, 2, spec, clock, 1));
+      load.run(clock, 2000, true, "p", 9);
+      List<Op> history = List.copyOf(load.history);
+      assertEquals(100, history.size());
+      assertTrue(history.stream().allMatch(op -> op.outcome() == Outcome.ok), "every operation served by node 1 in the end");
+      List<Op> late = history.stream().filter(op -> op.intendedMs() >= 1000).toList();
+      assertTrue(late.stream().allMatch(op -> op.attempts() == 1),
+          "a second after node 2 stopped answering, nothing is sent to it first");
+    }
+  }
 }
