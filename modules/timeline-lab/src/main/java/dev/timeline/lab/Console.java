@@ -17,7 +17,7 @@ final class Console {
       System.out.printf("%-22s %7.1fs %9s %8s %14s %8.0fs  %s%n",
           f.verb() + (f.nodes().isEmpty() ? "" : " " + f.nodes()), f.injectedMs() / 1000,
           after(f.injectedMs(), f.detectedMs()), after(f.injectedMs(), f.downedMs()),
-          f.allServedAgainAfterMs() == null ? "-" : String.format("+%.1fs", f.allServedAgainAfterMs() / 1000),
+          f.servedAgainAfterMs() == null ? "-" : String.format("+%.1fs", f.servedAgainAfterMs() / 1000),
           f.failedSeconds(), f.verdict());
     var d = report.delivery();
     System.out.printf("delivery: %d acknowledged posts, %d deliveries checked: lost %d, duplicated %d, out of order %d, unreadable %d, unknown posts %d%n",

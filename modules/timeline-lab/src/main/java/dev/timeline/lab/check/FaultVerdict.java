@@ -4,11 +4,11 @@ import java.util.List;
 
 /**
  * A fault and what it did to the service. Times are milliseconds since the run started, except
- * {@code allServedAgainAfterMs}, which counts from the injection.
+ * {@code servedAgainAfterMs}, which counts from the injection.
  *
- * @param allServedAgainAfterMs when every user the fault affected had been served again (the
- *                              failover time as users see it); null if no user was affected or
- *                              one was never served again
+ * @param servedAgainAfterMs when the last request due within the fault that was not served had
+ *                           completed (the failover time as clients see it); null if every
+ *                           request was served
  * @param failedSeconds       failed windows overlapping the fault, in seconds
  * @param verdict             "tolerated", "became a failure for N s" or "data lost"
  */
@@ -19,7 +19,7 @@ public record FaultVerdict(
     Double endedMs,
     Double detectedMs,
     Double downedMs,
-    Double allServedAgainAfterMs,
+    Double servedAgainAfterMs,
     double failedSeconds,
     String verdict) {
 

@@ -4,11 +4,7 @@ import dev.timeline.lab.history.FaultRecord;
 import dev.timeline.lab.history.Op;
 import dev.timeline.lab.history.Outcome;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.List;
-import java.util.Map;
 
 /** Judges each fault of a run by the windows it overlapped and the run's delivery check. */
 public final class FaultVerdicts {
@@ -38,37 +34,28 @@ public final class FaultVerdicts {
           : failedSeconds == 0 ? TOLERATED
           : "became a failure for " + Fmt.plain(failedSeconds) + " s";
       verdicts.add(new FaultVerdict(fault.verb(), fault.nodes(), from, fault.endedMs(), fault.detectedMs(),
-          fault.downedMs(), allServedAgainAfterMs(history, from, to, slo), failedSeconds, verdict));
+          fault.downedMs(), servedAgainAfterMs(history, from, to, slo), failedSeconds, verdict));
     }
     return List.copyOf(verdicts);
   }
 
   /**
-   * A user is affected when one of its operations intended within [from, to] was not served: not
-   * ok, or ok only later than its type's p99 bound (a client that retries through a failover
-   * turns errors into slow successes). It is served again by its first served operation intended
-   * at or after that (one already under way then says nothing about recovery). The answer is when
-   * the last affected user was served again, counted from {@code from}: null if some affected
-   * user's later operations all failed, or if no user was affected. Users with no operation after
-   * their failure say nothing and are left out.
+   * From the injection until the last request due within the fault that was not served (not ok,
+   * or ok only later than its type's p99 bound: a client that retries through a failover turns
+   * errors into slow successes) had completed: from then on, as far as the fault lasted, every
+   * request was served. Null if every request was served. An aggregate over all users on purpose:
+   * "the first success of each affected user" would measure how soon the load generator happened
+   * to pick that user again.
    */
-  private static Double allServedAgainAfterMs(List<Op> history, double from, double to, Slo slo) {
-    Map<String, Double> firstFailure = new HashMap<>();
+  private static Double servedAgainAfterMs(List<Op> history, double from, double to, Slo slo) {
+    Double lastFailure = null;
     for (Op op : history) {
-      if (!served(op, slo) && op.intendedMs() >= from && op.intendedMs() <= to) {
-        firstFailure.merge(op.user(), op.intendedMs(), Math::min);
+      if (!served(op, slo) && op.intendedMs() >= from && op.intendedMs() <= to
+          && (lastFailure == null || op.completeMs() > lastFailure)) {
+        lastFailure = op.completeMs();
       }
     }
-    Map<String, Double> servedAgain = new HashMap<>();
-    Set<String> triedAgain = new HashSet<>();
-    for (Op op : history) {
-      Double failedAt = firstFailure.get(op.user());
-      if (failedAt == null || op.intendedMs() <= failedAt) continue;
-      triedAgain.add(op.user());
-      if (served(op, slo)) servedAgain.merge(op.user(), op.completeMs(), Math::min);
-    }
-    if (triedAgain.isEmpty() || !servedAgain.keySet().containsAll(triedAgain)) return null;
-    return servedAgain.values().stream().max(Double::compare).orElseThrow() - from;
+    return lastFailure == null ? null : lastFailure - from;
   }
 
   private static boolean served(Op op, Slo slo) {

@@ -125,7 +125,7 @@ public final class HtmlReport {
     }
     html.append("<div class=\"table-wrap\"><table>\n<tr><th>fault</th><th>nodes</th><th class=\"num\">injected at</th>")
         .append("<th class=\"num\">ended at</th><th class=\"num\">detected at</th><th class=\"num\">downed at</th>")
-        .append("<th class=\"num\">all affected users served again</th><th class=\"num\">failed seconds</th><th>verdict</th></tr>\n");
+        .append("<th class=\"num\">served again after</th><th class=\"num\">failed seconds</th><th>verdict</th></tr>\n");
     for (FaultVerdict f : faults) {
       String verdictClass = f.verdict().equals("tolerated") ? "pass" : f.verdict().equals("data lost") ? "fail" : "warn";
       html.append("<tr><td>").append(escape(f.verb())).append("</td>")
@@ -134,7 +134,7 @@ public final class HtmlReport {
           .append(num(f.endedMs() == null ? "not ended" : seconds(f.endedMs())))
           .append(num(sinceInjection(f.detectedMs(), f.injectedMs())))
           .append(num(sinceInjection(f.downedMs(), f.injectedMs())))
-          .append(num(f.allServedAgainAfterMs() == null ? "—" : "+" + seconds(f.allServedAgainAfterMs())))
+          .append(num(f.servedAgainAfterMs() == null ? "—" : "+" + seconds(f.servedAgainAfterMs())))
           .append(num(plain(f.failedSeconds()) + " s"))
           .append("<td class=\"verdict ").append(verdictClass).append("\">").append(escape(f.verdict())).append("</td></tr>\n");
     }

@@ -75,7 +75,7 @@ class HtmlReportTest {
     assertEquals(count(html, "<script"), count(html, "</script>"), "the description's </script> is escaped");
     assertTrue(html.contains("Crash one node &lt;/script&gt;&lt;b&gt;mid-run&lt;/b&gt; &amp; see"));
     assertEquals(3, count(html, "<canvas data-chart="));
-    for (String column : List.of("fault", "nodes", "injected at", "detected at", "downed at", "all affected users served again",
+    for (String column : List.of("fault", "nodes", "injected at", "detected at", "downed at", "served again after",
         "failed seconds", "verdict")) {
       assertTrue(html.contains("<th>" + column + "</th>") || html.contains("<th class=\"num\">" + column + "</th>"), column);
     }
