@@ -15,7 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Recorder;
 
@@ -25,8 +25,8 @@ import org.HdrHistogram.Recorder;
  * when it was due. A post ends ok (201), fail (definitely not applied) or info (unknown: a 503 or
  * a timeout may hide a durable write). The resilient profile retries a post with its request id,
  * and a read on another node, within the retry budget, and, like a load balancer with health
- * checks, sends nothing first to a node that just left a request unanswered; the naive profile
- * does neither.
+ * checks, sends nothing first to a node that left a request unanswered until its /health answers
+ * again; the naive profile does neither.
  */
 final class LoadGenerator {
   private final Http http;
@@ -47,9 +47,8 @@ final class LoadGenerator {
   final AtomicLong notOk = new AtomicLong();
   final Recorder latencies = new Recorder(3);
   private final AtomicInteger inFlight = new AtomicInteger();
-  /** Per node, until when (System.nanoTime) the resilient client avoids it. */
-  private final AtomicLongArray avoidUntil;
-  private static final long AVOID_NANOS = TimeUnit.SECONDS.toNanos(5);
+  /** Per node: 1 while the resilient client avoids it (it left a request unanswered). */
+  private final AtomicIntegerArray avoided;
 
   LoadGenerator(Http http, Experiment.LoadSpec spec, Graph graph, int nodes, boolean retry, LagProbe lagProbe) {
     this.http = http;
@@ -58,18 +57,29 @@ final class LoadGenerator {
     this.nodes = nodes;
     this.retry = retry;
     this.lagProbe = lagProbe;
-    this.avoidUntil = new AtomicLongArray(nodes + 1);
+    this.avoided = new AtomicIntegerArray(nodes + 1);
+    if (retry) timers.scheduleWithFixedDelay(this::probeAvoided, 500, 500, TimeUnit.MILLISECONDS);
   }
 
   /** {@code preferred}, or with the resilient client the next node not being avoided. */
   private int choose(int preferred) {
     if (!retry) return preferred;
-    long now = System.nanoTime();
     for (int i = 0; i < nodes; i++) {
       int node = (preferred - 1 + i) % nodes + 1;
-      if (avoidUntil.get(node) - now <= 0) return node;
+      if (avoided.get(node) == 0) return node;
     }
     return preferred;
+  }
+
+  /** The health check: an avoided node whose /health answers 200 gets requests again. */
+  private void probeAvoided() {
+    for (int node = 1; node <= nodes; node++) {
+      int n = node;
+      if (avoided.get(n) == 1)
+        http.send(n, "GET", "/health", null, Duration.ofSeconds(1)).thenAccept(a -> {
+          if (a.is(200)) avoided.set(n, 0);
+        });
+    }
   }
 
   /**
@@ -141,7 +151,7 @@ final class LoadGenerator {
           done.complete(null);
           return;
         }
-        if (a.status() == 0) avoidUntil.set(node, System.nanoTime() + AVOID_NANOS);
+        if (a.status() == 0) avoided.set(node, 1);
         boolean clientError = a.status() >= 400 && a.status() < 500;
         // A 503 or a lost answer may hide a durable post; a refused connection cannot.
         if (type == OpType.post && (a.status() == 503 || (a.status() == 0 && !refused(a)))) mayHaveApplied = true;
