@@ -150,17 +150,15 @@ final class Runner {
   /** The bounded home timeline length of the nodes (timeline.home-timeline-size). */
   static final int TIMELINE_LIMIT = 800;
 
+  /** Every page of a timeline, newest first; a failed page starts over on the next node. Null if none could. */
   private static List<String> readAll(Http http, int nodes, String path) {
+    attempts:
     for (int attempt = 0; attempt < 3 * nodes; attempt++) {
       List<String> ids = new ArrayList<>();
       String cursor = "";
-      boolean failed = false;
-      while (!failed) {
+      while (true) {
         Http.Answer page = http.call(attempt % nodes + 1, "GET", path + "?limit=200&cursor=" + cursor, null, Duration.ofSeconds(10));
-        if (!page.is(200)) {
-          failed = true;
-          break;
-        }
+        if (!page.is(200)) continue attempts;
         page.body().get("tweets").forEach(t -> ids.add(t.get("id").asText()));
         if (page.body().get("nextCursor").isNull()) return ids;
         cursor = page.body().get("nextCursor").asText();
