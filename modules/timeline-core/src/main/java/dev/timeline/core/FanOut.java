@@ -78,11 +78,15 @@ public final class FanOut {
   /** Handles a group of envelopes: users in parallel, each user's events in journal order. */
   static final class DeliveryHandler extends Handler<List<EventEnvelope<UserEntity.Event>>> {
     private final ClusterSharding sharding;
+    private final Users users;
     private final Duration timeout;
+    private final TimelineMetrics metrics;
 
     DeliveryHandler(ActorSystem<?> system, Settings settings) {
       this.sharding = ClusterSharding.get(system);
+      this.users = new Users(system, settings.deliveryTimeout());
       this.timeout = settings.deliveryTimeout();
+      this.metrics = TimelineMetrics.get(system);
     }
 
     @Override
@@ -103,20 +107,37 @@ public final class FanOut {
     }
 
     private CompletionStage<Done> handle(String userId, UserEntity.Event event) {
-      if (event instanceof UserEntity.TweetPosted posted) return deliver(userId, posted.tweet().withoutRequestId());
-      if (event instanceof UserEntity.Followed f)
-        return acked(user(f.followeeId()).askWithStatus(r -> new UserEntity.AddFollower(userId, r), timeout));
+      if (event instanceof UserEntity.TweetPosted posted) return deliver(userId, posted);
+      if (event instanceof UserEntity.BecameCelebrity)
+        return users.forEachFollowerPage(userId, followers -> allDone(followers.stream()
+                .map(f -> user(f).<Done>ask(r -> new UserEntity.PullFrom(userId, r), timeout).toCompletableFuture())
+                .toList()))
+            .thenApply(n -> Done.getInstance());
+      if (event instanceof UserEntity.Followed f) return acked(users.addFollower(userId, f.followeeId()));
       if (event instanceof UserEntity.Unfollowed u)
         return acked(user(u.followeeId()).askWithStatus(r -> new UserEntity.RemoveFollower(userId, r), timeout));
       return CompletableFuture.completedFuture(Done.getInstance());
     }
 
-    private CompletionStage<Done> deliver(String authorId, Tweet tweet) {
-      return user(authorId)
-          .askWithStatus(UserEntity.GetFollowers::new, timeout)
-          .thenCompose(followers -> allDone(followers.ids().stream()
-              .map(f -> user(f).<Done>ask(r -> new UserEntity.Deliver(tweet, r), timeout).toCompletableFuture())
-              .toList()));
+    /**
+     * Mentioned users always get the tweet; followers only when it is pushed. Counted once all
+     * its deliveries are acknowledged (a retried group counts again: the cost was paid again).
+     */
+    private CompletionStage<Done> deliver(String authorId, UserEntity.TweetPosted posted) {
+      Tweet tweet = posted.tweet().withoutRequestId();
+      CompletionStage<Integer> followers = posted.pulled()
+          ? CompletableFuture.completedFuture(0)
+          : users.forEachFollowerPage(authorId, page -> deliverTo(page, tweet));
+      return followers.thenCompose(pushed -> deliverTo(tweet.mentions(), tweet).thenApply(done -> {
+        metrics.fannedOut(pushed + tweet.mentions().size());
+        return done;
+      }));
+    }
+
+    private CompletionStage<Done> deliverTo(List<String> userIds, Tweet tweet) {
+      return allDone(userIds.stream()
+          .map(u -> user(u).<Done>ask(r -> new UserEntity.Deliver(tweet, r), timeout).toCompletableFuture())
+          .toList());
     }
 
     private EntityRef<UserEntity.Command> user(String id) {

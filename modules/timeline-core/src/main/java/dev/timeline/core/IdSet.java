@@ -28,13 +28,17 @@ public final class IdSet {
   // then fails to read the array it wrote.
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
   public static IdSet of(List<String> ids) {
-    IdSet set = EMPTY;
-    for (String id : ids) set = set.with(id);
-    return set;
+    return EMPTY.withAll(ids);
   }
 
   public IdSet with(String id) {
     return new IdSet(ids.incl(id));
+  }
+
+  public IdSet withAll(java.util.Collection<String> more) {
+    HashSet<String> next = ids;
+    for (String id : more) next = next.incl(id);
+    return new IdSet(next);
   }
 
   public IdSet without(String id) {

@@ -63,16 +63,41 @@ public final class UserEntity
 
   public record RemoveFollower(String followerId, ActorRef<StatusReply<Done>> replyTo) implements Command {}
 
-  public record PostTweet(String text, Optional<String> requestId, ActorRef<StatusReply<Tweet>> replyTo)
-      implements Command {}
+  public record PostTweet(String text, Optional<String> requestId, List<String> mentions, List<Tweet.Media> media,
+                          ActorRef<StatusReply<Tweet>> replyTo) implements Command {
+    @JsonCreator
+    public PostTweet {}
 
-  /** From the fan-out: a tweet of someone this user may follow. Always acknowledged. */
+    public PostTweet(String text, Optional<String> requestId, ActorRef<StatusReply<Tweet>> replyTo) {
+      this(text, requestId, List.of(), List.of(), replyTo);
+    }
+  }
+
+  /** From the fan-out: a tweet of someone this user may follow, or that mentions them. Always acknowledged. */
   public record Deliver(Tweet tweet, ActorRef<Done> replyTo) implements Command {}
 
-  public record GetFollowers(ActorRef<StatusReply<Followers>> replyTo) implements Command {
+  /** From the fan-out (hybrid): {@code authorId} became a celebrity; read its tweets at read time. */
+  public record PullFrom(String authorId, ActorRef<Done> replyTo) implements Command {}
+
+  /** Followers in id order, at most {@code max} after {@code after} (paged: a celebrity has 100k). */
+  public record GetFollowers(Optional<String> after, int max, ActorRef<StatusReply<Followers>> replyTo)
+      implements Command {
     @JsonCreator
     public GetFollowers {}
+
+    public GetFollowers(ActorRef<StatusReply<Followers>> replyTo) {
+      this(Optional.empty(), Integer.MAX_VALUE, replyTo);
+    }
   }
+
+  /** Bulk graph loading: one side of many follows at once (the loader writes the other side too). */
+  public record ImportFollowing(List<String> ids, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+
+  public record ImportFollowers(List<String> ids, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+
+  /** What a home-timeline read needs: the stored page, and whom to pull from at read time. */
+  public record GetHomeSources(int limit, Optional<String> cursor, ActorRef<StatusReply<HomeSources>> replyTo)
+      implements Command {}
 
   public record GetHomeTimeline(int limit, Optional<String> cursor, ActorRef<StatusReply<TimelinePage>> replyTo)
       implements Command {}
@@ -84,16 +109,38 @@ public final class UserEntity
 
   public record Registration(Profile profile, boolean created) implements CborSerializable {}
 
-  public record Profile(String id, String name, int followers, int following, long tweets)
-      implements CborSerializable {}
+  /** {@code celebrity}: under the hybrid strategy, followers pull this user's tweets. */
+  public record Profile(String id, String name, int followers, int following, long tweets, boolean celebrity)
+      implements CborSerializable {
+    @JsonCreator
+    public Profile {}
 
-  public record Followers(List<String> ids) implements CborSerializable {
+    public Profile(String id, String name, int followers, int following, long tweets) {
+      this(id, name, followers, following, tweets, false);
+    }
+  }
+
+  /** A page of followers in id order; {@code more} when followers after the last one exist. */
+  public record Followers(List<String> ids, boolean more) implements CborSerializable {
     @JsonCreator
     public Followers {}
   }
 
-  /** A page, newest first; {@code nextCursor} is empty when there is nothing older. */
-  public record TimelinePage(List<Tweet> tweets, Optional<String> nextCursor) implements CborSerializable {}
+  /**
+   * A page, newest first; {@code nextCursor} is empty when there is nothing older. {@code partial}:
+   * some followee to pull from did not answer in time, so tweets may be missing.
+   */
+  public record TimelinePage(List<Tweet> tweets, Optional<String> nextCursor, boolean partial)
+      implements CborSerializable {
+    @JsonCreator
+    public TimelinePage {}
+
+    public TimelinePage(List<Tweet> tweets, Optional<String> nextCursor) {
+      this(tweets, nextCursor, false);
+    }
+  }
+
+  public record HomeSources(TimelinePage stored, List<String> pullFrom) implements CborSerializable {}
 
   // ---- events ---------------------------------------------------------------------------------
 
@@ -124,9 +171,35 @@ public final class UserEntity
     public FollowerRemoved {}
   }
 
-  public record TweetPosted(Tweet tweet) implements Event {
+  /** {@code pulled}: not pushed to followers (they read it from the author); mentions still are. */
+  public record TweetPosted(Tweet tweet, boolean pulled) implements Event {
     @JsonCreator
     public TweetPosted {}
+
+    public TweetPosted(Tweet tweet) {
+      this(tweet, false);
+    }
+  }
+
+  /** Hybrid: the follower count reached the threshold; from now on followers pull. Never undone. */
+  public record BecameCelebrity(String userId) implements Event {
+    @JsonCreator
+    public BecameCelebrity {}
+  }
+
+  public record PullingFrom(String authorId) implements Event {
+    @JsonCreator
+    public PullingFrom {}
+  }
+
+  public record FollowingImported(List<String> ids) implements Event {
+    @JsonCreator
+    public FollowingImported {}
+  }
+
+  public record FollowersImported(List<String> ids) implements Event {
+    @JsonCreator
+    public FollowersImported {}
   }
 
   public record TimelineDelivered(Tweet tweet) implements Event {
@@ -136,11 +209,16 @@ public final class UserEntity
 
   // ---- state ----------------------------------------------------------------------------------
 
-  /** {@code name} is null until registered; everything else is empty until then. */
+  /**
+   * {@code name} is null until registered; everything else is empty until then. {@code pulling}:
+   * followees that became celebrities (hybrid), read at read time; {@code celebrity}: this user is one.
+   */
   public record State(
       String name,
       IdSet following,
       IdSet followers,
+      IdSet pulling,
+      boolean celebrity,
       Timeline ownTweets,
       long tweetCount,
       Timeline home,
@@ -148,7 +226,7 @@ public final class UserEntity
       implements CborSerializable {
 
     public static State unregistered() {
-      return new State(null, IdSet.empty(), IdSet.empty(), Timeline.empty(), 0, Timeline.empty(), 0);
+      return new State(null, IdSet.empty(), IdSet.empty(), IdSet.empty(), false, Timeline.empty(), 0, Timeline.empty(), 0);
     }
 
     public boolean isRegistered() {
@@ -156,39 +234,81 @@ public final class UserEntity
     }
 
     State registered(String name) {
-      return new State(name, following, followers, ownTweets, tweetCount, home, lastPostedAt);
+      return new State(name, following, followers, pulling, celebrity, ownTweets, tweetCount, home, lastPostedAt);
     }
 
     State withFollowing(IdSet following) {
-      return new State(name, following, followers, ownTweets, tweetCount, home, lastPostedAt);
+      return new State(name, following, followers, pulling, celebrity, ownTweets, tweetCount, home, lastPostedAt);
     }
 
     State withFollowers(IdSet followers) {
-      return new State(name, following, followers, ownTweets, tweetCount, home, lastPostedAt);
+      return new State(name, following, followers, pulling, celebrity, ownTweets, tweetCount, home, lastPostedAt);
+    }
+
+    State withPulling(IdSet pulling) {
+      return new State(name, following, followers, pulling, celebrity, ownTweets, tweetCount, home, lastPostedAt);
+    }
+
+    State asCelebrity() {
+      return new State(name, following, followers, pulling, true, ownTweets, tweetCount, home, lastPostedAt);
     }
 
     State posted(Tweet tweet, Settings settings) {
-      return new State(name, following, followers,
+      return new State(name, following, followers, pulling, celebrity,
           ownTweets.insert(tweet, settings.userTimelineSize()), tweetCount + 1,
           home.insert(tweet.withoutRequestId(), settings.homeTimelineSize()),
           Math.max(lastPostedAt, tweet.postedAt()));
     }
 
     State delivered(Tweet tweet, Settings settings) {
-      return new State(name, following, followers, ownTweets, tweetCount,
+      return new State(name, following, followers, pulling, celebrity, ownTweets, tweetCount,
           home.insert(tweet, settings.homeTimelineSize()), lastPostedAt);
+    }
+
+    /** Followees whose tweets a home read gathers from their own timelines. */
+    List<String> pullFrom(Strategy strategy) {
+      IdSet from = strategy == Strategy.PULL ? following : pulling;
+      return from.toList().stream().filter(following::contains).toList();
+    }
+  }
+
+  /**
+   * How a tweet reaches followers. PUSH writes it into every follower's home timeline; PULL only
+   * into the author's, and a home read gathers it; HYBRID pushes below the follower threshold
+   * and pulls from celebrities at or above it. Fixed per cluster (a tweet posted under PULL is in
+   * no home timeline, so switching to PUSH later hides it).
+   */
+  public enum Strategy {
+    PUSH, PULL, HYBRID;
+
+    public static Strategy parse(String name) {
+      for (Strategy s : values()) if (s.name().equalsIgnoreCase(name)) return s;
+      throw new IllegalArgumentException("timeline.fan-out.strategy must be push, pull or hybrid, not '" + name + "'");
     }
   }
 
   // ---- settings and sharding ------------------------------------------------------------------
 
-  public record Settings(int homeTimelineSize, int userTimelineSize, int snapshotEvery, int fanOutInstances) {
+  public record Settings(int homeTimelineSize, int userTimelineSize, int snapshotEvery, int fanOutInstances,
+                         Strategy strategy, int hybridThreshold) {
     public static Settings fromConfig(com.typesafe.config.Config timeline) {
       return new Settings(
           timeline.getInt("home-timeline-size"),
           timeline.getInt("user-timeline-size"),
           timeline.getInt("snapshot-every"),
-          timeline.getInt("fan-out.instances"));
+          timeline.getInt("fan-out.instances"),
+          Strategy.parse(timeline.getString("fan-out.strategy")),
+          timeline.getInt("fan-out.hybrid-threshold"));
+    }
+
+    /** Whether this user's next tweet is left for followers to pull. */
+    boolean pulls(State author) {
+      return strategy == Strategy.PULL || (strategy == Strategy.HYBRID && author.celebrity());
+    }
+
+    /** Hybrid: a user with this many followers is a celebrity from then on. */
+    boolean makesCelebrity(State user, int followers) {
+      return strategy == Strategy.HYBRID && !user.celebrity() && followers >= hybridThreshold;
     }
 
     public static Settings of(ActorSystem<?> system) {
@@ -232,6 +352,7 @@ public final class UserEntity
   @Override
   public Set<String> tagsFor(Event event) {
     return event instanceof TweetPosted || event instanceof Followed || event instanceof Unfollowed
+        || event instanceof BecameCelebrity
         ? tags
         : Set.of();
   }
@@ -244,6 +365,10 @@ public final class UserEntity
     builder.forState(s -> !s.isRegistered())
         .onCommand(Register.class, this::register)
         .onCommand(Deliver.class, (s, c) -> Effect().reply(c.replyTo(), Done.getInstance()))
+        .onCommand(PullFrom.class, (s, c) -> Effect().reply(c.replyTo(), Done.getInstance()))
+        .onCommand(ImportFollowing.class, (s, c) -> notRegistered(c.replyTo()))
+        .onCommand(ImportFollowers.class, (s, c) -> notRegistered(c.replyTo()))
+        .onCommand(GetHomeSources.class, (s, c) -> notRegistered(c.replyTo()))
         .onCommand(GetProfile.class, (s, c) -> notRegistered(c.replyTo()))
         .onCommand(Follow.class, (s, c) -> notRegistered(c.replyTo()))
         .onCommand(Unfollow.class, (s, c) -> notRegistered(c.replyTo()))
@@ -262,9 +387,12 @@ public final class UserEntity
         .onCommand(RemoveFollower.class, this::removeFollower)
         .onCommand(PostTweet.class, this::post)
         .onCommand(Deliver.class, this::deliver)
-        .onCommand(GetFollowers.class,
-            (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(new Followers(s.followers().toList()))))
+        .onCommand(PullFrom.class, this::pullFrom)
+        .onCommand(ImportFollowing.class, this::importFollowing)
+        .onCommand(ImportFollowers.class, this::importFollowers)
+        .onCommand(GetFollowers.class, (s, c) -> Effect().reply(c.replyTo(), followers(s, c)))
         .onCommand(GetHomeTimeline.class, (s, c) -> Effect().reply(c.replyTo(), page(s.home(), c.cursor(), c.limit())))
+        .onCommand(GetHomeSources.class, (s, c) -> Effect().reply(c.replyTo(), homeSources(s, c)))
         .onCommand(GetUserTimeline.class, (s, c) -> Effect().reply(c.replyTo(), page(s.ownTweets(), c.cursor(), c.limit())));
     return builder.build();
   }
@@ -302,7 +430,62 @@ public final class UserEntity
   private ReplyEffect<Event, State> addFollower(State state, AddFollower cmd) {
     if (state.followers().contains(cmd.followerId()))
       return Effect().reply(cmd.replyTo(), StatusReply.ack());
-    return Effect().persist(new FollowerAdded(cmd.followerId())).thenReply(cmd.replyTo(), s -> StatusReply.ack());
+    return Effect().persist(withCelebrityCheck(state, List.of(new FollowerAdded(cmd.followerId())), 1))
+        .thenReply(cmd.replyTo(), s -> StatusReply.ack());
+  }
+
+  /** Appends {@link BecameCelebrity} when {@code added} more followers make this user one. */
+  private List<Event> withCelebrityCheck(State state, List<Event> events, int added) {
+    if (!settings.makesCelebrity(state, state.followers().size() + added)) return events;
+    List<Event> all = new java.util.ArrayList<>(events);
+    all.add(new BecameCelebrity(userId));
+    return all;
+  }
+
+  private ReplyEffect<Event, State> importFollowing(State state, ImportFollowing cmd) {
+    List<String> fresh = freshIds(cmd.ids(), state.following());
+    if (fresh.isEmpty()) return Effect().reply(cmd.replyTo(), StatusReply.ack());
+    return Effect().persist(new FollowingImported(fresh)).thenReply(cmd.replyTo(), s -> StatusReply.ack());
+  }
+
+  private ReplyEffect<Event, State> importFollowers(State state, ImportFollowers cmd) {
+    List<String> fresh = freshIds(cmd.ids(), state.followers());
+    if (fresh.isEmpty()) return Effect().reply(cmd.replyTo(), StatusReply.ack());
+    return Effect().persist(withCelebrityCheck(state, List.of(new FollowersImported(fresh)), fresh.size()))
+        .thenReply(cmd.replyTo(), s -> StatusReply.ack());
+  }
+
+  /** The valid ids, other than this user's, not yet in {@code known}, once each. */
+  private List<String> freshIds(List<String> ids, IdSet known) {
+    return ids.stream()
+        .filter(id -> !id.equals(userId) && !known.contains(id) && VALID_ID.matcher(id).matches())
+        .distinct()
+        .toList();
+  }
+
+  private ReplyEffect<Event, State> pullFrom(State state, PullFrom cmd) {
+    // Kept even before the follow itself is recorded (a bulk import writes the sides in any
+    // order); reads pull only from followees in it.
+    if (state.pulling().contains(cmd.authorId()))
+      return Effect().reply(cmd.replyTo(), Done.getInstance());
+    return Effect().persist(new PullingFrom(cmd.authorId())).thenReply(cmd.replyTo(), s -> Done.getInstance());
+  }
+
+  private StatusReply<HomeSources> homeSources(State state, GetHomeSources cmd) {
+    StatusReply<TimelinePage> stored = page(state.home(), cmd.cursor(), cmd.limit());
+    if (stored.isError()) return StatusReply.error(stored.getError());
+    return StatusReply.success(new HomeSources(stored.getValue(), state.pullFrom(settings.strategy())));
+  }
+
+  private static StatusReply<Followers> followers(State state, GetFollowers cmd) {
+    if (cmd.max() < 1) return Rejection.INVALID.reply("max must be at least 1");
+    List<String> all = state.followers().toList();
+    int from = cmd.after().map(after -> {
+      int at = java.util.Collections.binarySearch(all, after);
+      return at >= 0 ? at + 1 : -(at + 1);
+    }).orElse(0);
+    int to = (int) Math.min(all.size(), (long) from + cmd.max());
+    return StatusReply.success(new Followers(List.copyOf(all.subList(from, to)), to < all.size()));
   }
 
   private ReplyEffect<Event, State> removeFollower(State state, RemoveFollower cmd) {
@@ -328,15 +511,23 @@ public final class UserEntity
     // Strictly increasing per author, so (time, author) is a unique, time-ordered id even if the
     // clock of the node that hosts this entity after a failover is behind.
     long postedAt = Math.max(System.currentTimeMillis(), state.lastPostedAt() + 1);
-    Tweet tweet = new Tweet(Tweet.idFor(postedAt, userId), userId, text, postedAt, requestId.orElse(null));
-    return Effect().persist(new TweetPosted(tweet)).thenReply(cmd.replyTo(), s -> StatusReply.success(tweet));
+    List<String> mentions = cmd.mentions() == null ? List.of()
+        : cmd.mentions().stream().filter(m -> !m.equals(userId)).distinct().toList();
+    for (String mention : mentions)
+      if (!VALID_ID.matcher(mention).matches())
+        return Effect().reply(cmd.replyTo(), Rejection.INVALID.reply("bad mentioned user id '" + mention + "'"));
+    Tweet tweet = new Tweet(Tweet.idFor(postedAt, userId), userId, text, postedAt, requestId.orElse(null),
+        mentions, cmd.media() == null ? List.of() : cmd.media());
+    return Effect().persist(new TweetPosted(tweet, settings.pulls(state)))
+        .thenReply(cmd.replyTo(), s -> StatusReply.success(tweet));
   }
 
   private ReplyEffect<Event, State> deliver(State state, Deliver cmd) {
     Tweet tweet = cmd.tweet();
     // Idempotent: duplicates, tweets too old to be kept and tweets of users no longer followed
-    // change nothing and are acknowledged without a write.
-    if (!state.following().contains(tweet.authorId()) || state.home().wouldIgnore(tweet, settings.homeTimelineSize()))
+    // (unless they mention this user) change nothing and are acknowledged without a write.
+    boolean wanted = state.following().contains(tweet.authorId()) || tweet.mentions().contains(userId);
+    if (!wanted || state.home().wouldIgnore(tweet, settings.homeTimelineSize()))
       return Effect().reply(cmd.replyTo(), Done.getInstance());
     return Effect().persist(new TimelineDelivered(tweet)).thenReply(cmd.replyTo(), s -> Done.getInstance());
   }
@@ -346,7 +537,7 @@ public final class UserEntity
   }
 
   private Profile profile(State s) {
-    return new Profile(userId, s.name(), s.followers().size(), s.following().size(), s.tweetCount());
+    return new Profile(userId, s.name(), s.followers().size(), s.following().size(), s.tweetCount(), s.celebrity());
   }
 
   private static StatusReply<TimelinePage> page(Timeline timeline, Optional<String> cursor, int limit) {
@@ -366,7 +557,12 @@ public final class UserEntity
     return newEventHandlerBuilder().forAnyState()
         .onEvent(Registered.class, (s, e) -> s.registered(e.name()))
         .onEvent(Followed.class, (s, e) -> s.withFollowing(s.following().with(e.followeeId())))
-        .onEvent(Unfollowed.class, (s, e) -> s.withFollowing(s.following().without(e.followeeId())))
+        .onEvent(Unfollowed.class, (s, e) -> s.withFollowing(s.following().without(e.followeeId()))
+            .withPulling(s.pulling().without(e.followeeId())))
+        .onEvent(FollowingImported.class, (s, e) -> s.withFollowing(s.following().withAll(e.ids())))
+        .onEvent(FollowersImported.class, (s, e) -> s.withFollowers(s.followers().withAll(e.ids())))
+        .onEvent(BecameCelebrity.class, (s, e) -> s.asCelebrity())
+        .onEvent(PullingFrom.class, (s, e) -> s.withPulling(s.pulling().with(e.authorId())))
         .onEvent(FollowerAdded.class, (s, e) -> s.withFollowers(s.followers().with(e.followerId())))
         .onEvent(FollowerRemoved.class, (s, e) -> s.withFollowers(s.followers().without(e.followerId())))
         .onEvent(TweetPosted.class, (s, e) -> s.posted(e.tweet(), settings))

@@ -5,9 +5,14 @@ import akka.actor.typed.ActorSystem;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.EntityRef;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * The client-side face of the user entities: one method per operation, each an ask with the
@@ -17,8 +22,14 @@ import java.util.concurrent.CompletionStage;
  * starts an entity.
  */
 public final class Users {
+  /** Followers fetched (and delivered to) per step of a fan-out: bounds the deliveries in flight. */
+  static final int FOLLOWERS_PAGE = 1000;
+
   private final ClusterSharding sharding;
   private final Duration timeout;
+  private final Duration pullTimeout;
+  private final UserEntity.Strategy strategy;
+  private final TimelineMetrics metrics;
 
   public Users(ActorSystem<?> system) {
     this(system, system.settings().config().getDuration("timeline.ask-timeout"));
@@ -27,6 +38,9 @@ public final class Users {
   public Users(ActorSystem<?> system, Duration timeout) {
     this.sharding = ClusterSharding.get(system);
     this.timeout = timeout;
+    this.pullTimeout = system.settings().config().getDuration("timeline.pull-timeout");
+    this.strategy = UserEntity.Settings.of(system).strategy();
+    this.metrics = TimelineMetrics.get(system);
   }
 
   public EntityRef<UserEntity.Command> ref(String userId) {
@@ -53,7 +67,42 @@ public final class Users {
       return CompletableFuture.failedFuture(rejected(Rejection.INVALID, "a user cannot follow themselves"));
     return profile(followeeId)
         .thenCompose(followee -> ref(followerId).<Done>askWithStatus(r -> new UserEntity.Follow(followeeId, r), timeout))
-        .thenCompose(done -> ref(followeeId).askWithStatus(r -> new UserEntity.AddFollower(followerId, r), timeout));
+        .thenCompose(done -> addFollower(followerId, followeeId));
+  }
+
+  /**
+   * The followee's side of a follow. Under hybrid, a follower of a celebrity is told to pull from
+   * it: the celebrity's own {@code BecameCelebrity} notice reached only the followers it had then.
+   */
+  CompletionStage<Done> addFollower(String followerId, String followeeId) {
+    CompletionStage<Done> added =
+        ref(followeeId).askWithStatus(r -> new UserEntity.AddFollower(followerId, r), timeout);
+    if (strategy != UserEntity.Strategy.HYBRID) return added;
+    return added.thenCompose(done -> profile(followeeId)).thenCompose(followee -> followee.celebrity()
+        ? ref(followerId).ask(r -> new UserEntity.PullFrom(followeeId, r), timeout)
+        : CompletableFuture.completedFuture(Done.getInstance()));
+  }
+
+  /** Every follower of {@code userId}, a page at a time: the next page is fetched once {@code each} is done with this one. */
+  CompletionStage<Integer> forEachFollowerPage(String userId, Function<List<String>, CompletionStage<Done>> each) {
+    return followersAfter(userId, Optional.empty(), each, 0);
+  }
+
+  private CompletionStage<Integer> followersAfter(
+      String userId, Optional<String> after, Function<List<String>, CompletionStage<Done>> each, int sofar) {
+    return ref(userId)
+        .<UserEntity.Followers>askWithStatus(r -> new UserEntity.GetFollowers(after, FOLLOWERS_PAGE, r), timeout)
+        .thenCompose(page -> each.apply(page.ids()).thenCompose(done -> page.more() && !page.ids().isEmpty()
+            ? followersAfter(userId, Optional.of(page.ids().get(page.ids().size() - 1)), each, sofar + page.ids().size())
+            : CompletableFuture.completedFuture(sofar + page.ids().size())));
+  }
+
+  public CompletionStage<Done> importFollowing(String userId, List<String> followeeIds) {
+    return ref(userId).askWithStatus(r -> new UserEntity.ImportFollowing(followeeIds, r), timeout);
+  }
+
+  public CompletionStage<Done> importFollowers(String userId, List<String> followerIds) {
+    return ref(userId).askWithStatus(r -> new UserEntity.ImportFollowers(followerIds, r), timeout);
   }
 
   /** Like {@link #follow}: the follower's side first, then the followee's, each durable. */
@@ -63,11 +112,66 @@ public final class Users {
   }
 
   public CompletionStage<Tweet> post(String userId, String text, Optional<String> requestId) {
-    return ref(userId).askWithStatus(r -> new UserEntity.PostTweet(text, requestId, r), timeout);
+    return post(userId, text, requestId, List.of(), List.of());
   }
 
+  /** A post also delivered to the {@code mentions} (user ids), followers or not. */
+  public CompletionStage<Tweet> post(
+      String userId, String text, Optional<String> requestId, List<String> mentions, List<Tweet.Media> media) {
+    return ref(userId).askWithStatus(r -> new UserEntity.PostTweet(text, requestId, mentions, media, r), timeout);
+  }
+
+  /**
+   * The home timeline: what is stored in the reader's entity (own tweets, pushed tweets,
+   * mentions) merged with the newest tweets of every followee to pull from (all of them under
+   * pull, the celebrities under hybrid), asked in parallel. A followee that does not answer within
+   * pull-timeout is left out and the page is marked partial rather than failing the read.
+   */
   public CompletionStage<UserEntity.TimelinePage> homeTimeline(String userId, int limit, Optional<String> cursor) {
-    return ref(userId).askWithStatus(r -> new UserEntity.GetHomeTimeline(limit, cursor, r), timeout);
+    return ref(userId)
+        .<UserEntity.HomeSources>askWithStatus(r -> new UserEntity.GetHomeSources(limit, cursor, r), timeout)
+        .thenCompose(sources -> {
+          List<CompletableFuture<Optional<UserEntity.TimelinePage>>> pulled = new ArrayList<>();
+          for (String followee : sources.pullFrom())
+            pulled.add(ref(followee)
+                .<UserEntity.TimelinePage>askWithStatus(r -> new UserEntity.GetUserTimeline(limit, cursor, r), pullTimeout)
+                .thenApply(Optional::of)
+                // A followee that is not registered has no tweets; any other failure: not now.
+                .exceptionally(failure -> Rejection.of(failure).isPresent()
+                    ? Optional.of(new UserEntity.TimelinePage(List.of(), Optional.empty()))
+                    : Optional.empty())
+                .toCompletableFuture());
+          return CompletableFuture.allOf(pulled.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            List<UserEntity.TimelinePage> pages = new ArrayList<>();
+            pages.add(sources.stored());
+            boolean partial = false;
+            for (var page : pulled) {
+              Optional<UserEntity.TimelinePage> answer = page.join();
+              if (answer.isPresent()) pages.add(answer.get());
+              else partial = true;
+            }
+            metrics.homeRead(1 + sources.pullFrom().size(), partial);
+            return merge(pages, limit, partial);
+          });
+        });
+  }
+
+  /**
+   * The newest {@code limit} distinct tweets of several pages, each the newest after the same
+   * cursor. There may be older ones when any page had more or the union exceeded the limit.
+   */
+  static UserEntity.TimelinePage merge(List<UserEntity.TimelinePage> pages, int limit, boolean partial) {
+    if (pages.size() == 1 && !partial) return pages.get(0);
+    TreeMap<String, Tweet> byId = new TreeMap<>(Comparator.reverseOrder());
+    boolean more = false;
+    for (var page : pages) {
+      for (Tweet t : page.tweets()) byId.putIfAbsent(t.id(), t);
+      more |= page.nextCursor().isPresent();
+    }
+    List<Tweet> newest = byId.values().stream().limit(limit).toList();
+    more |= byId.size() > limit;
+    Optional<String> next = more && !newest.isEmpty() ? Optional.of(newest.get(newest.size() - 1).id()) : Optional.empty();
+    return new UserEntity.TimelinePage(newest, next, partial);
   }
 
   public CompletionStage<UserEntity.TimelinePage> userTimeline(String userId, int limit, Optional<String> cursor) {

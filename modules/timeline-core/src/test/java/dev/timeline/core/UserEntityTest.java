@@ -34,6 +34,7 @@ import dev.timeline.core.UserEntity.Registered;
 import dev.timeline.core.UserEntity.Registration;
 import dev.timeline.core.UserEntity.RemoveFollower;
 import dev.timeline.core.UserEntity.Settings;
+import dev.timeline.core.UserEntity.Strategy;
 import dev.timeline.core.UserEntity.State;
 import dev.timeline.core.UserEntity.TimelineDelivered;
 import dev.timeline.core.UserEntity.TimelinePage;
@@ -88,7 +89,7 @@ class UserEntityTest {
   }
 
   private static EventSourcedBehaviorTestKit<Command, Event, State> kit() {
-    return kit(new Settings(3, 3, 1000, 4));
+    return kit(new Settings(3, 3, 1000, 4, Strategy.PUSH, 1000));
   }
 
   private static EventSourcedBehaviorTestKit<Command, Event, State> registered() {
@@ -354,7 +355,7 @@ class UserEntityTest {
 
   @Test
   void quickSuccessivePostsHaveStrictlyIncreasingIds() {
-    var kit = kit(new Settings(50, 50, 1000, 4));
+    var kit = kit(new Settings(50, 50, 1000, 4, Strategy.PUSH, 1000));
     register(kit, "Alice");
     List<Tweet> tweets = new ArrayList<>();
     for (int i = 0; i < 30; i++) tweets.add(posted(kit, "tweet " + i));
@@ -381,7 +382,7 @@ class UserEntityTest {
 
   @Test
   void tweetLengthIsCountedInCodePoints() {
-    var kit = kit(new Settings(10, 10, 1000, 4));
+    var kit = kit(new Settings(10, 10, 1000, 4, Strategy.PUSH, 1000));
     register(kit, "Alice");
     String emoji280 = "😀".repeat(UserEntity.MAX_TWEET_LENGTH);
     assertEquals(560, emoji280.length());
@@ -532,7 +533,7 @@ class UserEntityTest {
 
   @Test
   void outOfOrderDeliveriesEndUpNewestFirst() {
-    var kit = kit(new Settings(10, 10, 1000, 4));
+    var kit = kit(new Settings(10, 10, 1000, 4, Strategy.PUSH, 1000));
     register(kit, "Alice");
     follow(kit, "bob");
     follow(kit, "carol");
@@ -549,7 +550,7 @@ class UserEntityTest {
 
   @Test
   void ownPostsAndDeliveriesInterleaveInHome() {
-    var kit = kit(new Settings(10, 10, 1000, 4));
+    var kit = kit(new Settings(10, 10, 1000, 4, Strategy.PUSH, 1000));
     register(kit, "Alice");
     follow(kit, "bob");
     Tweet mine = posted(kit, "mine");
@@ -563,7 +564,7 @@ class UserEntityTest {
 
   @Test
   void userTimelinePaging() {
-    var kit = kit(new Settings(10, 10, 1000, 4));
+    var kit = kit(new Settings(10, 10, 1000, 4, Strategy.PUSH, 1000));
     register(kit, "Alice");
     List<Tweet> tweets = new ArrayList<>();
     for (int i = 0; i < 5; i++) tweets.add(posted(kit, "t" + i));
@@ -599,7 +600,7 @@ class UserEntityTest {
 
   @Test
   void homeTimelinePaging() {
-    var kit = kit(new Settings(10, 10, 1000, 4));
+    var kit = kit(new Settings(10, 10, 1000, 4, Strategy.PUSH, 1000));
     register(kit, "Alice");
     follow(kit, "bob");
     for (long at = 1000; at <= 4000; at += 1000) deliver(kit, tweetOf("bob", at));
@@ -657,7 +658,7 @@ class UserEntityTest {
 
   @Test
   void restartReplaysEventsToTheSameState() {
-    var kit = kit(new Settings(10, 10, 1000, 4));
+    var kit = kit(new Settings(10, 10, 1000, 4, Strategy.PUSH, 1000));
     busyDay(kit);
     State before = kit.getState();
     assertEquals(List.of(), SnapshotTestKit.create(testKit.system()).persistedInStorage(PID), "no snapshot yet");
@@ -675,7 +676,7 @@ class UserEntityTest {
 
   @Test
   void restartFromASnapshotPlusLaterEvents() {
-    var kit = kit(new Settings(10, 10, 4, 4));
+    var kit = kit(new Settings(10, 10, 4, 4, Strategy.PUSH, 1000));
     busyDay(kit); // 11 events: snapshots after 4 and 8, then 3 more events
     var snapshots = SnapshotTestKit.create(testKit.system()).persistedInStorage(PID);
     assertFalse(snapshots.isEmpty(), "a snapshot every 4 events");
@@ -686,7 +687,7 @@ class UserEntityTest {
 
   @Test
   void restartFromTheSnapshotAlone() {
-    var kit = kit(new Settings(10, 10, 2, 4));
+    var kit = kit(new Settings(10, 10, 2, 4, Strategy.PUSH, 1000));
     register(kit, "Alice");
     follow(kit, "bob");
     kit.<StatusReply<Done>>runCommand(r -> new AddFollower("dave", r));
