@@ -22,7 +22,7 @@ public final class TimelineMetrics implements Extension {
   private final LongAdder partialReads = new LongAdder();
 
   public static TimelineMetrics get(ActorSystem<?> system) {
-    return system.extension(Id.INSTANCE);
+    return system.registerExtension(Id.INSTANCE);
   }
 
   void fannedOut(int writes) {

@@ -22,6 +22,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import akka.http.javadsl.server.Route;
+import dev.timeline.core.Users;
+import java.util.ArrayList;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
@@ -71,7 +74,12 @@ public final class NodeMain implements Callable<Integer> {
           + "behind a delaying relay on its advertised port.")
   boolean faultInjection;
 
-  @Option(names = "--fault-port", paramLabel = "PORT", description = "Fault-injection HTTP port (default: 8180 + index).")
+  @Option(names = "--bulk-import",
+      description = "Serve the bulk graph import (/admin/import/...) on --fault-port, for the lab's large graphs.")
+  boolean bulkImport;
+
+  @Option(names = "--fault-port", paramLabel = "PORT",
+      description = "Admin HTTP port for --fault-injection and --bulk-import (default: 8180 + index).")
   Integer faultPort;
 
   @Option(names = "--config", paramLabel = "FILE", description = "HOCON file overlaid on the defaults, e.g. config/node.conf.")
@@ -128,13 +136,17 @@ public final class NodeMain implements Callable<Integer> {
     } catch (Exception e) {
       return fail("cannot serve HTTP on " + httpHost + ":" + httpPort + " (is the port in use?)", e);
     }
-    if (faultInjection) {
+    if (faultInjection || bulkImport) {
       int port = faultPort != null ? faultPort : 8180 + index;
+      List<Route> admin = new ArrayList<>();
+      if (faultInjection) admin.add(new FaultRoutes(system, linkDelay).route());
+      if (bulkImport) admin.add(new ImportRoutes(system, new Users(system)).route());
       try {
-        HttpServer.start(system, "fault injection", httpHost, port, new FaultRoutes(system, linkDelay).route())
+        HttpServer.start(system, "admin (" + (faultInjection ? "fault injection " : "") + (bulkImport ? "bulk import" : "") + ")",
+                httpHost, port, akka.http.javadsl.server.Directives.concat(admin.get(0), admin.subList(1, admin.size()).toArray(Route[]::new)))
             .toCompletableFuture().get(30, TimeUnit.SECONDS);
       } catch (Exception e) {
-        return fail("cannot serve fault injection on " + httpHost + ":" + port + " (is the port in use?)", e);
+        return fail("cannot serve the admin endpoints on " + httpHost + ":" + port + " (is the port in use?)", e);
       }
     }
     log.info("node-{} up: Artery {}, seeds {}", index, artery, config.getStringList("akka.cluster.seed-nodes"));

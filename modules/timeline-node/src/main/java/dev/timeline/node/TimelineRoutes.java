@@ -29,6 +29,7 @@ import akka.serialization.jackson.JacksonObjectMapperProvider;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.timeline.core.Rejection;
+import dev.timeline.core.TimelineMetrics;
 import dev.timeline.core.Tweet;
 import dev.timeline.core.UserEntity;
 import dev.timeline.core.Users;
@@ -58,8 +59,9 @@ import static akka.http.javadsl.server.PathMatchers.segment;
  * DELETE /users/{id}/following/{other}                        204
  * POST   /users/{id}/tweets           {"text","requestId"?}   201 {"tweetId","postedAt"}
  * GET    /users/{id}/tweets?limit=&amp;cursor=                    200 {"tweets":[...],"nextCursor"}
- * GET    /users/{id}/timeline?limit=&amp;cursor=                  200 the home timeline, same shape
+ * GET    /users/{id}/timeline?limit=&amp;cursor=                  200 the home timeline, same shape plus "partial"
  * GET    /health                                              200 {"status":"up"} or 503
+ * GET    /metrics                                             200 strategy cost counters of this node
  * GET    /cluster[?sharding=off]                              200 members and shard counts
  * </pre>
  *
@@ -95,9 +97,10 @@ public final class TimelineRoutes extends AllDirectives {
     }
   }
 
-  public record Page(List<TweetView> tweets, String nextCursor) {
+  /** {@code partial}: a home timeline gathered at read time lacks followees that did not answer. */
+  public record Page(List<TweetView> tweets, String nextCursor, boolean partial) {
     static Page of(UserEntity.TimelinePage page) {
-      return new Page(page.tweets().stream().map(TweetView::of).toList(), page.nextCursor().orElse(null));
+      return new Page(page.tweets().stream().map(TweetView::of).toList(), page.nextCursor().orElse(null), page.partial());
     }
   }
 
@@ -147,6 +150,7 @@ public final class TimelineRoutes extends AllDirectives {
   private final ObjectMapper mapper;
   private final long maxBody;
   private final Duration statsTimeout;
+  private final Capacity capacity;
 
   public TimelineRoutes(ActorSystem<?> system, Users users) {
     this.system = system;
@@ -156,6 +160,7 @@ public final class TimelineRoutes extends AllDirectives {
     this.mapper = JacksonObjectMapperProvider.get(system).getOrCreate("timeline-http", Optional.empty());
     this.maxBody = system.settings().config().getBytes("timeline.http.max-body");
     this.statsTimeout = system.settings().config().getDuration("timeline.http.cluster-stats-timeout");
+    this.capacity = Capacity.of(system);
   }
 
   public Route route() {
@@ -163,11 +168,19 @@ public final class TimelineRoutes extends AllDirectives {
         handleRejections(rejectionHandler(), () ->
             withSizeLimit(maxBody, () -> concat(
                 path("health", () -> get(this::health)),
+                path("metrics", () -> get(() -> completeOK(TimelineMetrics.get(system).counts(), json()))),
                 path("cluster", () -> get(() -> parameterOptional("sharding", sharding ->
                     cluster(!sharding.filter("off"::equals).isPresent())))),
-                pathPrefix("users", () -> concat(
+                pathPrefix("users", () -> admitted(() -> concat(
                     pathEnd(() -> post(() -> body(NewUser.class, this::register))),
-                    pathPrefix(segment(), this::user)))))));
+                    pathPrefix(segment(), this::user))))))));
+  }
+
+  /** Waits for this node's configured capacity (see {@link Capacity}); 503 when the queue is full. */
+  public Route admitted(Supplier<Route> inner) {
+    return onSuccess(capacity.admit(), admitted -> admitted.isPresent()
+        ? inner.get()
+        : error(unavailable("over this node's configured capacity, try again")));
   }
 
   private Route user(String id) {
