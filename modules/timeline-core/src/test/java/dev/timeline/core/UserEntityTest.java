@@ -35,6 +35,14 @@ import dev.timeline.core.UserEntity.Registration;
 import dev.timeline.core.UserEntity.RemoveFollower;
 import dev.timeline.core.UserEntity.Settings;
 import dev.timeline.core.UserEntity.Strategy;
+import dev.timeline.core.UserEntity.BecameCelebrity;
+import dev.timeline.core.UserEntity.PullFrom;
+import dev.timeline.core.UserEntity.GetHomeSources;
+import dev.timeline.core.UserEntity.HomeSources;
+import dev.timeline.core.UserEntity.ImportFollowing;
+import dev.timeline.core.UserEntity.ImportFollowers;
+import dev.timeline.core.UserEntity.FollowingImported;
+import dev.timeline.core.UserEntity.FollowersImported;
 import dev.timeline.core.UserEntity.State;
 import dev.timeline.core.UserEntity.TimelineDelivered;
 import dev.timeline.core.UserEntity.TimelinePage;
@@ -328,6 +336,102 @@ class UserEntityTest {
     assertAck(neverThere);
     assertTrue(neverThere.hasNoEvents());
     assertEquals(List.of("bob"), kit.<StatusReply<Followers>>runCommand(GetFollowers::new).reply().getValue().ids());
+  }
+
+  // ---- strategies, imports, mentions ----------------------------------------------------------
+
+  private static EventSourcedBehaviorTestKit<Command, Event, State> registered(Strategy strategy, int threshold) {
+    var kit = kit(new Settings(10, 10, 1000, 4, strategy, threshold));
+    register(kit, "Alice");
+    return kit;
+  }
+
+  @Test
+  void hybridMakesACelebrityExactlyAtTheThreshold() {
+    var kit = registered(Strategy.HYBRID, 3);
+    kit.<StatusReply<Done>>runCommand(r -> new AddFollower("f1", r));
+    var second = kit.<StatusReply<Done>>runCommand(r -> new AddFollower("f2", r));
+    assertEquals(List.of(new FollowerAdded("f2")), second.events());
+    var below = post(kit, "below", Optional.empty());
+    assertFalse(((TweetPosted) below.event()).pulled(), "2 of 3 followers: pushed");
+
+    var third = kit.<StatusReply<Done>>runCommand(r -> new AddFollower("f3", r));
+    assertEquals(List.of(new FollowerAdded("f3"), new BecameCelebrity("alice")), third.events());
+    assertTrue(profile(kit).celebrity());
+    var at = post(kit, "at", Optional.empty());
+    assertTrue(((TweetPosted) at.event()).pulled(), "3 of 3 followers: pulled");
+
+    var fourth = kit.<StatusReply<Done>>runCommand(r -> new AddFollower("f4", r));
+    assertEquals(List.of(new FollowerAdded("f4")), fourth.events(), "a celebrity once");
+  }
+
+  @Test
+  void pushNeverPullsAndPullAlwaysDoes() {
+    var push = registered(Strategy.PUSH, 1);
+    push.<StatusReply<Done>>runCommand(r -> new AddFollower("f1", r));
+    assertFalse(((TweetPosted) post(push, "p", Optional.empty()).event()).pulled());
+    assertFalse(profile(push).celebrity());
+    var pull = registered(Strategy.PULL, 1000);
+    assertTrue(((TweetPosted) post(pull, "p", Optional.empty()).event()).pulled());
+  }
+
+  @Test
+  void homeSourcesNameTheFolloweesToPullFrom() {
+    var hybrid = registered(Strategy.HYBRID, 3);
+    follow(hybrid, "bob");
+    follow(hybrid, "carol");
+    hybrid.<Done>runCommand(r -> new PullFrom("carol", r));
+    hybrid.<Done>runCommand(r -> new PullFrom("dave", r)); // not followed (yet): not read
+    var sources = hybrid.<StatusReply<HomeSources>>runCommand(r -> new GetHomeSources(10, Optional.empty(), r));
+    assertEquals(List.of("carol"), sources.reply().getValue().pullFrom());
+    hybrid.<StatusReply<Done>>runCommand(r -> new Unfollow("carol", r));
+    assertEquals(List.of(), hybrid.<StatusReply<HomeSources>>runCommand(
+        r -> new GetHomeSources(10, Optional.empty(), r)).reply().getValue().pullFrom(), "unfollowing stops pulling");
+  }
+
+  @Test
+  void importsAddBothSidesOnceAndSkipInvalidIds() {
+    var kit = registered(Strategy.HYBRID, 3);
+    var following = kit.<StatusReply<Done>>runCommand(r -> new ImportFollowing(List.of("bob", "carol", "bob", "alice", "bad id"), r));
+    assertAck(following);
+    assertEquals(List.of(new FollowingImported(List.of("bob", "carol"))), following.events());
+    assertTrue(kit.<StatusReply<Done>>runCommand(r -> new ImportFollowing(List.of("carol"), r)).hasNoEvents());
+
+    var followers = kit.<StatusReply<Done>>runCommand(r -> new ImportFollowers(List.of("f1", "f2", "f3"), r));
+    assertEquals(List.of(new FollowersImported(List.of("f1", "f2", "f3")), new BecameCelebrity("alice")), followers.events());
+    assertEquals(new Profile("alice", "Alice", 3, 2, 0, true), profile(kit));
+  }
+
+  @Test
+  void followersComeInPagesAfterACursor() {
+    var kit = registered();
+    for (String f : List.of("a", "b", "c", "d", "e")) kit.<StatusReply<Done>>runCommand(r -> new AddFollower(f, r));
+    var first = kit.<StatusReply<Followers>>runCommand(r -> new GetFollowers(Optional.empty(), 2, r)).reply().getValue();
+    assertEquals(new Followers(List.of("a", "b"), true), first);
+    var last = kit.<StatusReply<Followers>>runCommand(r -> new GetFollowers(Optional.of("c"), 2, r)).reply().getValue();
+    assertEquals(new Followers(List.of("d", "e"), false), last);
+  }
+
+  @Test
+  void aMentionIsDeliveredToANonFollowerAndOthersAreNot() {
+    var kit = registered();
+    Tweet stranger = tweetOf("zed", 10);
+    assertTrue(deliver(kit, stranger).hasNoEvents(), "not followed, not mentioned");
+    Tweet mention = new Tweet(Tweet.idFor(11, "zed"), "zed", "hi @alice", 11, null, List.of("alice"), List.of());
+    assertEquals(List.of(new TimelineDelivered(mention)), deliver(kit, mention).events());
+  }
+
+  @Test
+  void aPostKeepsMentionsAndMediaButNotTheAuthorsOwnMention() {
+    var kit = registered();
+    var media = List.of(new Tweet.Media("42", "png"));
+    var result = kit.<StatusReply<Tweet>>runCommand(
+        r -> new PostTweet("hi @bob", Optional.empty(), List.of("bob", "alice", "bob"), media, r));
+    Tweet tweet = result.reply().getValue();
+    assertEquals(List.of("bob"), tweet.mentions());
+    assertEquals(media, tweet.media());
+    assertRejected(Rejection.INVALID, kit.<StatusReply<Tweet>>runCommand(
+        r -> new PostTweet("hi", Optional.empty(), List.of("no good"), List.of(), r)));
   }
 
   // ---- PostTweet ------------------------------------------------------------------------------
