@@ -21,6 +21,7 @@ import dev.timeline.core.FanOut;
 import dev.timeline.core.Journal;
 import dev.timeline.core.Rejection;
 import dev.timeline.core.UserEntity;
+import dev.timeline.core.Users;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -51,6 +52,7 @@ class TimelineRoutesTest {
 
   private static ActorSystem<Void> system;
   private static URI base;
+  private static URI admin;
   private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   /** One node's config; overrides are resolved together with reference.conf (it refers to them). */
@@ -73,6 +75,9 @@ class TimelineRoutesTest {
     int port = HttpServer.start(system, "127.0.0.1", 0).toCompletableFuture().get(10, TimeUnit.SECONDS)
         .localAddress().getPort();
     base = URI.create("http://127.0.0.1:" + port);
+    int adminPort = HttpServer.start(system, "admin", "127.0.0.1", 0, new ImportRoutes(system, new Users(system)).route())
+        .toCompletableFuture().get(10, TimeUnit.SECONDS).localAddress().getPort();
+    admin = URI.create("http://127.0.0.1:" + adminPort);
     awaitAssert(() -> assertEquals(200, get("/health").status()));
   }
 
@@ -340,6 +345,62 @@ class TimelineRoutesTest {
       assertEquals(StatusCodes.SERVICE_UNAVAILABLE, mapped.status(), other.toString());
       assertEquals("unavailable", mapped.error());
     }
+  }
+
+  // ---- bulk import and metrics ---------------------------------------------------------------
+
+  @Test
+  void importWritesBothSidesOfEveryFollowOnceAndTheFanOutUsesThem() throws Exception {
+    String star = newId("star"), fan1 = newId("fan"), fan2 = newId("fan");
+    Response users = send(admin, "POST", "/admin/import/users", "application/json",
+        JSON.writeValueAsString(Map.of(star, "Star", fan1, "Fan", fan2, "Fan")));
+    assertEquals(200, users.status(), String.valueOf(users.body()));
+    assertEquals(json(Map.of("users", 3, "ids", 0)), users.body());
+    String following = JSON.writeValueAsString(Map.of(fan1, List.of(star), fan2, List.of(star, fan1)));
+    String followers = JSON.writeValueAsString(Map.of(star, List.of(fan1, fan2), fan1, List.of(fan2)));
+    for (int round = 0; round < 2; round++) { // the second round changes nothing
+      assertEquals(json(Map.of("users", 2, "ids", 3)), send(admin, "POST", "/admin/import/following", "application/json", following).body());
+      assertEquals(json(Map.of("users", 2, "ids", 3)), send(admin, "POST", "/admin/import/followers", "application/json", followers).body());
+    }
+    assertEquals(2, get("/users/" + star).body().get("followers").asInt());
+    assertEquals(2, get("/users/" + fan2).body().get("following").asInt());
+
+    String tweetId = tweet(star, "to my imported fans", null).body().get("tweetId").asText();
+    for (String fan : List.of(fan1, fan2))
+      awaitAssert(() -> assertEquals(tweetId, get("/users/" + fan + "/timeline").body().get("tweets").get(0).get("id").asText()));
+  }
+
+  @Test
+  void importRefusesUnknownUsersBadIdsAndBadBodies() throws Exception {
+    String known = registered("known");
+    Response missing = send(admin, "POST", "/admin/import/followers", "application/json",
+        JSON.writeValueAsString(Map.of(known, List.of("x"), "nobody-here", List.of(known))));
+    assertError(404, "not_found", missing);
+    assertTrue(missing.body().get("message").asText().contains("nobody-here"), missing.body().toString());
+    assertEquals(1, get("/users/" + known).body().get("followers").asInt(), "the registered user's part was written");
+    assertError(400, "bad_request", send(admin, "POST", "/admin/import/following", "application/json",
+        JSON.writeValueAsString(Map.of("bad id", List.of(known)))));
+    assertError(400, "bad_request", send(admin, "POST", "/admin/import/following", "application/json", "{\"a\": "));
+    assertError(400, "bad_request", send(admin, "POST", "/admin/import/following", "application/json", "[1,2]"));
+    assertError(404, "not_found", send(base, "POST", "/admin/import/users", "application/json", "{}"));
+  }
+
+  @Test
+  void metricsCountFanOutWritesAndHomeReads() throws Exception {
+    String author = registered("counted"), reader = registered("counter");
+    assertEquals(204, put("/users/" + reader + "/following/" + author).status());
+    JsonNode before = get("/metrics").body();
+    tweet(author, "counted once", null);
+    // Other tests' fan-outs may still be running: posts and writes only grow by at least ours.
+    awaitAssert(() -> assertTrue(get("/metrics").body().get("posts").asLong() > before.get("posts").asLong()));
+    awaitAssert(() -> assertEquals(1, get("/users/" + reader + "/timeline").body().get("tweets").size()));
+    JsonNode beforeRead = get("/metrics").body();
+    JsonNode page = get("/users/" + reader + "/timeline").body();
+    assertFalse(page.get("partial").asBoolean());
+    JsonNode after = get("/metrics").body();
+    assertTrue(after.get("timelineWrites").asLong() > before.get("timelineWrites").asLong(), "push: a write for the follower");
+    assertEquals(1, after.get("homeReads").asLong() - beforeRead.get("homeReads").asLong());
+    assertEquals(1, after.get("entitiesAsked").asLong() - beforeRead.get("entitiesAsked").asLong(), "push: only the reader");
   }
 
   // ---- a small client -------------------------------------------------------------------------
