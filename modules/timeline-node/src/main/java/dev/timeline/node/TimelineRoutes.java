@@ -171,6 +171,7 @@ public final class TimelineRoutes extends AllDirectives {
                 path("metrics", () -> get(() -> completeOK(TimelineMetrics.get(system).counts(), json()))),
                 path("cluster", () -> get(() -> parameterOptional("sharding", sharding ->
                     cluster(!sharding.filter("off"::equals).isPresent())))),
+                new Wrk2Routes(system, users).route(this::admitted),
                 pathPrefix("users", () -> admitted(() -> concat(
                     pathEnd(() -> post(() -> body(NewUser.class, this::register))),
                     pathPrefix(segment(), this::user))))))));
