@@ -1,0 +1,254 @@
+package dev.timeline.node;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * Loads a social graph the way DeathStarBench's {@code init_social_graph.py} does, through the
+ * {@code /wrk2-api} endpoints of one node: registers every user (id = node id, name
+ * {@code username_<id>}), then follows both ways per edge, by name. A 503 is retried after its
+ * Retry-After; any other failure stops the load with the request and the answer.
+ */
+@Command(
+    name = "dsb-load",
+    mixinStandardHelpOptions = true,
+    version = "dsb-load 0.1.0",
+    description = "Loads a graph edge file into a running cluster through DeathStarBench's /wrk2-api endpoints.",
+    footer = {
+        "",
+        "GRAPH_FILE: one edge 'u v' per line (more columns are ignored; lines starting with % or #",
+        "are comments). If GRAPH.nodes sits next to GRAPH.edges and holds a count n, users 0..n-1 are",
+        "registered too, as DeathStarBench does, so users without edges exist.",
+        "Each user u is registered as user_id=u, username=username_u, first_name_u, last_name_u,",
+        "password_u; each edge u v becomes two follows (u->v and v->u). Running it again changes nothing.",
+        "Exit status: 0 when everything is loaded, 1 when a request failed, 2 for bad options."})
+public final class DsbLoad implements Callable<Integer> {
+
+  @Parameters(index = "0", paramLabel = "GRAPH_FILE", description = "Edge list, e.g. ../shared/data/social-graphs/socfb-Reed98/socfb-Reed98.edges")
+  Path graphFile;
+
+  @Option(names = "--node", paramLabel = "URL", defaultValue = "http://127.0.0.1:8081",
+      description = "HTTP address of the node to load through; must be on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+  URI node;
+
+  @Option(names = "--concurrency", paramLabel = "N", defaultValue = "16",
+      description = "Requests in flight (default: ${DEFAULT-VALUE}).")
+  int concurrency;
+
+  @Option(names = "--retry-for", paramLabel = "SECONDS", defaultValue = "60",
+      description = "How long one request keeps being retried while the node answers 503 (default: ${DEFAULT-VALUE}).")
+  int retryForSeconds;
+
+  /** The graph as DeathStarBench's loader sees it: the users and the undirected edges. */
+  record Graph(List<Long> users, List<long[]> edges) {}
+
+  /** One form POST to make, described for a failure message. */
+  record Call(String path, Map<String, String> form) {
+    String describe() {
+      return "POST " + path + " " + form;
+    }
+  }
+
+  /** Why the load stopped. */
+  static final class LoadFailure extends Exception {
+    LoadFailure(String message) {
+      super(message);
+    }
+  }
+
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final AtomicLong retried = new AtomicLong();
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new DsbLoad()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (!"127.0.0.1".equals(node.getHost()) || !"http".equals(node.getScheme())) {
+      System.err.println("dsb-load: --node must be http://127.0.0.1:PORT (this tool talks to the local cluster only), was " + node);
+      return 2;
+    }
+    if (concurrency < 1) {
+      System.err.println("dsb-load: --concurrency must be at least 1");
+      return 2;
+    }
+    Graph graph;
+    try {
+      graph = readGraph(graphFile);
+    } catch (IOException | IllegalArgumentException e) {
+      System.err.println("dsb-load: cannot read " + graphFile + ": " + e.getMessage());
+      return 2;
+    }
+    System.out.printf("%s: %d users, %d edges (%d follows) -> %s%n",
+        graphFile, graph.users().size(), graph.edges().size(), 2 * graph.edges().size(), node);
+    long started = System.nanoTime();
+    try {
+      run("register", graph.users().stream().map(DsbLoad::registration).toList());
+      run("follow", graph.edges().stream().flatMap(e -> List.of(follow(e[0], e[1]), follow(e[1], e[0])).stream()).toList());
+    } catch (LoadFailure failure) {
+      System.err.println("dsb-load: stopped: " + failure.getMessage());
+      return 1;
+    }
+    System.out.printf("done in %.1f s (%d answers 503 retried)%n", (System.nanoTime() - started) / 1e9, retried.get());
+    return 0;
+  }
+
+  static Graph readGraph(Path edgesFile) throws IOException {
+    TreeSet<Long> users = new TreeSet<>();
+    List<long[]> edges = new ArrayList<>();
+    int lineNo = 0;
+    for (String line : Files.readAllLines(edgesFile)) {
+      lineNo++;
+      String trimmed = line.strip();
+      if (trimmed.isEmpty() || trimmed.startsWith("%") || trimmed.startsWith("#")) continue;
+      String[] columns = trimmed.split("[\\s,]+");
+      try {
+        long u = Long.parseLong(columns[0]), v = Long.parseLong(columns[1]);
+        if (u < 0 || v < 0) throw new NumberFormatException("negative id");
+        users.add(u);
+        users.add(v);
+        if (u != v) edges.add(new long[] {u, v}); // a user cannot follow themselves
+      } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+        throw new IllegalArgumentException("line " + lineNo + " is not 'u v' with two user ids: '" + trimmed + "'");
+      }
+    }
+    nodeCount(edgesFile).ifPresent(n -> {
+      for (long id = 0; id < n; id++) users.add(id);
+    });
+    return new Graph(List.copyOf(users), edges);
+  }
+
+  /** The count in GRAPH.nodes next to GRAPH.edges, as DeathStarBench's datasets have it. */
+  private static Optional<Long> nodeCount(Path edgesFile) throws IOException {
+    String name = edgesFile.getFileName().toString();
+    if (!name.endsWith(".edges")) return Optional.empty();
+    Path nodes = edgesFile.resolveSibling(name.substring(0, name.length() - ".edges".length()) + ".nodes");
+    if (!Files.isRegularFile(nodes)) return Optional.empty();
+    String text = Files.readString(nodes).strip();
+    if (text.isEmpty()) return Optional.empty();
+    try {
+      return Optional.of(Long.parseLong(text.split("\\s+")[0]));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(nodes + " should hold the number of users, holds '" + text + "'");
+    }
+  }
+
+  static Call registration(long id) {
+    Map<String, String> form = new LinkedHashMap<>();
+    form.put("first_name", "first_name_" + id);
+    form.put("last_name", "last_name_" + id);
+    form.put("username", "username_" + id);
+    form.put("password", "password_" + id);
+    form.put("user_id", Long.toString(id));
+    return new Call("/wrk2-api/user/register", form);
+  }
+
+  static Call follow(long follower, long followee) {
+    Map<String, String> form = new LinkedHashMap<>();
+    form.put("user_name", "username_" + follower);
+    form.put("followee_name", "username_" + followee);
+    return new Call("/wrk2-api/user/follow", form);
+  }
+
+  /** Makes every call with {@code concurrency} workers, printing progress every two seconds; the first failure stops all. */
+  private void run(String phase, List<Call> calls) throws LoadFailure, InterruptedException {
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger done = new AtomicInteger();
+    AtomicReference<String> failure = new AtomicReference<>();
+    ExecutorService workers = Executors.newFixedThreadPool(concurrency);
+    for (int w = 0; w < concurrency; w++)
+      workers.execute(() -> {
+        for (int i = next.getAndIncrement(); i < calls.size() && failure.get() == null; i = next.getAndIncrement()) {
+          try {
+            send(calls.get(i));
+            done.incrementAndGet();
+          } catch (LoadFailure e) {
+            failure.compareAndSet(null, e.getMessage());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+        }
+      });
+    workers.shutdown();
+    long started = System.nanoTime();
+    while (!workers.awaitTermination(2, TimeUnit.SECONDS))
+      progress(phase, done.get(), calls.size(), started);
+    progress(phase, done.get(), calls.size(), started);
+    if (failure.get() != null) throw new LoadFailure(failure.get());
+  }
+
+  private void progress(String phase, int done, int total, long startedNanos) {
+    double seconds = Math.max((System.nanoTime() - startedNanos) / 1e9, 1e-3);
+    System.out.printf("%-8s %7d / %d (%3d %%)  %6.0f req/s  503 retried: %d%n",
+        phase, done, total, total == 0 ? 100 : 100L * done / total, done / seconds, retried.get());
+  }
+
+  /** One call, retried while the node answers 503, within retry-for; no answer at all stops the load. */
+  private void send(Call call) throws LoadFailure, InterruptedException {
+    HttpRequest request = HttpRequest.newBuilder(node.resolve(call.path()))
+        .timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(formBody(call.form())))
+        .build();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(retryForSeconds);
+    while (true) {
+      HttpResponse<String> response;
+      try {
+        response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      } catch (IOException e) {
+        throw new LoadFailure(call.describe() + ": no answer from " + node + ": " + e
+            + " (is the cluster up? scripts/cluster status)");
+      }
+      if (response.statusCode() == 200) return;
+      if (response.statusCode() != 503)
+        throw new LoadFailure(call.describe() + " answered " + response.statusCode() + ": " + response.body().strip());
+      long waitMillis = response.headers().firstValue("Retry-After").map(DsbLoad::seconds).orElse(1L) * 1000;
+      if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis) > deadline)
+        throw new LoadFailure(call.describe() + " still answered 503 after " + retryForSeconds + " s: " + response.body().strip());
+      retried.incrementAndGet();
+      Thread.sleep(waitMillis); // the node asked us to come back later
+    }
+  }
+
+  private static long seconds(String retryAfter) {
+    try {
+      return Math.max(1, Math.min(10, Long.parseLong(retryAfter.strip())));
+    } catch (NumberFormatException e) {
+      return 1;
+    }
+  }
+
+  private static String formBody(Map<String, String> form) {
+    return form.entrySet().stream()
+        .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+        .collect(Collectors.joining("&"));
+  }
+}
