@@ -101,8 +101,16 @@ public final class Users {
     return ref(userId).askWithStatus(r -> new UserEntity.ImportFollowing(followeeIds, r), timeout);
   }
 
+  /** Like {@link #addFollower}, for many: followers of a celebrity are told to pull from it. */
   public CompletionStage<Done> importFollowers(String userId, List<String> followerIds) {
-    return ref(userId).askWithStatus(r -> new UserEntity.ImportFollowers(followerIds, r), timeout);
+    CompletionStage<Done> added = ref(userId).askWithStatus(r -> new UserEntity.ImportFollowers(followerIds, r), timeout);
+    if (strategy != UserEntity.Strategy.HYBRID) return added;
+    return added.thenCompose(done -> profile(userId)).thenCompose(user -> !user.celebrity()
+        ? CompletableFuture.completedFuture(Done.getInstance())
+        : CompletableFuture.allOf(followerIds.stream()
+                .map(f -> ref(f).<Done>ask(r -> new UserEntity.PullFrom(userId, r), timeout).toCompletableFuture())
+                .toArray(CompletableFuture[]::new))
+            .thenApply(v -> Done.getInstance()));
   }
 
   /** Like {@link #follow}: the follower's side first, then the followee's, each durable. */

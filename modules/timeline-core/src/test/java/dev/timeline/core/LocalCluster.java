@@ -60,6 +60,7 @@ public final class LocalCluster implements AutoCloseable {
         UserEntity.init(node);
         FanOut.init(node);
       }
+      cluster.awaitSharding(Duration.ofSeconds(60));
       return cluster;
     } catch (RuntimeException e) {
       nodes.forEach(ActorSystem::terminate);
@@ -130,6 +131,24 @@ public final class LocalCluster implements AutoCloseable {
       }
       return members == liveNodes().size() && up == members;
     }), liveNodes().size() + " nodes Up");
+  }
+
+  /**
+   * Until every node's region reaches a user entity: the coordinator's first start can take
+   * longer than one ask's timeout on a busy machine. An unregistered user answers NOT_FOUND.
+   */
+  public void awaitSharding(Duration timeout) {
+    for (ActorSystem<Void> node : nodes) {
+      Users users = new Users(node, Duration.ofSeconds(2));
+      await(timeout, () -> {
+        try {
+          users.profile("sharding-probe").toCompletableFuture().join();
+          return true;
+        } catch (java.util.concurrent.CompletionException e) {
+          return Rejection.of(e.getCause()).isPresent();
+        }
+      }, "sharding answers on every node");
+    }
   }
 
   /** Polls a condition until it holds or the deadline passes. */

@@ -122,6 +122,30 @@ class StrategiesTest {
     }
   }
 
+  /** Bulk import bypasses follow: followers imported after the threshold was crossed must pull too. */
+  @Test
+  void importedFollowersOfACelebrityPullFromIt() {
+    try (LocalCluster cluster = cluster(Strategy.HYBRID, "")) {
+      Users users = new Users(cluster.node(1));
+      join(users.register("idol", "Idol"));
+      List<String> fans = register(users, "imported-", THRESHOLD + 3);
+      for (String fan : fans) join(users.importFollowing(fan, List.of("idol")));
+      join(users.importFollowers("idol", fans.subList(0, THRESHOLD)));      // crosses the threshold
+      for (String fan : fans.subList(0, THRESHOLD)) // the fan-out's notice reached the first batch...
+        LocalCluster.await(Duration.ofSeconds(20), () -> pullFrom(users, fan).contains("idol"), fan + " pulls");
+      // ...so only the import itself can tell the next batch.
+      join(users.importFollowers("idol", fans.subList(THRESHOLD, fans.size()))); // already a celebrity
+      assertTrue(join(users.profile("idol")).celebrity());
+
+      TimelineMetrics.Counts before = counts(cluster);
+      Tweet tweet = join(users.post("idol", "hello, imported fans", Optional.empty()));
+      awaitFannedOut(cluster, before, 1);
+      assertEquals(0, counts(cluster).timelineWrites() - before.timelineWrites());
+      for (String fan : fans)
+        LocalCluster.await(Duration.ofSeconds(20), () -> home(users, fan).contains(tweet.id()), fan + " pulls the idol");
+    }
+  }
+
   /**
    * A followee whose node is gone (no downing here, so its shard stays unreachable) cannot
    * answer; the read still answers in time with everything else, marked partial.
@@ -173,6 +197,11 @@ class StrategiesTest {
       partial += c.partialReads();
     }
     return new TimelineMetrics.Counts(posts, writes, reads, asked, partial);
+  }
+
+  static List<String> pullFrom(Users users, String userId) {
+    return join(users.ref(userId).<UserEntity.HomeSources>askWithStatus(
+        r -> new UserEntity.GetHomeSources(1, Optional.empty(), r), Duration.ofSeconds(5))).pullFrom();
   }
 
   static List<String> home(Users users, String userId) {
