@@ -30,13 +30,30 @@ public record Experiment(
     Config expect,
     Config raw) {
 
-  public record ClusterSpec(int nodes, String journal, String profile) {
+  /**
+   * @param strategy        push, pull or hybrid: how tweets reach home timelines
+   * @param hybridThreshold under hybrid, authors with at least this many followers are pulled
+   * @param nodeCapacity    requests/s one node serves on its public API, 0 for no limit
+   */
+  public record ClusterSpec(int nodes, String journal, String profile, String strategy, int hybridThreshold, int nodeCapacity) {
     public boolean resilient() {
       return profile.equals("resilient");
     }
+
+    /** The options of {@code scripts/cluster start} that make this cluster. */
+    List<String> startArgs() {
+      return List.of("start", String.valueOf(nodes), "--journal", journal, "--profile", profile, "--strategy", strategy,
+          "--hybrid-threshold", String.valueOf(hybridThreshold), "--node-capacity", String.valueOf(nodeCapacity));
+    }
   }
 
-  public record GraphSpec(int users, double meanFollowers, double skew, long seed, Path file, boolean symmetric, int loadConcurrency) {}
+  /**
+   * A generated graph (power-law followers with optional celebrities, or a fixed number of
+   * followees per user when {@code followees} is above 0) or an edge-list file; and how it is
+   * imported: batches of about {@code importBatchIds} ids, {@code importInFlight} at a time.
+   */
+  public record GraphSpec(int users, double meanFollowers, double skew, long seed, int celebrities, double celebrityFollowers,
+                          int followees, Path file, boolean symmetric, int importBatchIds, int importInFlight) {}
 
   public record LoadSpec(double rate, Map<OpType, Integer> mix, int maxInFlight, Duration requestTimeout,
                          Duration retryBudget, double lagSample, Duration lagPollInterval, Duration lagTimeout) {}
@@ -56,17 +73,29 @@ public record Experiment(
 
   static Experiment of(Config c) {
     Config cl = c.getConfig("cluster");
-    ClusterSpec cluster = new ClusterSpec(cl.getInt("nodes"), cl.getString("journal"), cl.getString("profile"));
+    ClusterSpec cluster = new ClusterSpec(cl.getInt("nodes"), cl.getString("journal"), cl.getString("profile"),
+        cl.getString("strategy"), cl.getInt("hybrid-threshold"), cl.getInt("node-capacity"));
     require(cluster.nodes() >= 1 && cluster.nodes() <= 9, "cluster.nodes", "must be 1..9");
     require(List.of("h2", "postgres").contains(cluster.journal()), "cluster.journal", "must be h2 or postgres");
     require(List.of("resilient", "naive").contains(cluster.profile()), "cluster.profile", "must be resilient or naive");
+    require(List.of("push", "pull", "hybrid").contains(cluster.strategy()), "cluster.strategy", "must be push, pull or hybrid");
+    require(cluster.hybridThreshold() >= 1, "cluster.hybrid-threshold", "must be at least 1");
+    require(cluster.nodeCapacity() >= 0, "cluster.node-capacity", "must not be negative (0: no limit)");
 
     Config g = c.getConfig("graph");
     GraphSpec graph = new GraphSpec(g.getInt("users"), g.getDouble("mean-followers"), g.getDouble("skew"), g.getLong("seed"),
-        g.getIsNull("file") ? null : Path.of(g.getString("file")), g.getBoolean("symmetric"), g.getInt("load-concurrency"));
+        g.getInt("celebrities"), g.getDouble("celebrity-followers"), g.getInt("followees"),
+        g.getIsNull("file") ? null : Path.of(g.getString("file")), g.getBoolean("symmetric"),
+        g.getInt("import-batch-ids"), g.getInt("import-in-flight"));
     require(graph.file() != null || graph.users() >= 2, "graph.users", "must be at least 2");
     require(graph.meanFollowers() >= 0, "graph.mean-followers", "must not be negative");
     require(graph.skew() > 1, "graph.skew", "must be above 1 (a Pareto shape with a finite mean)");
+    require(graph.celebrities() >= 0 && graph.celebrities() <= graph.users(), "graph.celebrities", "must be 0..users");
+    require(graph.celebrityFollowers() >= 0 && graph.celebrityFollowers() <= 1, "graph.celebrity-followers",
+        "must be a fraction of all users, 0..1");
+    require(graph.followees() >= 0 && graph.followees() < graph.users(), "graph.followees", "must be 0 (off) .. users - 1");
+    require(graph.importBatchIds() >= 1, "graph.import-batch-ids", "must be positive");
+    require(graph.importInFlight() >= 1, "graph.import-in-flight", "must be positive");
 
     Config l = c.getConfig("load");
     Map<OpType, Integer> mix = new EnumMap<>(OpType.class);

@@ -3,71 +3,247 @@ package dev.timeline.lab;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.IntFunction;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntUnaryOperator;
 
 /**
- * Loads a graph into the cluster through the public API: every user, then every follow, many
- * requests in flight, retrying what the cluster could not take right now, with a progress line.
+ * Loads a graph through the nodes' bulk import (admin port 8180+i): every user, then who each
+ * user follows, then each user's followers (both sides of a follow must be imported). Each phase
+ * is cut into batches of consecutive users worth about {@code batchIds} ids; a few batches are in
+ * flight at once, spread round-robin over the nodes; a batch the cluster could not take (503, no
+ * answer) is sent again to the next node, which is safe because the import has set semantics.
+ * Prints a progress line with the rate and the time left.
  */
 final class GraphLoader {
-  private final Http http;
+  /** How long one batch may keep failing with 503 or no answer before the load gives up. */
+  static final Duration RETRY_BUDGET = Duration.ofMinutes(3);
+  static final Duration BATCH_TIMEOUT = Duration.ofMinutes(2);
+
+  private final Http admin;
   private final int nodes;
-  private final int concurrency;
+  private final int batchIds;
+  private final int inFlight;
+  private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "import-retry");
+    t.setDaemon(true);
+    return t;
+  });
 
-  GraphLoader(Http http, int nodes, int concurrency) {
-    this.http = http;
+  GraphLoader(Http admin, int nodes, int batchIds, int inFlight) {
+    this.admin = admin;
     this.nodes = nodes;
-    this.concurrency = concurrency;
+    this.batchIds = batchIds;
+    this.inFlight = inFlight;
   }
 
-  void load(Graph graph) {
-    List<String> users = graph.users();
-    run("users", users.size(), i -> new Request("POST", "/users",
-        Http.json(Map.of("id", users.get(i), "name", "User " + users.get(i))), 201, 200));
-    List<String[]> follows = new ArrayList<>();
-    graph.followersOf().forEach((followee, followers) -> followers.forEach(f -> follows.add(new String[] {f, followee})));
-    run("follows", follows.size(), i -> new Request("PUT",
-        "/users/" + follows.get(i)[0] + "/following/" + follows.get(i)[1], null, 204, 204));
+  /** What a load took: users and follows with the seconds each took (follows: both sides). */
+  record LoadTimes(long users, double usersSeconds, long follows, double followsSeconds) {
+    double usersPerSecond() {
+      return users / usersSeconds;
+    }
+
+    double followsPerSecond() {
+      return follows / followsSeconds;
+    }
   }
 
-  private record Request(String method, String path, String body, int ok, int alsoOk) {}
+  /** A run of consecutive users [from, to) sent as one request, carrying {@code ids} ids. */
+  record Batch(int from, int to, long ids) {}
 
-  private void run(String what, int count, IntFunction<Request> request) {
-    Semaphore permits = new Semaphore(concurrency);
-    AtomicLong done = new AtomicLong();
-    List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-    long start = System.nanoTime();
-    long lastPrint = 0;
-    for (int i = 0; i < count && failures.isEmpty(); i++) {
+  /**
+   * Cuts users 0..users-1 into consecutive batches of at most {@code maxIds} ids ({@code idsOf}
+   * each), except that a user with more ids than that goes alone into one batch: the import takes
+   * a huge list in one entry.
+   */
+  static List<Batch> plan(int users, IntUnaryOperator idsOf, int maxIds) {
+    List<Batch> batches = new ArrayList<>();
+    int from = 0;
+    long ids = 0;
+    for (int u = 0; u < users; u++) {
+      int own = idsOf.applyAsInt(u);
+      if (u > from && ids + own > maxIds) {
+        batches.add(new Batch(from, u, ids));
+        from = u;
+        ids = 0;
+      }
+      ids += own;
+    }
+    if (users > from) batches.add(new Batch(from, users, ids));
+    return batches;
+  }
+
+  LoadTimes load(Graph graph) {
+    long t0 = System.nanoTime();
+    phase("users", "/admin/import/users", graph.size(), u -> 1, (json, from, to) -> {
+      for (int u = from; u < to; u++) json.entry(graph.id(u)).string("User " + graph.id(u));
+    });
+    long t1 = System.nanoTime();
+    Adjacency following = graph.following();
+    phase("following", "/admin/import/following", graph.size(), following::degree,
+        (json, from, to) -> lists(json, graph, following, from, to));
+    phase("followers", "/admin/import/followers", graph.size(), graph::followerCount, (json, from, to) -> {
+      for (int u = from; u < to; u++) {
+        if (graph.followerCount(u) == 0) continue;
+        json.entry(graph.id(u)).beginList();
+        for (int k = 0; k < graph.followerCount(u); k++) json.string(graph.id(graph.follower(u, k)));
+        json.endList();
+      }
+    });
+    long t2 = System.nanoTime();
+    return new LoadTimes(graph.size(), (t1 - t0) / 1e9, graph.follows(), (t2 - t1) / 1e9);
+  }
+
+  private static void lists(JsonObject json, Graph graph, Adjacency rows, int from, int to) {
+    for (int u = from; u < to; u++) {
+      if (rows.degree(u) == 0) continue;
+      json.entry(graph.id(u)).beginList();
+      for (int k = 0; k < rows.degree(u); k++) json.string(graph.id(rows.neighbour(u, k)));
+      json.endList();
+    }
+  }
+
+  /** Writes the entries of users [from, to) of one batch. */
+  private interface Body {
+    void write(JsonObject json, int from, int to);
+  }
+
+  private void phase(String what, String path, int users, IntUnaryOperator idsOf, Body body) {
+    List<Batch> batches = plan(users, idsOf, batchIds);
+    long total = batches.stream().mapToLong(Batch::ids).sum();
+    Progress progress = new Progress(what, total);
+    Semaphore permits = new Semaphore(inFlight);
+    AtomicReference<String> failure = new AtomicReference<>();
+    int next = 0;
+    for (Batch batch : batches) {
+      if (batch.ids() == 0) continue; // nobody in it follows or is followed
       permits.acquireUninterruptibly();
-      Request r = request.apply(i);
-      attempt(r, i % nodes + 1, 1).whenComplete((error, e) -> {
-        if (error != null) failures.add(error);
-        done.incrementAndGet();
+      if (failure.get() != null) {
+        permits.release();
+        break;
+      }
+      JsonObject json = new JsonObject();
+      body.write(json, batch.from(), batch.to());
+      String text = json.close();
+      send(path, text, next++ % nodes + 1, System.nanoTime() + RETRY_BUDGET.toNanos(), 0).whenComplete((error, e) -> {
+        if (error != null || e != null) failure.compareAndSet(null, error != null ? error : e.toString());
+        else progress.add(batch.ids());
         permits.release();
       });
-      if (System.nanoTime() - lastPrint > 1_000_000_000L) {
-        lastPrint = System.nanoTime();
-        System.out.printf("\r  loading %s: %d / %d", what, done.get(), count);
-      }
+      progress.maybePrint();
     }
-    permits.acquireUninterruptibly(concurrency);
-    permits.release(concurrency);
-    if (!failures.isEmpty()) throw new IllegalStateException("loading " + what + " failed: " + failures.get(0));
-    System.out.printf("\r  loading %s: %d / %d in %.1f s%n", what, count, count, (System.nanoTime() - start) / 1e9);
+    while (!permits.tryAcquire(inFlight)) {
+      progress.maybePrint();
+      sleepQuietly(200);
+    }
+    permits.release(inFlight);
+    if (failure.get() != null) throw new IllegalStateException("importing " + what + " failed: " + failure.get());
+    progress.done();
   }
 
-  /** Completes with null when done, or with what went wrong after five attempts. */
-  private CompletableFuture<String> attempt(Request r, int node, int attempt) {
-    return http.send(node, r.method(), r.path(), r.body(), Duration.ofSeconds(10)).thenCompose(answer -> {
-      if (answer.is(r.ok()) || answer.is(r.alsoOk())) return CompletableFuture.completedFuture(null);
-      String error = r.method() + " " + r.path() + " -> " + (answer.status() == 0 ? answer.error() : answer.status() + " " + answer.body());
-      if (attempt >= 5 || (answer.status() >= 400 && answer.status() < 500)) return CompletableFuture.completedFuture(error);
-      return attempt(r, node % nodes + 1, attempt + 1);
+  /** Completes with null once the batch is in, or with why it could not be. */
+  private CompletableFuture<String> send(String path, String body, int node, long deadlineNanos, int attempt) {
+    return admin.send(node, "POST", path, body, BATCH_TIMEOUT).thenCompose(answer -> {
+      if (answer.is(200)) return CompletableFuture.completedFuture(null);
+      String error = "POST " + path + " on node " + node + " -> "
+          + (answer.status() == 0 ? answer.error() : answer.status() + " " + answer.body());
+      boolean transientFailure = answer.status() == 0 || answer.status() == 503;
+      if (!transientFailure || System.nanoTime() > deadlineNanos) return CompletableFuture.completedFuture(error);
+      long backoffMs = Math.min(5000, 250L << Math.min(attempt, 5));
+      CompletableFuture<String> retried = new CompletableFuture<>();
+      retries.schedule(() -> send(path, body, node % nodes + 1, deadlineNanos, attempt + 1)
+          .whenComplete((r, e) -> {
+            if (e != null) retried.completeExceptionally(e);
+            else retried.complete(r);
+          }), backoffMs, TimeUnit.MILLISECONDS);
+      return retried;
     });
+  }
+
+  private static void sleepQuietly(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while importing", e);
+    }
+  }
+
+  /** The ids done so far in one phase, printed at most every two seconds with the rate and time left. */
+  private static final class Progress {
+    private final String what;
+    private final long total;
+    private final long startNanos = System.nanoTime();
+    private final AtomicLong done = new AtomicLong();
+    private long lastPrintNanos = System.nanoTime();
+
+    Progress(String what, long total) {
+      this.what = what;
+      this.total = total;
+    }
+
+    void add(long ids) {
+      done.addAndGet(ids);
+    }
+
+    void maybePrint() {
+      if (System.nanoTime() - lastPrintNanos < 2_000_000_000L) return;
+      lastPrintNanos = System.nanoTime();
+      double seconds = (lastPrintNanos - startNanos) / 1e9;
+      long d = done.get();
+      double rate = d / seconds;
+      System.out.printf(Locale.ROOT, "  importing %s: %,d / %,d ids (%.0f%%), %,.0f ids/s, ETA %s%n", what, d, total,
+          100.0 * d / Math.max(1, total), rate, rate > 0 ? String.format(Locale.ROOT, "%.0f s", (total - d) / rate) : "?");
+    }
+
+    void done() {
+      double seconds = (System.nanoTime() - startNanos) / 1e9;
+      System.out.printf(Locale.ROOT, "  imported %s: %,d ids in %.1f s (%,.0f ids/s)%n", what, total, seconds, total / Math.max(1e-9, seconds));
+    }
+  }
+
+  /**
+   * A JSON object of id keys, written straight into a StringBuilder. User ids match
+   * [A-Za-z0-9_-] and names are "User " + id, so nothing needs escaping.
+   */
+  static final class JsonObject {
+    private final StringBuilder out = new StringBuilder(1 << 16).append('{');
+    private boolean firstEntry = true;
+    private boolean firstInList;
+
+    JsonObject entry(String key) {
+      if (!firstEntry) out.append(',');
+      firstEntry = false;
+      out.append('"').append(key).append("\":");
+      return this;
+    }
+
+    JsonObject beginList() {
+      out.append('[');
+      firstInList = true;
+      return this;
+    }
+
+    JsonObject string(String value) {
+      if (firstInList) firstInList = false;
+      else if (out.charAt(out.length() - 1) != ':') out.append(',');
+      out.append('"').append(value).append('"');
+      return this;
+    }
+
+    JsonObject endList() {
+      out.append(']');
+      return this;
+    }
+
+    String close() {
+      return out.append('}').toString();
+    }
   }
 }

@@ -2,7 +2,6 @@ package dev.timeline.lab;
 
 import dev.timeline.lab.history.LagSample;
 import java.time.Duration;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
@@ -43,19 +42,19 @@ final class LagProbe {
     this.random = new Random(seed);
   }
 
-  void maybeWatch(String tweetId, String author, double ackedMs) {
-    List<String> followers = graph.followersOf().get(author);
+  void maybeWatch(String tweetId, int author, double ackedMs) {
+    int followers = graph.followerCount(author);
     String follower;
     synchronized (random) {
-      if (followers.isEmpty() || random.nextDouble() >= spec.lagSample()) return;
-      follower = followers.get(random.nextInt(followers.size()));
+      if (followers == 0 || random.nextDouble() >= spec.lagSample()) return;
+      follower = graph.id(graph.follower(author, random.nextInt(followers)));
     }
     if (watched.incrementAndGet() > MAX_WATCHED) {
       watched.decrementAndGet();
       skipped.incrementAndGet();
       return;
     }
-    poll(tweetId, author, follower, ackedMs, 0);
+    poll(tweetId, graph.id(author), follower, ackedMs, 0);
   }
 
   private void poll(String tweetId, String author, String follower, double ackedMs, int round) {

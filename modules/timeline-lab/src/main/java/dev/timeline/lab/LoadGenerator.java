@@ -99,10 +99,10 @@ final class LoadGenerator {
       if (wait > 0) LockSupport.parkNanos(wait);
       int pick = random.nextInt(mixTotal);
       OpType type = pick < mix[0] ? OpType.post : pick < mix[0] + mix[1] ? OpType.home : OpType.user;
-      String user = graph.users().get(random.nextInt(graph.users().size()));
+      int user = random.nextInt(graph.size());
       Call call = new Call(id, type, user, intendedMs, type == OpType.post ? requestPrefix + "-" + id : null, clock, record);
       if (inFlight.get() >= spec.maxInFlight()) {
-        call.finish(Outcome.fail, 0, 0, null, "in-flight bound reached", clock.ms());
+        call.finish(Outcome.fail, 0, 0, null, "in-flight bound reached", clock.ms(), false);
         continue;
       }
       inFlight.incrementAndGet();
@@ -118,6 +118,7 @@ final class LoadGenerator {
   private final class Call {
     final long id;
     final OpType type;
+    final int userIndex;
     final String user;
     final double intendedMs;
     final String requestId;
@@ -127,10 +128,11 @@ final class LoadGenerator {
     int attempts;
     boolean mayHaveApplied;
 
-    Call(long id, OpType type, String user, double intendedMs, String requestId, RunClock clock, boolean record) {
+    Call(long id, OpType type, int user, double intendedMs, String requestId, RunClock clock, boolean record) {
       this.id = id;
       this.type = type;
-      this.user = user;
+      this.userIndex = user;
+      this.user = graph.id(user);
       this.intendedMs = intendedMs;
       this.requestId = requestId;
       this.clock = clock;
@@ -146,8 +148,9 @@ final class LoadGenerator {
         int expected = type == OpType.post ? 201 : 200;
         if (a.is(expected)) {
           String tweetId = type == OpType.post ? a.body().get("tweetId").asText() : null;
-          finish(Outcome.ok, a.status(), attempts, tweetId, null, now);
-          if (tweetId != null && record) lagProbe.maybeWatch(tweetId, user, now);
+          boolean partial = type == OpType.home && a.body() != null && a.body().path("partial").asBoolean(false);
+          finish(Outcome.ok, a.status(), attempts, tweetId, null, now, partial);
+          if (tweetId != null && record) lagProbe.maybeWatch(tweetId, userIndex, now);
           done.complete(null);
           return;
         }
@@ -164,7 +167,7 @@ final class LoadGenerator {
           return;
         }
         String error = a.status() == 0 ? a.error() : a.status() + (a.body() != null && a.body().has("error") ? " " + a.body().get("error").asText() : "");
-        finish(mayHaveApplied && !clientError ? Outcome.info : Outcome.fail, a.status(), attempts, null, error, now);
+        finish(mayHaveApplied && !clientError ? Outcome.info : Outcome.fail, a.status(), attempts, null, error, now, false);
         done.complete(null);
       });
     }
@@ -179,13 +182,13 @@ final class LoadGenerator {
       };
     }
 
-    void finish(Outcome outcome, int status, int attempts, String tweetId, String error, double completeMs) {
+    void finish(Outcome outcome, int status, int attempts, String tweetId, String error, double completeMs, boolean partial) {
       completed.incrementAndGet();
       if (outcome != Outcome.ok) notOk.incrementAndGet();
       latencies.recordValue(Math.max(0, (long) ((completeMs - intendedMs) * 1000)));
       if (record)
         history.add(new Op(id, type, user, intendedMs, invokeMs < 0 ? completeMs : invokeMs, completeMs, outcome, status,
-            attempts, tweetId, requestId, error));
+            attempts, tweetId, requestId, error, partial));
     }
   }
 

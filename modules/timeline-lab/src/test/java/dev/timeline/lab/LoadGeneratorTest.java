@@ -25,6 +25,7 @@ class LoadGeneratorTest {
   final CountDownLatch release = new CountDownLatch(1);
   final AtomicInteger stallFirst = new AtomicInteger();
   final AtomicInteger posts = new AtomicInteger();
+  volatile boolean partialHomes;
 
   int startNode() throws Exception {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -38,8 +39,10 @@ class LoadGeneratorTest {
         }
       }
       boolean post = exchange.getRequestMethod().equals("POST");
+      boolean home = exchange.getRequestURI().getPath().endsWith("/timeline");
       byte[] body = (post ? "{\"tweetId\":\"0000000000001-a" + posts.incrementAndGet() + "\",\"postedAt\":1}"
-          : "{\"tweets\":[],\"nextCursor\":null}").getBytes(StandardCharsets.UTF_8);
+          : "{\"tweets\":[],\"nextCursor\":null" + (home && partialHomes ? ",\"partial\":true" : "") + "}")
+          .getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().add("Content-Type", "application/json");
       exchange.sendResponseHeaders(post ? 201 : 200, body.length);
       exchange.getResponseBody().write(body);
@@ -79,6 +82,20 @@ class LoadGeneratorTest {
     assertTrue(history.stream().allMatch(op -> op.outcome() == Outcome.ok), "all ok");
     assertTrue(history.stream().filter(op -> op.type() == OpType.post).allMatch(op -> op.tweetId() != null && op.requestId() != null));
     assertTrue(history.stream().allMatch(op -> op.invokeMs() >= op.intendedMs()), "never sent before due");
+  }
+
+  @Test
+  void aPartialHomePageIsAnOkReadMarkedPartial() throws Exception {
+    int port = startNode();
+    partialHomes = true;
+    RunClock clock = RunClock.startingNow();
+    LoadGenerator load = generator(port, spec(100, 1000), clock);
+    load.run(clock, 500, true, "q", 11);
+    List<Op> history = List.copyOf(load.history);
+    List<Op> homes = history.stream().filter(op -> op.type() == OpType.home).toList();
+    assertTrue(homes.size() > 5, "home reads were issued: " + homes.size());
+    assertTrue(homes.stream().allMatch(op -> op.outcome() == Outcome.ok && op.partial()), "ok, and partial");
+    assertTrue(history.stream().filter(op -> op.type() != OpType.home).noneMatch(Op::partial), "only home reads can be partial");
   }
 
   @Test

@@ -6,6 +6,8 @@ import java.util.List;
 /**
  * The run in a line, and what the expectations are checked against.
  *
+ * @param partialReads ok home-timeline reads answered partial (a followee left out in time): ok
+ *                     outcomes, counted apart because the reader saw less than everything
  * @param successRatio ok / all operations over the whole run; null when there was none
  * @param failedSeconds failed windows times the window length, in seconds
  */
@@ -14,6 +16,7 @@ public record Summary(
     int ok,
     int fail,
     int info,
+    int partialReads,
     Double successRatio,
     int failedWindows,
     double failedSeconds,
@@ -25,7 +28,9 @@ public record Summary(
     int ok = 0;
     int fail = 0;
     int info = 0;
+    int partial = 0;
     for (Op op : history) {
+      if (op.partial()) partial++;
       switch (op.outcome()) {
         case ok -> ok++;
         case fail -> fail++;
@@ -34,7 +39,7 @@ public record Summary(
     }
     int ops = history.size();
     int failedWindows = (int) windows.stream().filter(Window::failed).count();
-    return new Summary(ops, ok, fail, info, ops == 0 ? null : (double) ok / ops, failedWindows,
+    return new Summary(ops, ok, fail, info, partial, ops == 0 ? null : (double) ok / ops, failedWindows,
         failedWindows * slo.windowMs() / 1000, delivery.lost(), delivery.duplicated(), delivery.outOfOrderTimelines());
   }
 }

@@ -18,6 +18,9 @@ package dev.timeline.lab.history;
  * @param tweetId    for an ok post, the tweet id; otherwise null
  * @param requestId  for a post, its client request id; otherwise null
  * @param error      a short reason when not ok, else null
+ * @param partial    for an ok home-timeline read, whether the page said {@code "partial": true}
+ *                   (under pull or hybrid, a followee did not answer in time and was left out);
+ *                   false otherwise
  */
 public record Op(
     long id,
@@ -31,7 +34,8 @@ public record Op(
     int attempts,
     String tweetId,
     String requestId,
-    String error) {
+    String error,
+    boolean partial) {
 
   public double latencyMs() {
     return completeMs - intendedMs;

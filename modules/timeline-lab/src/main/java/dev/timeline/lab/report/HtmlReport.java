@@ -7,6 +7,7 @@ import dev.timeline.lab.check.FaultVerdict;
 import dev.timeline.lab.check.LagStats;
 import dev.timeline.lab.check.OpStats;
 import dev.timeline.lab.check.Slo;
+import dev.timeline.lab.check.StrategyCost;
 import dev.timeline.lab.check.Summary;
 import dev.timeline.lab.check.Window;
 import dev.timeline.lab.history.OpType;
@@ -109,7 +110,7 @@ public final class HtmlReport {
     faults(html, r.faults());
     delivery(html, r.delivery());
     expectations(html, r.expectations());
-    summary(html, r.summary(), r.totals(), r.lag());
+    summary(html, r.summary(), r.totals(), r.lag(), r.cost());
     failedWindows(html, r.windows());
     if (!r.settings().isEmpty()) {
       html.append("<details><summary>Settings</summary><pre>").append(escape(prettyJson(r.settings()))).append("</pre></details>\n");
@@ -173,16 +174,23 @@ public final class HtmlReport {
     html.append("</table></div>\n");
   }
 
-  private static void summary(StringBuilder html, Summary s, Map<OpType, OpStats> totals, LagStats lag) {
+  private static void summary(StringBuilder html, Summary s, Map<OpType, OpStats> totals, LagStats lag, StrategyCost cost) {
     html.append("<h3>Summary</h3>\n<div class=\"table-wrap\"><table class=\"kv\">\n");
     row(html, "operations", String.valueOf(s.ops()), null);
     row(html, "ok / fail / info", s.ok() + " / " + s.fail() + " / " + s.info(), null);
+    row(html, "partial home reads (ok, a followee left out)", String.valueOf(s.partialReads()), s.partialReads() > 0 ? "warn" : null);
     row(html, "success ratio", s.successRatio() == null ? "—" : String.format(Locale.ROOT, "%.4f", s.successRatio()), null);
     row(html, "failed windows", String.valueOf(s.failedWindows()), s.failedWindows() > 0 ? "warn" : null);
     row(html, "failed seconds", plain(s.failedSeconds()) + " s", s.failedSeconds() > 0 ? "warn" : null);
     row(html, "fan-out lag p50 / p99 / max", ms(lag.p50Ms()) + " / " + ms(lag.p99Ms()) + " / " + ms(lag.maxMs()), null);
     row(html, "fan-out lag samples (never visible)", lag.samples() + " (" + lag.neverVisible() + ")",
         lag.neverVisible() > 0 ? "warn" : null);
+    if (cost != null) {
+      row(html, "timeline writes per post", ratio(cost.writesPerPost()), null);
+      row(html, "entities asked per home read", ratio(cost.entitiesPerRead()), null);
+      row(html, "counted by the nodes: posts / writes / home reads / partial", cost.counted().posts() + " / "
+          + cost.counted().timelineWrites() + " / " + cost.counted().homeReads() + " / " + cost.counted().partialReads(), null);
+    }
     html.append("</table></div>\n");
 
     html.append("<div class=\"table-wrap\"><table>\n<tr><th>operation</th><th class=\"num\">ok</th><th class=\"num\">fail</th>")
@@ -229,6 +237,10 @@ public final class HtmlReport {
 
   private static String sinceInjection(Double atMs, double injectedMs) {
     return atMs == null ? "—" : seconds(atMs) + " (+" + seconds(atMs - injectedMs) + ")";
+  }
+
+  private static String ratio(Double value) {
+    return value == null ? "—" : String.format(Locale.ROOT, "%.2f", value);
   }
 
   private static String seconds(double ms) {

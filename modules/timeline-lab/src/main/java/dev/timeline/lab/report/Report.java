@@ -10,6 +10,7 @@ import dev.timeline.lab.check.FaultVerdicts;
 import dev.timeline.lab.check.LagStats;
 import dev.timeline.lab.check.OpStats;
 import dev.timeline.lab.check.Slo;
+import dev.timeline.lab.check.StrategyCost;
 import dev.timeline.lab.check.Summary;
 import dev.timeline.lab.check.Window;
 import dev.timeline.lab.check.Windows;
@@ -32,6 +33,7 @@ import java.util.Map;
  *                     milliseconds since then
  * @param totals       per operation type, over the whole run
  * @param passed       whether every expectation holds (true when there is none)
+ * @param cost         what the fan-out strategy cost, from the nodes' /metrics; null when not read
  * @param settings     the experiment's settings as the runner chose to record them (JSON-friendly
  *                     values: strings, numbers, booleans, lists, maps, null)
  */
@@ -50,6 +52,7 @@ public record Report(
     List<ExpectationResult> expectations,
     boolean passed,
     Summary summary,
+    StrategyCost cost,
     Map<String, Object> settings) {
 
   public Report {
@@ -62,8 +65,8 @@ public record Report(
 
   /** Runs every checker over a finished run's history. */
   public static Report build(String name, String profile, String description, String startedIso, double durationMs,
-      Slo slo, List<Op> history, List<LagSample> lags, List<FaultRecord> faults, FinalState state, Config expect,
-      Map<String, Object> settings) {
+      Slo slo, List<Op> history, List<LagSample> lags, List<FaultRecord> faults, FinalState state, StrategyCost cost,
+      Config expect, Map<String, Object> settings) {
     List<Window> windows = Windows.of(history, lags, slo, durationMs);
     DeliveryResult delivery = Delivery.check(history, state);
     List<FaultVerdict> verdicts = FaultVerdicts.of(faults, history, windows, delivery, durationMs, slo);
@@ -71,7 +74,7 @@ public record Report(
     List<ExpectationResult> expectations = Expectations.check(expect, summary);
     boolean passed = expectations.stream().allMatch(ExpectationResult::holds);
     return new Report(name, profile, description, startedIso, durationMs, slo, totals(history), LagStats.of(lags),
-        windows, verdicts, delivery, expectations, passed, summary, settings);
+        windows, verdicts, delivery, expectations, passed, summary, cost, settings);
   }
 
   private static Map<OpType, OpStats> totals(List<Op> history) {

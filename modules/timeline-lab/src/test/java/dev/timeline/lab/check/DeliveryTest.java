@@ -95,7 +95,7 @@ class DeliveryTest {
 
   @Test
   void anAcknowledgedPostWithoutATweetIdIsARunnerBug() {
-    Op broken = new Op(1, OpType.post, "alice", 0, 0, 5, Outcome.ok, 201, 1, null, "r", null);
+    Op broken = new Op(1, OpType.post, "alice", 0, 0, 5, Outcome.ok, 201, 1, null, "r", null, false);
     FinalState state = new FinalState(Map.of(), Map.of(), Map.of(), 800);
 
     assertThrows(IllegalArgumentException.class, () -> Delivery.check(List.of(broken), state));

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class ExpectationsTest {
 
   /** 1000 operations, 960 ok; 12 failed seconds; 2 lost, 1 duplicated, 3 timelines out of order. */
-  private static final Summary SUMMARY = new Summary(1000, 960, 30, 10, 0.96, 12, 12.0, 2, 1, 3);
+  private static final Summary SUMMARY = new Summary(1000, 960, 30, 10, 7, 0.96, 12, 12.0, 2, 1, 3);
 
   private static ExpectationResult only(String hocon) {
     List<ExpectationResult> results = Expectations.check(ConfigFactory.parseString(hocon), SUMMARY);
@@ -51,7 +51,7 @@ class ExpectationsTest {
 
   @Test
   void aRunWithoutOperationsHasNoSuccessRatioToMeet() {
-    Summary empty = new Summary(0, 0, 0, 0, null, 0, 0, 0, 0, 0);
+    Summary empty = new Summary(0, 0, 0, 0, 0, null, 0, 0, 0, 0, 0);
 
     ExpectationResult result = Expectations.check(ConfigFactory.parseString("min-success-ratio = 0"), empty).get(0);
 

@@ -18,7 +18,7 @@ public final class Histories {
     String tweetId = type == OpType.post && outcome == Outcome.ok ? tweetId((long) intendedMs, user) : null;
     String requestId = type == OpType.post ? "req-" + IDS.get() : null;
     return new Op(IDS.incrementAndGet(), type, user, intendedMs, intendedMs + 0.1, intendedMs + latencyMs, outcome,
-        outcome == Outcome.ok ? 200 : 503, 1, tweetId, requestId, outcome == Outcome.ok ? null : "test");
+        outcome == Outcome.ok ? 200 : 503, 1, tweetId, requestId, outcome == Outcome.ok ? null : "test", false);
   }
 
   public static Op ok(OpType type, String user, double intendedMs, double latencyMs) {
@@ -26,7 +26,7 @@ public final class Histories {
   }
 
   public static Op post(String author, String tweetId) {
-    return new Op(IDS.incrementAndGet(), OpType.post, author, 0, 0, 10, Outcome.ok, 201, 1, tweetId, "req-" + tweetId, null);
+    return new Op(IDS.incrementAndGet(), OpType.post, author, 0, 0, 10, Outcome.ok, 201, 1, tweetId, "req-" + tweetId, null, false);
   }
 
   /** As the cluster makes them: "<13-digit millis>-<author>", so string order is time order. */

@@ -36,6 +36,26 @@ class ReportTest {
   }
 
   @Test
+  void partialReadsAndTheStrategyCostAreReported() throws IOException {
+    Report report = SampleRun.report("resilient");
+
+    long partial = SampleRun.history(false).stream().filter(Op::partial).count();
+    assertTrue(partial > 0, "the sample has partial home reads");
+    assertEquals(partial, report.summary().partialReads(), "counted on their own");
+    assertEquals(400, report.summary().ok() + report.summary().fail() + report.summary().info(), "and still as ok reads");
+    // Node 3 restarted during the run: its end reading counts, not a negative difference.
+    assertEquals(80, report.cost().counted().posts());
+    assertEquals(20.0, report.cost().writesPerPost());
+    assertEquals(1.0, report.cost().entitiesPerRead());
+    Path file = dir.resolve("report.json");
+    ReportWriter.writeJson(report, file);
+    JsonNode json = JSON.readTree(file.toFile());
+    assertEquals(20.0, json.get("cost").get("writesPerPost").asDouble());
+    assertEquals(partial, json.get("summary").get("partialReads").asLong());
+    assertTrue(HtmlReport.page("t", List.of(report)).contains("timeline writes per post"));
+  }
+
+  @Test
   void aNaiveRunFailsAndSaysWhy() {
     Report report = SampleRun.report("naive");
 
@@ -88,7 +108,7 @@ class ReportTest {
     assertEquals(history.size(), lines.size());
     JsonNode first = JSON.readTree(lines.get(0));
     assertEquals(List.of("id", "type", "user", "intendedMs", "invokeMs", "completeMs", "outcome", "status", "attempts",
-        "tweetId", "requestId", "error"), iterable(first.fieldNames()));
+        "tweetId", "requestId", "error", "partial"), iterable(first.fieldNames()));
     assertEquals("post", first.get("type").asText());
     assertEquals("ok", first.get("outcome").asText());
     assertEquals(history.get(0).tweetId(), first.get("tweetId").asText());

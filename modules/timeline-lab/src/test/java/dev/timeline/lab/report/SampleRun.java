@@ -2,6 +2,8 @@ package dev.timeline.lab.report;
 
 import com.typesafe.config.ConfigFactory;
 import dev.timeline.lab.check.Slo;
+import dev.timeline.lab.check.StrategyCost;
+import dev.timeline.lab.history.Counters;
 import dev.timeline.lab.history.FaultRecord;
 import dev.timeline.lab.history.FinalState;
 import dev.timeline.lab.history.LagSample;
@@ -58,7 +60,14 @@ final class SampleRun {
     settings.put("graph", Map.of("users", USERS, "mean-followers", 3));
     settings.put("file", null);
     return Report.build("crash-one", profile, DESCRIPTION, "2025-01-01T12:00:00Z", DURATION_MS, Slo.defaults(), history,
-        lags, faults, state, ConfigFactory.parseString("lost = 0, duplicated = 0, max-failed-seconds = 5"), settings);
+        lags, faults, state, cost(), ConfigFactory.parseString("lost = 0, duplicated = 0, max-failed-seconds = 5"), settings);
+  }
+
+  /** Three nodes; node 3 restarted during the run, so its counters went down. */
+  static StrategyCost cost() {
+    return StrategyCost.of(
+        Map.of(1, new Counters(100, 2000, 500, 500, 0), 2, new Counters(50, 1000, 400, 400, 0), 3, new Counters(70, 1400, 300, 300, 0)),
+        Map.of(1, new Counters(130, 2600, 700, 700, 0), 2, new Counters(80, 1600, 600, 600, 0), 3, new Counters(20, 400, 100, 100, 0)));
   }
 
   static List<Op> history(boolean naive) {
@@ -74,7 +83,7 @@ final class SampleRun {
       String tweetId = type == OpType.post && outcome == Outcome.ok ? String.format("%013d-%s", 1_700_000_000_000L + i * 50L, user(u)) : null;
       history.add(new Op(i, type, user(u), intended, intended + 0.2, intended + latency, outcome,
           outcome == Outcome.ok ? 200 : 0, 1, tweetId, type == OpType.post ? "req-" + i : null,
-          outcome == Outcome.ok ? null : "timeout"));
+          outcome == Outcome.ok ? null : "timeout", type == OpType.home && outcome == Outcome.ok && i % 20 == 1));
     }
     return history;
   }

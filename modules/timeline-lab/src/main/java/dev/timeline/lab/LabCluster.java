@@ -1,0 +1,91 @@
+package dev.timeline.lab;
+
+import dev.timeline.lab.history.Counters;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A cluster started with {@code scripts/cluster} in the lab's run directory, with a graph
+ * imported: what an experiment, or a run of sweep points, measures. {@link #close} stops it.
+ */
+final class LabCluster implements AutoCloseable {
+  /** Node i's admin port (bulk import, fault injection) is 8180 + i. */
+  static final int ADMIN_BASE_PORT = 8180;
+
+  final ClusterControl control;
+  final Http http = new Http();
+  final Experiment.ClusterSpec spec;
+  final Experiment.GraphSpec graphSpec;
+  final Graph graph;
+
+  private LabCluster(ClusterControl control, Experiment.ClusterSpec spec, Experiment.GraphSpec graphSpec, Graph graph) {
+    this.control = control;
+    this.spec = spec;
+    this.graphSpec = graphSpec;
+    this.graph = graph;
+  }
+
+  /** Stops a lab cluster left over from an interrupted run, starts this one, imports the graph. */
+  static LabCluster start(ClusterControl control, Experiment.ClusterSpec spec, Experiment.GraphSpec graphSpec) {
+    control.run("stop", "all");
+    System.out.printf("starting the cluster: %d nodes, %s strategy%s%s...%n", spec.nodes(), spec.strategy(),
+        spec.strategy().equals("hybrid") ? " (threshold " + spec.hybridThreshold() + ")" : "",
+        spec.nodeCapacity() > 0 ? ", " + spec.nodeCapacity() + " req/s per node" : "");
+    LabCluster lab = null;
+    try {
+      String started = control.run(spec.startArgs().toArray(String[]::new));
+      started.lines().filter(l -> l.contains("up in")).findFirst().ifPresent(l -> System.out.println("  " + l.strip()));
+      long t0 = System.nanoTime();
+      Graph graph = Graph.of(graphSpec);
+      System.out.printf("graph: %,d users, %,d follows (generated in %.1f s)%n", graph.size(), graph.follows(), (System.nanoTime() - t0) / 1e9);
+      lab = new LabCluster(control, spec, graphSpec, graph);
+      var times = new GraphLoader(new Http(ADMIN_BASE_PORT), spec.nodes(), graphSpec.importBatchIds(), graphSpec.importInFlight()).load(graph);
+      System.out.printf("graph loaded: %,.0f users/s, %,.0f follows/s%n", times.usersPerSecond(), times.followsPerSecond());
+      return lab;
+    } catch (RuntimeException e) {
+      stopQuietly(control);
+      throw e;
+    }
+  }
+
+  /** Whether this cluster, with this graph, is what {@code cluster} and {@code graph} describe. */
+  boolean matches(Experiment.ClusterSpec cluster, Experiment.GraphSpec graph) {
+    return spec.equals(cluster) && graphSpec.equals(graph);
+  }
+
+  /**
+   * Every node's /metrics (strategy cost counters since it started), by node index; a node that
+   * does not answer is missing from the map.
+   */
+  Map<Integer, Counters> metrics() {
+    Map<Integer, Counters> byNode = new LinkedHashMap<>();
+    for (int node = 1; node <= spec.nodes(); node++) {
+      Http.Answer a = http.call(node, "GET", "/metrics", null, Duration.ofSeconds(5));
+      if (!a.is(200) || a.body() == null) continue;
+      var b = a.body();
+      byNode.put(node, new Counters(b.path("posts").asLong(), b.path("timelineWrites").asLong(), b.path("homeReads").asLong(),
+          b.path("entitiesAsked").asLong(), b.path("partialReads").asLong()));
+    }
+    return byNode;
+  }
+
+  List<java.nio.file.Path> logs() {
+    return control.logs();
+  }
+
+  @Override
+  public void close() {
+    System.out.println("stopping the cluster...");
+    stopQuietly(control);
+  }
+
+  private static void stopQuietly(ClusterControl control) {
+    try {
+      control.run("stop", "all");
+    } catch (RuntimeException stopFailed) {
+      System.out.println("  " + stopFailed.getMessage());
+    }
+  }
+}

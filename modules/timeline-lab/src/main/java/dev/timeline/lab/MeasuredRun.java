@@ -1,0 +1,102 @@
+package dev.timeline.lab;
+
+import dev.timeline.lab.check.StrategyCost;
+import dev.timeline.lab.history.Counters;
+import dev.timeline.lab.history.LagSample;
+import dev.timeline.lab.history.Op;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The load of one experiment against a running cluster: an unrecorded warm-up, then the measured
+ * run with its fault schedule, the nodes' strategy counters read right before and right after it.
+ * Faults still in force and fan-out lags still watched are left to the caller.
+ */
+final class MeasuredRun {
+  final String startedIso;
+  final double durationMs;
+  final LoadGenerator load;
+  final LagProbe lags;
+  final Nemesis nemesis;
+  final StrategyCost cost;
+
+  private MeasuredRun(String startedIso, double durationMs, LoadGenerator load, LagProbe lags, Nemesis nemesis, StrategyCost cost) {
+    this.startedIso = startedIso;
+    this.durationMs = durationMs;
+    this.load = load;
+    this.lags = lags;
+    this.nemesis = nemesis;
+    this.cost = cost;
+  }
+
+  /** {@code progressSeconds}: how often the progress line is printed. */
+  static MeasuredRun measure(LabCluster lab, Experiment e, int progressSeconds) throws InterruptedException {
+    int nodes = lab.spec.nodes();
+    Graph graph = lab.graph;
+    Http http = lab.http;
+    if (!e.warmUp().isZero()) {
+      System.out.printf("warm-up: %d s at %.0f req/s (not recorded)%n", e.warmUp().toSeconds(), e.load().rate());
+      RunClock warm = RunClock.startingNow();
+      new LoadGenerator(http, e.load(), graph, nodes, e.cluster().resilient(), new LagProbe(http, graph, nodes, e.load(), warm, 1))
+          .run(warm, e.warmUp().toMillis(), false, "warm-" + Instant.now().toEpochMilli(), e.graph().seed() + 1);
+    }
+
+    System.out.printf("run: %d s at %.0f req/s, %d faults scheduled%n", e.duration().toSeconds(), e.load().rate(), e.faults().size());
+    Map<Integer, Counters> before = lab.metrics();
+    String startedAt = Instant.now().toString();
+    RunClock clock = RunClock.startingNow();
+    LagProbe lags = new LagProbe(http, graph, nodes, e.load(), clock, e.graph().seed() + 2);
+    LoadGenerator load = new LoadGenerator(http, e.load(), graph, nodes, e.cluster().resilient(), lags);
+    Nemesis nemesis = new Nemesis(lab.control, http, nodes, clock);
+    nemesis.start(e.faults());
+    Thread progress = progressLine(clock, load, nemesis, e.duration(), progressSeconds);
+    load.run(clock, e.duration().toMillis(), true, "run-" + Instant.now().toEpochMilli(), e.graph().seed() + 3);
+    progress.interrupt();
+    Map<Integer, Counters> after = lab.metrics();
+    nemesis.awaitSchedule();
+    System.out.println();
+    return new MeasuredRun(startedAt, e.duration().toMillis(), load, lags, nemesis, StrategyCost.of(before, after));
+  }
+
+  /** The history in schedule order. */
+  List<Op> history() {
+    List<Op> history = new ArrayList<>(load.history);
+    history.sort(Comparator.comparingLong(Op::id));
+    return history;
+  }
+
+  /** Waits (bounded by the lag timeout) for the posts still watched, then returns every lag sample. */
+  List<LagSample> lagSamples() {
+    lags.awaitIdle();
+    return new ArrayList<>(lags.samples);
+  }
+
+  private static Thread progressLine(RunClock clock, LoadGenerator load, Nemesis nemesis, Duration duration, int everySeconds) {
+    Thread t = new Thread(() -> {
+      long lastCompleted = 0, lastNotOk = 0;
+      Histogram interval = null;
+      try {
+        while (true) {
+          Thread.sleep(everySeconds * 1000L);
+          interval = load.latencies.getIntervalHistogram(interval);
+          long completed = load.completed.get(), notOk = load.notOk.get();
+          System.out.printf("  %5.1f / %d s  %4.0f req/s  p99 %6.0f ms  errors %3d  faults: %s%n", clock.ms() / 1000, duration.toSeconds(),
+              (completed - lastCompleted) / (double) everySeconds, interval.getTotalCount() == 0 ? 0 : interval.getValueAtPercentile(99) / 1000.0,
+              notOk - lastNotOk, nemesis.active().isEmpty() ? "none" : String.join(", ", nemesis.active()));
+          lastCompleted = completed;
+          lastNotOk = notOk;
+        }
+      } catch (InterruptedException done) {
+        // the run is over
+      }
+    }, "progress");
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+}
