@@ -488,16 +488,16 @@ class UserEntityTest {
   void tweetLengthIsCountedInCodePoints() {
     var kit = kit(new Settings(10, 10, 1000, 4, Strategy.PUSH, 1000));
     register(kit, "Alice");
-    String emoji280 = "😀".repeat(UserEntity.MAX_TWEET_LENGTH);
-    assertEquals(560, emoji280.length());
-    var ok = post(kit, emoji280, Optional.empty());
+    String emojis = "😀".repeat(UserEntity.MAX_TEXT_LENGTH);
+    assertEquals(2 * UserEntity.MAX_TEXT_LENGTH, emojis.length(), "two chars per emoji");
+    var ok = post(kit, emojis, Optional.empty());
     assertTrue(ok.reply().isSuccess(), () -> ok.reply().toString());
-    assertEquals(emoji280, ok.reply().getValue().text());
+    assertEquals(emojis, ok.reply().getValue().text());
     assertEquals(1, ok.events().size());
 
-    assertRejected(Rejection.INVALID, post(kit, emoji280 + "😀", Optional.empty()));
-    assertRejected(Rejection.INVALID, post(kit, "a".repeat(UserEntity.MAX_TWEET_LENGTH + 1), Optional.empty()));
-    assertTrue(post(kit, "a".repeat(UserEntity.MAX_TWEET_LENGTH), Optional.empty()).reply().isSuccess());
+    assertRejected(Rejection.INVALID, post(kit, emojis + "😀", Optional.empty()));
+    assertRejected(Rejection.INVALID, post(kit, "a".repeat(UserEntity.MAX_TEXT_LENGTH + 1), Optional.empty()));
+    assertTrue(post(kit, "a".repeat(UserEntity.MAX_TEXT_LENGTH), Optional.empty()).reply().isSuccess());
     assertEquals(2L, profile(kit).tweets());
   }
 

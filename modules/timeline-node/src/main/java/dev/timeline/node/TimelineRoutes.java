@@ -207,6 +207,11 @@ public final class TimelineRoutes extends AllDirectives {
   }
 
   private Route postTweet(String userId, NewTweet tweet) {
+    String text = tweet.text() == null ? "" : tweet.text();
+    int length = text.codePointCount(0, text.length());
+    if (text.isBlank() || length > UserEntity.MAX_TWEET_LENGTH)
+      return error(ApiError.badRequest(
+          "text must be 1.." + UserEntity.MAX_TWEET_LENGTH + " characters, not blank (was " + length + ")"));
     return ask(users.post(userId, tweet.text(), Optional.ofNullable(tweet.requestId())),
         posted -> complete(StatusCodes.CREATED, new Posted(posted.id(), posted.postedAt()), json()));
   }

@@ -72,9 +72,9 @@ import static akka.http.javadsl.server.PathMatchers.segment;
  *       URL shortener) and there is no {@code req_id}.</li>
  *   <li>{@code stop <= start} is 400 (DeathStarBench answers an empty list); stop is capped at
  *       {@link TimelineRoutes#MAX_LIMIT}, the longest page this node reads.</li>
- *   <li>Texts are at most {@link UserEntity#MAX_TWEET_LENGTH} code points (400 beyond):
- *       DeathStarBench's own scripts send 256 random characters plus mentions and URLs, which are
- *       usually longer.</li>
+ *   <li>Texts are at most {@link UserEntity#MAX_TEXT_LENGTH} code points (400 beyond), not the
+ *       public API's 280: DeathStarBench's own scripts send 256 random characters plus mentions
+ *       and URLs.</li>
  * </ul>
  */
 public final class Wrk2Routes extends AllDirectives {

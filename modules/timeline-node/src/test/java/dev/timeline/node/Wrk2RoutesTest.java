@@ -211,7 +211,7 @@ class Wrk2RoutesTest {
     assertError(400, compose(author, "hi", "[1]", "[2]"), "types are strings");
     assertError(400, compose(author, "hi", "[[1]]", "[\"png\"]"), "ids are scalars");
     assertError(400, compose(author, "hi", "[1]", null), "both or neither");
-    assertError(400, compose(author, "x".repeat(UserEntity.MAX_TWEET_LENGTH + 1), null, null), "280 code points");
+    assertError(400, compose(author, "x".repeat(UserEntity.MAX_TEXT_LENGTH + 1), null, null), "1024 code points");
 
     Map<String, String> badType = composition(author, "hi", null, null);
     badType.put("post_type", "7");
@@ -221,6 +221,9 @@ class Wrk2RoutesTest {
     assertError(400, form("/wrk2-api/post/compose", badId), "user_id");
     assertError(404, compose(ids.incrementAndGet(), "hi", null, null), "not registered");
     assertEquals(0, profile(author).get("tweets").asInt(), "nothing refused was posted");
+    // DeathStarBench's longest text is taken: 256 random characters, six mentions and six URLs.
+    String longest = "y".repeat(256) + " @username_1".repeat(6) + (" http://" + "z".repeat(64)).repeat(6);
+    assertEquals(200, compose(author, longest, null, null).status());
   }
 
   @Test
