@@ -89,7 +89,7 @@ public final class FanOutBenchmark {
   }
 
   /** Runs {@code count} asynchronous operations with at most {@code inFlight} outstanding. */
-  private static void bounded(int count, int inFlight, IntFunction<CompletionStage<?>> op, String what) throws InterruptedException {
+  static void bounded(int count, int inFlight, IntFunction<CompletionStage<?>> op, String what) throws InterruptedException {
     Semaphore permits = new Semaphore(inFlight);
     List<CompletableFuture<?>> all = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
@@ -136,7 +136,7 @@ public final class FanOutBenchmark {
     System.out.printf("\r  %s: %d / %d", what, done, total);
   }
 
-  private static int arg(String[] args, int i, int fallback) {
+  static int arg(String[] args, int i, int fallback) {
     return args.length > i ? Integer.parseInt(args[i]) : fallback;
   }
 }
