@@ -71,6 +71,14 @@ public record Experiment(
     return of(c);
   }
 
+  /**
+   * An experiment from a config rooted at {@code experiment} (as a sweep builds its points), with
+   * reference.conf below it.
+   */
+  public static Experiment fromConfig(Config rootedAtExperiment) {
+    return of(rootedAtExperiment.withFallback(ConfigFactory.defaultReference()).resolve().getConfig("experiment"));
+  }
+
   static Experiment of(Config c) {
     Config cl = c.getConfig("cluster");
     ClusterSpec cluster = new ClusterSpec(cl.getInt("nodes"), cl.getString("journal"), cl.getString("profile"),

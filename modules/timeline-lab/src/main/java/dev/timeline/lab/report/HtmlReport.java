@@ -37,7 +37,7 @@ public final class HtmlReport {
   public static final int CHARTS_PER_REPORT = 3;
 
   /** Before Chart.js, so that an error while loading it is recorded too. */
-  private static final String ERROR_HOOK = """
+  static final String ERROR_HOOK = """
       window.labError = (message) => {
         const body = document.body;
         body.dataset.errors = body.dataset.errors ? body.dataset.errors + ' | ' + message : String(message);
@@ -259,7 +259,7 @@ public final class HtmlReport {
     return BigDecimal.valueOf(value).setScale(3, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
   }
 
-  private static String escape(String text) {
+  static String escape(String text) {
     StringBuilder out = new StringBuilder(text.length());
     for (char c : text.toCharArray()) {
       switch (c) {
@@ -298,7 +298,7 @@ public final class HtmlReport {
    * The UMD bundle, without its source-map comment (the map is not shipped). It must not contain
    * "&lt;/script", which would end the inline script early.
    */
-  private static String chartJs() {
+  static String chartJs() {
     String script = classpathText(CHART_JS).replaceAll("(?m)^//# sourceMappingURL=.*$", "");
     if (script.toLowerCase(Locale.ROOT).contains("</script")) {
       throw new IllegalStateException(CHART_JS + " contains </script and cannot be inlined");
@@ -306,7 +306,7 @@ public final class HtmlReport {
     return script;
   }
 
-  private static String resource(String name) {
+  static String resource(String name) {
     return classpathText("dev/timeline/lab/report/" + name);
   }
 

@@ -32,7 +32,7 @@ public final class ReportWriter {
 
   private ReportWriter() {}
 
-  public static void writeJson(Report report, Path file) {
+  public static void writeJson(Object report, Path file) {
     try {
       MAPPER.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), report);
     } catch (IOException e) {
