@@ -109,10 +109,9 @@ public final class FanOut {
     private CompletionStage<Done> handle(String userId, UserEntity.Event event) {
       if (event instanceof UserEntity.TweetPosted posted) return deliver(userId, posted);
       if (event instanceof UserEntity.BecameCelebrity)
-        return users.forEachFollowerPage(userId, followers -> allDone(followers.stream()
-                .map(f -> user(f).<Done>ask(r -> new UserEntity.PullFrom(userId, r), timeout).toCompletableFuture())
-                .toList()))
-            .thenApply(n -> Done.getInstance());
+        return users.forEachFollowerPage(userId, followers -> pullFrom(userId, followers)).thenApply(n -> Done.getInstance());
+      if (event instanceof UserEntity.FollowersImported imported && imported.pull())
+        return pagesInTurn(imported.ids(), 0, followers -> pullFrom(userId, followers));
       if (event instanceof UserEntity.Followed f) return acked(users.addFollower(userId, f.followeeId()));
       if (event instanceof UserEntity.Unfollowed u)
         return acked(user(u.followeeId()).askWithStatus(r -> new UserEntity.RemoveFollower(userId, r), timeout));
@@ -132,6 +131,20 @@ public final class FanOut {
         metrics.fannedOut(pushed + tweet.mentions().size());
         return done;
       }));
+    }
+
+    private CompletionStage<Done> pullFrom(String celebrityId, List<String> followers) {
+      return allDone(followers.stream()
+          .map(f -> user(f).<Done>ask(r -> new UserEntity.PullFrom(celebrityId, r), timeout).toCompletableFuture())
+          .toList());
+    }
+
+    /** A page of ids at a time, the next once the last is done: bounds the asks in flight. */
+    private static CompletionStage<Done> pagesInTurn(
+        List<String> ids, int from, Function<List<String>, CompletionStage<Done>> each) {
+      if (from >= ids.size()) return CompletableFuture.completedFuture(Done.getInstance());
+      int to = Math.min(ids.size(), from + Users.FOLLOWERS_PAGE);
+      return each.apply(ids.subList(from, to)).thenCompose(done -> pagesInTurn(ids, to, each));
     }
 
     private CompletionStage<Done> deliverTo(List<String> userIds, Tweet tweet) {

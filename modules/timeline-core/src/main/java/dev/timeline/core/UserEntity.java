@@ -203,9 +203,14 @@ public final class UserEntity
     public FollowingImported {}
   }
 
-  public record FollowersImported(List<String> ids) implements Event {
+  /** {@code pull}: this user already is a celebrity, so the fan-out tells these followers to pull. */
+  public record FollowersImported(List<String> ids, boolean pull) implements Event {
     @JsonCreator
     public FollowersImported {}
+
+    public FollowersImported(List<String> ids) {
+      this(ids, false);
+    }
   }
 
   public record TimelineDelivered(Tweet tweet) implements Event {
@@ -358,7 +363,7 @@ public final class UserEntity
   @Override
   public Set<String> tagsFor(Event event) {
     return event instanceof TweetPosted || event instanceof Followed || event instanceof Unfollowed
-        || event instanceof BecameCelebrity
+        || event instanceof BecameCelebrity || (event instanceof FollowersImported imported && imported.pull())
         ? tags
         : Set.of();
   }
@@ -457,7 +462,9 @@ public final class UserEntity
   private ReplyEffect<Event, State> importFollowers(State state, ImportFollowers cmd) {
     List<String> fresh = freshIds(cmd.ids(), state.followers());
     if (fresh.isEmpty()) return Effect().reply(cmd.replyTo(), StatusReply.ack());
-    return Effect().persist(withCelebrityCheck(state, List.of(new FollowersImported(fresh)), fresh.size()))
+    // Followers imported into a celebrity must pull from it; those of the batch that makes one
+    // hear it from BecameCelebrity's fan-out like every follower before them.
+    return Effect().persist(withCelebrityCheck(state, List.of(new FollowersImported(fresh, state.celebrity())), fresh.size()))
         .thenReply(cmd.replyTo(), s -> StatusReply.ack());
   }
 

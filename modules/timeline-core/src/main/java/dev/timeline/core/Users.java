@@ -101,16 +101,9 @@ public final class Users {
     return ref(userId).askWithStatus(r -> new UserEntity.ImportFollowing(followeeIds, r), timeout);
   }
 
-  /** Like {@link #addFollower}, for many: followers of a celebrity are told to pull from it. */
+  /** Under hybrid, followers imported into a celebrity learn to pull from it through the fan-out. */
   public CompletionStage<Done> importFollowers(String userId, List<String> followerIds) {
-    CompletionStage<Done> added = ref(userId).askWithStatus(r -> new UserEntity.ImportFollowers(followerIds, r), timeout);
-    if (strategy != UserEntity.Strategy.HYBRID) return added;
-    return added.thenCompose(done -> profile(userId)).thenCompose(user -> !user.celebrity()
-        ? CompletableFuture.completedFuture(Done.getInstance())
-        : CompletableFuture.allOf(followerIds.stream()
-                .map(f -> ref(f).<Done>ask(r -> new UserEntity.PullFrom(userId, r), timeout).toCompletableFuture())
-                .toArray(CompletableFuture[]::new))
-            .thenApply(v -> Done.getInstance()));
+    return ref(userId).askWithStatus(r -> new UserEntity.ImportFollowers(followerIds, r), timeout);
   }
 
   /** Like {@link #follow}: the follower's side first, then the followee's, each durable. */

@@ -33,7 +33,10 @@ public final class CelebrityBenchmark {
     System.out.printf("celebrity benchmark: 3 nodes in one JVM, H2 journal, one user with %d followers posts %d times every %d ms; %d home reads/s%n",
         followers, posts, intervalMs, readsPerSecond);
     List<String> results = new ArrayList<>();
-    for (String strategy : strategies) results.add(run(strategy.strip(), followers, posts, intervalMs, readsPerSecond));
+    for (String strategy : strategies) {
+      results.add(run(strategy.strip(), followers, posts, intervalMs, readsPerSecond));
+      System.out.print(results.get(results.size() - 1));
+    }
     // Printed last: shutting a cluster down logs a screenful of closed connections.
     System.out.println();
     results.forEach(System.out::print);

@@ -400,6 +400,8 @@ class UserEntityTest {
     var followers = kit.<StatusReply<Done>>runCommand(r -> new ImportFollowers(List.of("f1", "f2", "f3"), r));
     assertEquals(List.of(new FollowersImported(List.of("f1", "f2", "f3")), new BecameCelebrity("alice")), followers.events());
     assertEquals(new Profile("alice", "Alice", 3, 2, 0, true), profile(kit));
+    var later = kit.<StatusReply<Done>>runCommand(r -> new ImportFollowers(List.of("f4"), r));
+    assertEquals(List.of(new FollowersImported(List.of("f4"), true)), later.events(), "a celebrity's new followers must pull");
   }
 
   @Test
