@@ -74,10 +74,10 @@ public final class SweepMain implements Callable<Integer> {
     }
     System.out.printf("%n== sweep %s ==%n%s%n", spec.name(), spec.question());
     for (SeriesSaturation s : result.saturation())
-      System.out.printf(Locale.ROOT, "  %-28s saturation rate %s (first saturated at %s)%n",
+      System.out.printf(Locale.ROOT, "  %-28s saturation rate %s%s%n",
           s.series() == null ? "all points" : spec.series().key() + " " + s.series(),
           s.rate() == null ? "none: even the lowest point saturated" : String.format(Locale.ROOT, "%.0f ops/s", s.rate()),
-          s.saturatedAt() == null ? "none" : String.format(Locale.ROOT, "%.0f ops/s", s.saturatedAt()));
+          s.saturatedAt() == null ? " (no point saturated)" : String.format(Locale.ROOT, " (first saturated at %.0f ops/s)", s.saturatedAt()));
     System.out.println("charts: " + results.resolve("sweep.html"));
     return result.points().stream().allMatch(p -> p.error() == null) ? 0 : 1;
   }
