@@ -22,6 +22,11 @@ final class Console {
     var d = report.delivery();
     System.out.printf("delivery: %d acknowledged posts, %d deliveries checked: lost %d, duplicated %d, out of order %d, unreadable %d, unknown posts %d%n",
         d.ackedPosts(), d.expectedDeliveries(), d.lost(), d.duplicated(), d.outOfOrderTimelines(), d.unreadable(), d.infoPosts());
+    var s = report.summary();
+    var c = report.cost();
+    System.out.printf("strategy cost: %s timeline writes per post, %s entities asked per home read; partial home reads %d%n",
+        c == null || c.writesPerPost() == null ? "-" : String.format("%.2f", c.writesPerPost()),
+        c == null || c.entitiesPerRead() == null ? "-" : String.format("%.2f", c.entitiesPerRead()), s.partialReads());
     for (ExpectationResult e : report.expectations())
       System.out.printf("  %-4s %s: expected %s, was %s%n", e.holds() ? "ok" : "FAIL", e.name(), e.expected(), e.actual());
     System.out.println((report.passed() ? "PASSED" : "FAILED") + ": report " + results.resolve("report.html"));

@@ -16,7 +16,8 @@ import java.util.function.IntUnaryOperator;
 /**
  * Loads a graph through the nodes' bulk import (admin port 8180+i): every user, then who each
  * user follows, then each user's followers (both sides of a follow must be imported). Each phase
- * is cut into batches of consecutive users worth about {@code batchIds} ids; a few batches are in
+ * is cut into batches of consecutive users worth about {@code batchIds} ids (fewer when that
+ * would leave a permit idle); a few batches are in
  * flight at once, spread round-robin over the nodes; a batch the cluster could not take (503, no
  * answer) is sent again to the next node, which is safe because the import has set semantics.
  * Prints a progress line with the rate and the time left.
@@ -115,8 +116,11 @@ final class GraphLoader {
   }
 
   private void phase(String what, String path, int users, IntUnaryOperator idsOf, Body body) {
-    List<Batch> batches = plan(users, idsOf, batchIds);
-    long total = batches.stream().mapToLong(Batch::ids).sum();
+    long total = 0;
+    for (int u = 0; u < users; u++) total += idsOf.applyAsInt(u);
+    // At least one batch per permit, so a small graph is spread over the nodes too.
+    int perBatch = (int) Math.max(1, Math.min(batchIds, (total + inFlight - 1) / inFlight));
+    List<Batch> batches = plan(users, idsOf, perBatch);
     Progress progress = new Progress(what, total);
     Semaphore permits = new Semaphore(inFlight);
     AtomicReference<String> failure = new AtomicReference<>();

@@ -41,7 +41,8 @@ final class SweepRunner {
     Files.createDirectories(results);
     List<SweepPoint.Plan> plans = inClusterOrder(spec.points());
     ClusterControl control = new ClusterControl(root, root.resolve("run/lab"), results.resolve("cluster.log"));
-    System.out.printf("sweep %s: %d points, %d cluster starts%n  %s%nresults: %s%n", spec.name(), plans.size(), clusterStarts(plans),
+    int starts = clusterStarts(plans);
+    System.out.printf("sweep %s: %d points, %d cluster start%s%n  %s%nresults: %s%n", spec.name(), plans.size(), starts, starts == 1 ? "" : "s",
         spec.question(), results);
     String startedIso = Instant.now().toString();
     List<SweepPoint> points = new ArrayList<>();

@@ -70,6 +70,21 @@ class ExperimentTest {
     assertBad("experiment.load.rate", "experiment.load.rate = 0");
     assertBad("experiment.graph.skew", "experiment.graph.skew = 1");
     assertBad("experiment.faults", "experiment.faults = [{ at = 1s, do = slow, node = 1 }]");
+    assertBad("experiment.cluster.strategy", "experiment.cluster.strategy = broadcast");
+    assertBad("experiment.cluster.node-capacity", "experiment.cluster.node-capacity = -1");
+    assertBad("experiment.graph.celebrity-followers", "experiment.graph.celebrity-followers = 1.5");
+    assertBad("experiment.graph.followees", "experiment.graph { users = 10, followees = 10 }");
+  }
+
+  @Test
+  void strategyAndCapacityBecomeOptionsOfScriptsClusterStart() throws IOException {
+    Experiment e = parse("experiment { cluster { nodes = 2, strategy = hybrid, hybrid-threshold = 50, node-capacity = 40 } }");
+    assertEquals(List.of("start", "2", "--journal", "h2", "--profile", "resilient", "--strategy", "hybrid",
+        "--hybrid-threshold", "50", "--node-capacity", "40"), e.cluster().startArgs());
+    Experiment defaults = parse("experiment { }");
+    assertEquals("push", defaults.cluster().strategy());
+    assertEquals(0, defaults.cluster().nodeCapacity());
+    assertEquals(0, defaults.graph().celebrities());
   }
 
   void assertBad(String key, String hocon) {
