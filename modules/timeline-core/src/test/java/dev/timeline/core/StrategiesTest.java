@@ -19,7 +19,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -209,11 +208,7 @@ class StrategiesTest {
   }
 
   static List<String> register(Users users, String prefix, int count) {
-    List<String> ids = IntStream.range(0, count).mapToObj(i -> prefix + i).toList();
-    CompletableFuture.allOf(ids.stream()
-        .map(id -> users.register(id, "User " + id).toCompletableFuture())
-        .toArray(CompletableFuture[]::new)).join();
-    return ids;
+    return FanOutClusterTest.register(users, prefix, count);
   }
 
   static <T> T join(CompletionStage<T> stage) {

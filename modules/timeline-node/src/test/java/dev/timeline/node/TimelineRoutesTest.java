@@ -64,14 +64,20 @@ class TimelineRoutesTest {
         + "timeline.journal.url = \"jdbc:h2:mem:routes-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1\"\n"));
   }
 
+  /** A one-node cluster with users and the fan-out started: what a test's API runs against. */
+  static ActorSystem<Void> singleNode() {
+    ActorSystem<Void> node = ActorSystem.create(Behaviors.empty(), "timeline", nodeConfig(""));
+    Cluster cluster = Cluster.get(node);
+    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    Journal.createTablesIfMissing(node, Duration.ofSeconds(30));
+    UserEntity.init(node);
+    FanOut.init(node);
+    return node;
+  }
+
   @BeforeAll
   static void startNode() throws Exception {
-    system = ActorSystem.create(Behaviors.empty(), "timeline", nodeConfig(""));
-    Cluster cluster = Cluster.get(system);
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    Journal.createTablesIfMissing(system, Duration.ofSeconds(30));
-    UserEntity.init(system);
-    FanOut.init(system);
+    system = singleNode();
     int port = HttpServer.start(system, "127.0.0.1", 0).toCompletableFuture().get(10, TimeUnit.SECONDS)
         .localAddress().getPort();
     base = URI.create("http://127.0.0.1:" + port);

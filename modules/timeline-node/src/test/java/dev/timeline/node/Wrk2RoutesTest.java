@@ -5,13 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorSystem;
-import akka.actor.typed.javadsl.Behaviors;
-import akka.cluster.typed.Cluster;
-import akka.cluster.typed.Join;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.timeline.core.FanOut;
-import dev.timeline.core.Journal;
 import dev.timeline.core.UserEntity;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -47,12 +42,7 @@ class Wrk2RoutesTest {
 
   @BeforeAll
   static void startNode() throws Exception {
-    system = ActorSystem.create(Behaviors.empty(), "timeline", TimelineRoutesTest.nodeConfig(""));
-    Cluster cluster = Cluster.get(system);
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    Journal.createTablesIfMissing(system, Duration.ofSeconds(30));
-    UserEntity.init(system);
-    FanOut.init(system);
+    system = TimelineRoutesTest.singleNode();
     int port = HttpServer.start(system, "127.0.0.1", 0).toCompletableFuture().get(10, TimeUnit.SECONDS)
         .localAddress().getPort();
     base = URI.create("http://127.0.0.1:" + port);
