@@ -40,10 +40,10 @@ class FanOutCrashTest {
   void fanOutSurvivesACrashOfItsNode() {
     cluster = LocalCluster.start(3, ConfigFactory.parseString("akka.actor.serialize-messages = on"));
     int instances = cluster.node(0).settings().config().getInt("timeline.fan-out.instances");
-    Users setup = new Users(cluster.node(0), Duration.ofSeconds(10));
+    Users setup = new Users(cluster.node(0), Duration.ofSeconds(30)); // 2000 follows of one author queue up at it
 
     // An author whose entity and fan-out slice share a node, so one crash takes out both.
-    List<String> candidates = register(setup, "crash-author-", 12);
+    List<String> candidates = register(setup, "crash-author-", 60); // each a 1 in 3 chance
     String author = null;
     int doomed = -1;
     for (String candidate : candidates) {
