@@ -35,7 +35,7 @@ final class LabCluster implements AutoCloseable {
         spec.nodeCapacity() > 0 ? ", " + spec.nodeCapacity() + " req/s per node" : "");
     LabCluster lab = null;
     try {
-      String started = control.run(spec.startArgs().toArray(String[]::new));
+      String started = startOnceMore(control, spec);
       started.lines().filter(l -> l.contains("up in")).findFirst().ifPresent(l -> System.out.println("  " + l.strip()));
       long t0 = System.nanoTime();
       Graph graph = Graph.of(graphSpec);
@@ -47,6 +47,20 @@ final class LabCluster implements AutoCloseable {
     } catch (RuntimeException e) {
       stopQuietly(control);
       throw e;
+    }
+  }
+
+  /**
+   * Runs {@code scripts/cluster start}, and once more if that fails: on a busy machine a node can
+   * time out creating the journal tables while the others start, and a second try usually works.
+   */
+  private static String startOnceMore(ClusterControl control, Experiment.ClusterSpec spec) {
+    try {
+      return control.run(spec.startArgs().toArray(String[]::new));
+    } catch (IllegalStateException failed) {
+      System.out.println("  the cluster did not start (" + failed.getMessage().lines().reduce((a, b) -> b).orElse("") + "); once more");
+      stopQuietly(control);
+      return control.run(spec.startArgs().toArray(String[]::new));
     }
   }
 

@@ -52,7 +52,7 @@
         maintainAspectRatio: false,
         spanGaps: true,
         scales: { x, y },
-        plugins: { title: { display: true, text: title }, legend: { position: 'bottom', labels: { boxWidth: 12 } } },
+        plugins: { title: { display: true, text: title }, legend: { position: 'bottom', labels: { boxWidth: 24, boxHeight: 2 } } },
       },
     });
     created++;
