@@ -65,7 +65,7 @@ public record SweepSpec(String name, String question, Config base, Axis x, Axis 
       for (int i = 0; i < x.values().size(); i++) {
         Config point = base.withValue("experiment." + x.key(), x.values().get(i));
         if (series != null) point = point.withValue("experiment." + series.key(), series.values().get(s));
-        String label = (series == null ? "" : series.label(s) + ", ") + x.key() + " " + x.label(i);
+        String label = (series == null ? "" : series.key() + " " + series.label(s) + ", ") + x.key() + " " + x.label(i);
         point = point.withValue("experiment.name", ConfigValueFactory.fromAnyRef(name + ": " + label));
         plans.add(new SweepPoint.Plan(plans.size(), series == null ? null : s, i, label, Experiment.fromConfig(point)));
       }

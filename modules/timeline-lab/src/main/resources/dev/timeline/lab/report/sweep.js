@@ -11,7 +11,8 @@
   const measured = data.points.filter((p) => p.error == null);
   const seriesNames = [...new Set(data.points.map((p) => String(p.series)))];
   const colorOf = (s) => PALETTE[seriesNames.indexOf(String(s)) % PALETTE.length];
-  const seriesLabel = (s) => (data.seriesKey == null ? '' : s + ' ');
+  // "nodes 3", "strategy pull": the last part of the series key, then the value.
+  const seriesLabel = (s) => (data.seriesKey == null ? '' : data.seriesKey.split('.').pop() + ' ' + s + ' ');
   // Numeric x values go on a linear axis at their value; others are categories, in file order.
   const xOf = (p) => (data.xNumeric ? p.xValue : p.x);
 

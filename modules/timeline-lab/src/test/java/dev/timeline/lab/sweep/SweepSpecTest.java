@@ -43,7 +43,7 @@ class SweepSpecTest {
     assertEquals(6, points.size());
     assertEquals(List.of(50.0, 100.0, 200.0, 50.0, 100.0, 200.0), points.stream().map(p -> p.experiment().load().rate()).toList());
     assertEquals(List.of("push", "push", "push", "pull", "pull", "pull"), points.stream().map(p -> p.experiment().cluster().strategy()).toList());
-    assertEquals("pull, load.rate 100", points.get(4).label());
+    assertEquals("cluster.strategy pull, load.rate 100", points.get(4).label());
     var e = points.get(0).experiment();
     assertEquals(50, e.graph().users(), "base keys kept");
     assertEquals(20, e.load().mix().get(OpType.post));
