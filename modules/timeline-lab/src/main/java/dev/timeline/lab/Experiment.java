@@ -55,8 +55,15 @@ public record Experiment(
   public record GraphSpec(int users, double meanFollowers, double skew, long seed, int celebrities, double celebrityFollowers,
                           int followees, Path file, boolean symmetric, int importBatchIds, int importInFlight) {}
 
+  /** @param celebrityPosts fraction of posts written by the graph's celebrities (u0, u1, ...) */
   public record LoadSpec(double rate, Map<OpType, Integer> mix, int maxInFlight, Duration requestTimeout,
-                         Duration retryBudget, double lagSample, Duration lagPollInterval, Duration lagTimeout) {}
+                         Duration retryBudget, double lagSample, Duration lagPollInterval, Duration lagTimeout, double celebrityPosts) {
+    /** Posts by authors picked uniformly. */
+    public LoadSpec(double rate, Map<OpType, Integer> mix, int maxInFlight, Duration requestTimeout,
+                    Duration retryBudget, double lagSample, Duration lagPollInterval, Duration lagTimeout) {
+      this(rate, mix, maxInFlight, requestTimeout, retryBudget, lagSample, lagPollInterval, lagTimeout, 0);
+    }
+  }
 
   /** One line of the fault schedule: at {@code at} after the run's start, run {@code verb}. */
   public record FaultStep(Duration at, String verb, List<Integer> nodes, List<Integer> other, Integer ms) {}
@@ -111,7 +118,9 @@ public record Experiment(
     require(mix.values().stream().allMatch(v -> v >= 0) && mix.values().stream().mapToInt(Integer::intValue).sum() > 0,
         "load.mix", "parts must be non-negative and not all zero");
     LoadSpec load = new LoadSpec(l.getDouble("rate"), mix, l.getInt("max-in-flight"), l.getDuration("request-timeout"),
-        l.getDuration("retry-budget"), l.getDouble("lag-sample"), l.getDuration("lag-poll-interval"), l.getDuration("lag-timeout"));
+        l.getDuration("retry-budget"), l.getDouble("lag-sample"), l.getDuration("lag-poll-interval"), l.getDuration("lag-timeout"),
+        l.getDouble("celebrity-posts"));
+    require(load.celebrityPosts() >= 0 && load.celebrityPosts() <= 1, "load.celebrity-posts", "must be a fraction, 0..1");
     require(load.rate() > 0, "load.rate", "must be positive");
     require(load.maxInFlight() > 0, "load.max-in-flight", "must be positive");
 

@@ -25,11 +25,19 @@ public final class Graph {
   /** The number in each user's id; null when it is the index itself. */
   private final long[] labels;
   private final Adjacency followers;
+  /** Users 0..celebrities-1 are the generated celebrities. */
+  private final int celebrities;
 
-  private Graph(String prefix, long[] labels, Adjacency followers) {
+  private Graph(String prefix, long[] labels, Adjacency followers, int celebrities) {
     this.prefix = prefix;
     this.labels = labels;
     this.followers = followers;
+    this.celebrities = celebrities;
+  }
+
+  /** How many users, from u0 on, are celebrities (0 unless generated with some). */
+  public int celebrities() {
+    return celebrities;
   }
 
   /** The graph an experiment's {@code graph} block describes. */
@@ -102,7 +110,7 @@ public final class Graph {
       counts[i] = (int) Math.min(users - 1, Math.round(draw));
     }
     for (int i = 0; i < celebrities; i++) counts[i] = (int) Math.round(celebrityFollowers * (users - 1));
-    return new Graph("u", null, distinctRows(counts, random));
+    return new Graph("u", null, distinctRows(counts, random), celebrities);
   }
 
   /**
@@ -113,7 +121,7 @@ public final class Graph {
     if (followees >= users) throw new IllegalArgumentException("followees (" + followees + ") must be below users (" + users + ")");
     int[] counts = new int[users];
     Arrays.fill(counts, followees);
-    return new Graph("u", null, distinctRows(counts, new Random(seed)).transposed());
+    return new Graph("u", null, distinctRows(counts, new Random(seed)).transposed(), 0);
   }
 
   /**
@@ -180,7 +188,7 @@ public final class Graph {
       throw new UncheckedIOException("cannot read the graph file " + file, e);
     }
     long[] numbers = labels.stream().mapToLong(Long::longValue).toArray();
-    return new Graph("n", numbers, Adjacency.fromEdges(numbers.length, followee.values, follower.values, followee.size));
+    return new Graph("n", numbers, Adjacency.fromEdges(numbers.length, followee.values, follower.values, followee.size), 0);
   }
 
   /** A growable int array, for reading edge lists without boxing every edge. */
@@ -196,12 +204,13 @@ public final class Graph {
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof Graph g && prefix.equals(g.prefix) && Arrays.equals(labels, g.labels) && followers.equals(g.followers);
+    return other instanceof Graph g && prefix.equals(g.prefix) && Arrays.equals(labels, g.labels) && followers.equals(g.followers)
+        && celebrities == g.celebrities;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(prefix, Arrays.hashCode(labels), followers);
+    return Objects.hash(prefix, Arrays.hashCode(labels), followers, celebrities);
   }
 
   @Override

@@ -20,11 +20,16 @@ final class LabCluster implements AutoCloseable {
   final Experiment.GraphSpec graphSpec;
   final Graph graph;
 
+  /** Stops the cluster if the lab is interrupted (Ctrl-C) while it runs. */
+  private final Thread stopOnExit;
+
   private LabCluster(ClusterControl control, Experiment.ClusterSpec spec, Experiment.GraphSpec graphSpec, Graph graph) {
     this.control = control;
     this.spec = spec;
     this.graphSpec = graphSpec;
     this.graph = graph;
+    this.stopOnExit = new Thread(() -> stopQuietly(control), "stop-lab-cluster");
+    Runtime.getRuntime().addShutdownHook(stopOnExit);
   }
 
   /** Stops a lab cluster left over from an interrupted run, starts this one, imports the graph. */
@@ -93,6 +98,11 @@ final class LabCluster implements AutoCloseable {
   public void close() {
     System.out.println("stopping the cluster...");
     stopQuietly(control);
+    try {
+      Runtime.getRuntime().removeShutdownHook(stopOnExit);
+    } catch (IllegalStateException exiting) {
+      // already shutting down: the hook runs (a second stop is a no-op)
+    }
   }
 
   private static void stopQuietly(ClusterControl control) {

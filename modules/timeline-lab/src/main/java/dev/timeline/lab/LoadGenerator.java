@@ -99,7 +99,8 @@ final class LoadGenerator {
       if (wait > 0) LockSupport.parkNanos(wait);
       int pick = random.nextInt(mixTotal);
       OpType type = pick < mix[0] ? OpType.post : pick < mix[0] + mix[1] ? OpType.home : OpType.user;
-      int user = random.nextInt(graph.size());
+      boolean celebrityPost = type == OpType.post && graph.celebrities() > 0 && random.nextDouble() < spec.celebrityPosts();
+      int user = random.nextInt(celebrityPost ? graph.celebrities() : graph.size());
       Call call = new Call(id, type, user, intendedMs, type == OpType.post ? requestPrefix + "-" + id : null, clock, record);
       if (inFlight.get() >= spec.maxInFlight()) {
         call.finish(Outcome.fail, 0, 0, null, "in-flight bound reached", clock.ms(), false);

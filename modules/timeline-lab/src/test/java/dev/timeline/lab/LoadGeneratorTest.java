@@ -99,6 +99,23 @@ class LoadGeneratorTest {
   }
 
   @Test
+  void aShareOfPostsCanBeTheCelebritys() throws Exception {
+    int port = startNode();
+    Graph graph = Graph.generate(200, 2, 1.5, 1, 2, 0.5);
+    var spec = new Experiment.LoadSpec(200, Map.of(OpType.post, 1, OpType.home, 1, OpType.user, 0), 1000,
+        Duration.ofSeconds(5), Duration.ofSeconds(5), 0, Duration.ofMillis(100), Duration.ofSeconds(1), 0.5);
+    RunClock clock = RunClock.startingNow();
+    Http http = new Http(port - 1);
+    LoadGenerator load = new LoadGenerator(http, spec, graph, 1, true, new LagProbe(http, graph, 1, spec, clock, 1));
+    load.run(clock, 1000, true, "c", 13);
+    List<Op> posts = load.history.stream().filter(op -> op.type() == OpType.post).toList();
+    long byCelebrities = posts.stream().filter(op -> op.user().equals("u0") || op.user().equals("u1")).count();
+    assertEquals(0.5, (double) byCelebrities / posts.size(), 0.15, "about half the posts are u0's and u1's: " + byCelebrities + "/" + posts.size());
+    long celebrityReads = load.history.stream().filter(op -> op.type() != OpType.post && (op.user().equals("u0") || op.user().equals("u1"))).count();
+    assertTrue(celebrityReads < 10, "reads still pick anyone: " + celebrityReads);
+  }
+
+  @Test
   void aStallCountsFromWhenEachRequestWasDueNotWhenItWasSent() throws Exception {
     int port = startNode();
     stallFirst.set(20); // the node holds the first 20 requests until released
