@@ -36,12 +36,14 @@ final class Capacity {
   CompletionStage<Optional<Duration>> admit() {
     if (intervalNanos == 0) return CompletableFuture.completedFuture(Optional.of(Duration.ZERO));
     long now = System.nanoTime();
-    long start = nextStart.getAndUpdate(next -> Math.max(next, now) + intervalNanos);
-    long wait = Math.max(start, now) - now;
-    if (wait > maxWaitNanos) {
-      nextStart.addAndGet(-intervalNanos); // refused: gives its slot back
-      return CompletableFuture.completedFuture(Optional.empty());
-    }
+    long start;
+    do { // a refused request takes no slot (giving one back later would hand out extra ones)
+      long next = nextStart.get();
+      start = Math.max(next, now);
+      if (start - now > maxWaitNanos) return CompletableFuture.completedFuture(Optional.empty());
+      if (nextStart.compareAndSet(next, start + intervalNanos)) break;
+    } while (true);
+    long wait = start - now;
     if (wait == 0) return CompletableFuture.completedFuture(Optional.of(Duration.ZERO));
     Duration waited = Duration.ofNanos(wait);
     return Patterns.after(waited, system.classicSystem().scheduler(), system.executionContext(),
