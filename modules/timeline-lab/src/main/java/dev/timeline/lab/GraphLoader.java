@@ -26,6 +26,8 @@ final class GraphLoader {
   /** How long one batch may keep failing with 503 or no answer before the load gives up. */
   static final Duration RETRY_BUDGET = Duration.ofMinutes(3);
   static final Duration BATCH_TIMEOUT = Duration.ofMinutes(2);
+  /** The most users registered by one request. */
+  static final int USER_BATCH = 100;
 
   private final Http admin;
   private final int nodes;
@@ -82,14 +84,16 @@ final class GraphLoader {
 
   LoadTimes load(Graph graph) {
     long t0 = System.nanoTime();
-    phase("users", "/admin/import/users", graph.size(), u -> 1, (json, from, to) -> {
+    // A user costs one persisted event while a follow list of any length costs one, so user
+    // batches are kept small: the progress line then moves while users register.
+    phase("users", "/admin/import/users", graph.size(), u -> 1, Math.min(batchIds, USER_BATCH), (json, from, to) -> {
       for (int u = from; u < to; u++) json.entry(graph.id(u)).string("User " + graph.id(u));
     });
     long t1 = System.nanoTime();
     Adjacency following = graph.following();
-    phase("following", "/admin/import/following", graph.size(), following::degree,
+    phase("following", "/admin/import/following", graph.size(), following::degree, batchIds,
         (json, from, to) -> lists(json, graph, following, from, to));
-    phase("followers", "/admin/import/followers", graph.size(), graph::followerCount, (json, from, to) -> {
+    phase("followers", "/admin/import/followers", graph.size(), graph::followerCount, batchIds, (json, from, to) -> {
       for (int u = from; u < to; u++) {
         if (graph.followerCount(u) == 0) continue;
         json.entry(graph.id(u)).beginList();
@@ -115,11 +119,11 @@ final class GraphLoader {
     void write(JsonObject json, int from, int to);
   }
 
-  private void phase(String what, String path, int users, IntUnaryOperator idsOf, Body body) {
+  private void phase(String what, String path, int users, IntUnaryOperator idsOf, int maxPerBatch, Body body) {
     long total = 0;
     for (int u = 0; u < users; u++) total += idsOf.applyAsInt(u);
     // At least one batch per permit, so a small graph is spread over the nodes too.
-    int perBatch = (int) Math.max(1, Math.min(batchIds, (total + inFlight - 1) / inFlight));
+    int perBatch = (int) Math.max(1, Math.min(maxPerBatch, (total + inFlight - 1) / inFlight));
     List<Batch> batches = plan(users, idsOf, perBatch);
     Progress progress = new Progress(what, total);
     Semaphore permits = new Semaphore(inFlight);

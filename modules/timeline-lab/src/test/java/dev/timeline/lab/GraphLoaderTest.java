@@ -63,7 +63,7 @@ class GraphLoaderTest {
     assertEquals(expectedFollowing, new TreeMap<>(following), "who each user follows");
     assertEquals(graph.follows(), times.follows());
     long userBatches = paths.stream().filter(p -> p.endsWith("/users")).count();
-    assertEquals(3, userBatches, "400 users in batches of 150 ids, each taken once");
+    assertEquals(4, userBatches, "400 users in batches of at most " + GraphLoader.USER_BATCH + ", each taken once");
     assertTrue(unavailableFirst.get() < 0, "the two batches answered 503 were sent again");
     int first = List.copyOf(paths).indexOf("/admin/import/following");
     int lastUsers = List.copyOf(paths).lastIndexOf("/admin/import/users");
