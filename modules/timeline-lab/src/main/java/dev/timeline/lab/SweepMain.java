@@ -73,11 +73,12 @@ public final class SweepMain implements Callable<Integer> {
       return 3;
     }
     System.out.printf("%n== sweep %s ==%n%s%n", spec.name(), spec.question());
+    String x = spec.x().key();
     for (SeriesSaturation s : result.saturation())
-      System.out.printf(Locale.ROOT, "  %-28s saturation rate %s%s%n",
+      System.out.printf(Locale.ROOT, "  %-28s %s%s%n",
           s.series() == null ? "all points" : spec.series().key() + " " + s.series(),
-          s.rate() == null ? "none: even the lowest point saturated" : String.format(Locale.ROOT, "%.0f ops/s", s.rate()),
-          s.saturatedAt() == null ? " (no point saturated)" : String.format(Locale.ROOT, " (first saturated at %.0f ops/s)", s.saturatedAt()));
+          s.held() == null ? "held at no point" : "held up to " + x + " " + s.held(),
+          s.firstSaturated() == null ? " (no point saturated)" : " (first saturated at " + x + " " + s.firstSaturated() + ")");
     System.out.println("charts: " + results.resolve("sweep.html"));
     return result.points().stream().allMatch(p -> p.error() == null) ? 0 : 1;
   }

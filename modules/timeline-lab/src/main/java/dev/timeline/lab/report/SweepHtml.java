@@ -77,14 +77,16 @@ public final class SweepHtml {
   }
 
   private static void saturation(StringBuilder html, SweepResult r) {
-    html.append("<h3>Saturation rate</h3>\n<p class=\"note\">Per series: the highest offered rate reached, from the lowest up, ")
-        .append("before the first saturated point.</p>\n<div class=\"table-wrap\"><table class=\"kv\">\n")
+    String x = HtmlReport.escape(r.xKey());
+    html.append("<h3>Where each series saturated</h3>\n<p class=\"note\">Per series, walking x upward: the last ")
+        .append(x).append(" before the first saturated point (when x is the offered rate, the saturation rate).</p>\n")
+        .append("<div class=\"table-wrap\"><table class=\"kv\">\n")
         .append("<tr><th>").append(HtmlReport.escape(r.seriesKey() == null ? "series" : r.seriesKey()))
-        .append("</th><th class=\"num\">sustained (ops/s offered)</th><th class=\"num\">first saturated at</th></tr>\n");
+        .append("</th><th class=\"num\">held up to ").append(x).append("</th><th class=\"num\">first saturated at</th></tr>\n");
     for (SeriesSaturation s : r.saturation())
       html.append("<tr><td>").append(HtmlReport.escape(s.series() == null ? "all points" : s.series())).append("</td>")
-          .append(num(s.rate() == null ? "none sustained" : rate(s.rate())))
-          .append(num(s.saturatedAt() == null ? "not reached" : rate(s.saturatedAt()))).append("</tr>\n");
+          .append(num(s.held() == null ? "no point" : HtmlReport.escape(s.held())))
+          .append(num(s.firstSaturated() == null ? "not reached" : HtmlReport.escape(s.firstSaturated()))).append("</tr>\n");
     html.append("</table></div>\n");
   }
 

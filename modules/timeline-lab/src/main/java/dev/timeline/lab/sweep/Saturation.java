@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * When a point is past what the cluster sustains, and the highest rate each series sustained.
+ * When a point is past what the cluster sustains, and how far along x each series held.
  * A point is saturated when its achieved ok rate falls below {@code ratio} × the offered rate, or
  * when an operation type's p99 over the whole point exceeds the SLO's p99 bound for that type.
  */
@@ -31,31 +31,34 @@ public final class Saturation {
   }
 
   /**
-   * Per series (in order of first appearance), the saturation rate: walking its points from the
-   * lowest offered rate up, the highest offered rate reached before the first saturated point.
-   * Null when even the lowest point saturated. Points that could not be measured are skipped.
+   * Per series (in order of first appearance), how far along x it held: walking its points in
+   * x order (numeric x ascending, else as listed), the last x before the first saturated point.
+   * When x is the offered rate that is the series' saturation rate. Points that could not be
+   * measured are skipped.
    *
-   * @param rate          the saturation rate, ops/s offered
-   * @param saturatedAt   the offered rate of the first saturated point, null when none saturated
+   * @param held            the x label of the last point before the first saturated one; null when even the first saturated
+   * @param firstSaturated  the x label of the first saturated point; null when none saturated
    */
-  public record SeriesSaturation(String series, Double rate, Double saturatedAt) {}
+  public record SeriesSaturation(String series, String held, String firstSaturated) {}
 
   public static List<SeriesSaturation> perSeries(List<SweepPoint> points) {
     Map<String, List<SweepPoint>> bySeries = new LinkedHashMap<>();
     for (SweepPoint p : points) if (p.error() == null) bySeries.computeIfAbsent(String.valueOf(p.series()), k -> new ArrayList<>()).add(p);
     List<SeriesSaturation> out = new ArrayList<>();
     bySeries.forEach((series, list) -> {
-      List<SweepPoint> byRate = list.stream().sorted(Comparator.comparingDouble(SweepPoint::offeredRate)).toList();
-      Double sustained = null;
-      Double saturatedAt = null;
-      for (SweepPoint p : byRate) {
+      List<SweepPoint> inOrder = list.stream().allMatch(p -> p.xValue() != null)
+          ? list.stream().sorted(Comparator.comparingDouble(SweepPoint::xValue)).toList()
+          : list;
+      String held = null;
+      String firstSaturated = null;
+      for (SweepPoint p : inOrder) {
         if (p.saturated()) {
-          saturatedAt = p.offeredRate();
+          firstSaturated = p.x();
           break;
         }
-        sustained = p.offeredRate();
+        held = p.x();
       }
-      out.add(new SeriesSaturation(list.get(0).series(), sustained, saturatedAt));
+      out.add(new SeriesSaturation(list.get(0).series(), held, firstSaturated));
     });
     return out;
   }

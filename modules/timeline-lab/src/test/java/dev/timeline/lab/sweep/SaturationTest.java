@@ -33,15 +33,31 @@ class SaturationTest {
   }
 
   @Test
-  void theSaturationRateIsTheLastRateSustainedBeforeTheFirstSaturatedPoint() {
+  void aSeriesHoldsUpToTheLastXBeforeTheFirstSaturatedPoint() {
     List<Saturation.SeriesSaturation> s = Saturation.perSeries(List.of(
         point("push", 200, true), point("push", 50, false), point("push", 100, false), point("push", 400, false),
         point("pull", 50, true), point("pull", 100, true),
         point("hybrid", 50, false), point("hybrid", 100, false)));
     assertEquals(3, s.size());
-    assertEquals(new Saturation.SeriesSaturation("push", 100.0, 200.0), s.get(0), "a lucky point above the first saturated one does not count");
-    assertEquals(new Saturation.SeriesSaturation("pull", null, 50.0), s.get(1));
-    assertEquals(new Saturation.SeriesSaturation("hybrid", 100.0, null), s.get(2));
+    assertEquals(new Saturation.SeriesSaturation("push", "100.0", "200.0"), s.get(0), "a lucky point above the first saturated one does not count");
+    assertEquals(new Saturation.SeriesSaturation("pull", null, "50.0"), s.get(1));
+    assertEquals(new Saturation.SeriesSaturation("hybrid", "100.0", null), s.get(2));
     assertNull(Saturation.perSeries(List.of(point(null, 10, false))).get(0).series());
+  }
+
+  @Test
+  void withXOtherThanTheRateItSaysWhereAlongXNotTheRate() {
+    // Every point offers 100 req/s; x is the mean followers.
+    List<Saturation.SeriesSaturation> s = Saturation.perSeries(List.of(
+        xPoint("hybrid", "5", 5.0, false), xPoint("hybrid", "25", 25.0, true), xPoint("hybrid", "75", 75.0, true)));
+    assertEquals(new Saturation.SeriesSaturation("hybrid", "5", "25"), s.get(0));
+    // Non-numeric x keeps the order the file lists.
+    s = Saturation.perSeries(List.of(xPoint(null, "push", null, false), xPoint(null, "pull", null, true)));
+    assertEquals(new Saturation.SeriesSaturation(null, "push", "pull"), s.get(0));
+  }
+
+  static SweepPoint xPoint(String series, String x, Double xValue, boolean saturated) {
+    return new SweepPoint(0, series, x, xValue, 100, saturated ? 50 : 100, Map.of(), 0, null, null, null,
+        null, 0, saturated, saturated ? List.of("x") : List.of(), null);
   }
 }
