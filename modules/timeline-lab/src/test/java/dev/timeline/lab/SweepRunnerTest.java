@@ -2,11 +2,10 @@ package dev.timeline.lab;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.typesafe.config.ConfigFactory;
 import dev.timeline.lab.sweep.SweepPoint;
+import dev.timeline.lab.sweep.SweepResults;
 import dev.timeline.lab.sweep.SweepSpec;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,9 +16,7 @@ class SweepRunnerTest {
   @TempDir Path dir;
 
   SweepSpec parse(String hocon) throws IOException {
-    Path file = dir.resolve("s.conf");
-    Files.writeString(file, hocon);
-    return SweepSpec.load(file, ConfigFactory.empty());
+    return SweepResults.spec(dir, hocon);
   }
 
   @Test

@@ -28,7 +28,15 @@ class SaturationTest {
   }
 
   static SweepPoint point(String series, double rate, boolean saturated) {
-    return new SweepPoint(0, series, String.valueOf(rate), rate, rate, saturated ? rate / 2 : rate, Map.of(), 0, null, null, null,
+    return point(series, String.valueOf(rate), rate, rate, saturated);
+  }
+
+  static SweepPoint xPoint(String series, String x, Double xValue, boolean saturated) {
+    return point(series, x, xValue, 100, saturated);
+  }
+
+  private static SweepPoint point(String series, String x, Double xValue, double offered, boolean saturated) {
+    return new SweepPoint(0, series, x, xValue, offered, saturated ? offered / 2 : offered, Map.of(), 0, null, null, null,
         null, 0, saturated, saturated ? List.of("x") : List.of(), null);
   }
 
@@ -54,10 +62,5 @@ class SaturationTest {
     // Non-numeric x keeps the order the file lists.
     s = Saturation.perSeries(List.of(xPoint(null, "push", null, false), xPoint(null, "pull", null, true)));
     assertEquals(new Saturation.SeriesSaturation(null, "push", "pull"), s.get(0));
-  }
-
-  static SweepPoint xPoint(String series, String x, Double xValue, boolean saturated) {
-    return new SweepPoint(0, series, x, xValue, 100, saturated ? 50 : 100, Map.of(), 0, null, null, null,
-        null, 0, saturated, saturated ? List.of("x") : List.of(), null);
   }
 }

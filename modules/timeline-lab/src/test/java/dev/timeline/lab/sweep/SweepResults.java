@@ -1,14 +1,26 @@
 package dev.timeline.lab.sweep;
 
+import com.typesafe.config.ConfigFactory;
 import dev.timeline.lab.history.OpType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** A made-up sweep: rates 50..400 under push and pull, pull saturating at 400, one point broken. */
+/** Sweeps for tests: a made-up result, and specs parsed from text. */
 public final class SweepResults {
   private SweepResults() {}
 
+  /** The sweep file {@code hocon}, written into {@code dir} and loaded as scripts/sweep would. */
+  public static SweepSpec spec(Path dir, String hocon) throws IOException {
+    Path file = dir.resolve("s.conf");
+    Files.writeString(file, hocon);
+    return SweepSpec.load(file, ConfigFactory.empty());
+  }
+
+  /** Rates 50..400 under push and pull, pull saturating at 400, one point broken. */
   public static SweepResult sample(boolean numericX) {
     List<SweepPoint> points = new ArrayList<>();
     double[] rates = {50, 100, 200, 400};

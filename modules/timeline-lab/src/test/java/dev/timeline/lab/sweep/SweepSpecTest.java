@@ -24,9 +24,7 @@ class SweepSpecTest {
   @TempDir Path dir;
 
   SweepSpec parse(String hocon) throws IOException {
-    Path file = dir.resolve("s.conf");
-    Files.writeString(file, hocon);
-    return SweepSpec.load(file, ConfigFactory.empty());
+    return SweepResults.spec(dir, hocon);
   }
 
   @Test
