@@ -129,9 +129,13 @@ final class Runner {
     return readBack(lab.http, lab.graph, nodes, "cold");
   }
 
-  /** Every home and user timeline, through whichever node answers, many reads at once. */
+  /**
+   * Every user's own timeline, then every home timeline, through whichever node answers, many
+   * reads at once. Own timelines first: reading one starts its user's entity, so that a home
+   * read that gathers from followees (pull, hybrid) finds them running rather than recovering.
+   */
   private static FinalState readBack(Http http, Graph graph, int nodes, String which) throws Exception {
-    System.out.printf("reading back %d home and user timelines (%s)...%n", graph.size(), which);
+    System.out.printf("reading back %d user and home timelines (%s)...%n", graph.size(), which);
     Map<String, List<String>> homes = new ConcurrentHashMap<>();
     Map<String, List<OwnTweet>> own = new ConcurrentHashMap<>();
     Queue<String> unanswered = new ConcurrentLinkedQueue<>();
@@ -141,10 +145,17 @@ final class Runner {
       for (int u = 0; u < graph.size(); u++) {
         String user = graph.id(u);
         reads.add(pool.submit(() -> {
-          List<JsonNode> home = readAll(http, nodes, "/users/" + user + "/timeline", unanswered);
-          if (home != null) homes.put(user, home.stream().map(t -> t.get("id").asText()).toList());
           List<JsonNode> tweets = readAll(http, nodes, "/users/" + user + "/tweets", unanswered);
           if (tweets != null) own.put(user, tweets.stream().map(Runner::ownTweet).toList());
+        }));
+      }
+      for (Future<?> read : reads) read.get();
+      reads.clear();
+      for (int u = 0; u < graph.size(); u++) {
+        String user = graph.id(u);
+        reads.add(pool.submit(() -> {
+          List<JsonNode> home = readAll(http, nodes, "/users/" + user + "/timeline", unanswered);
+          if (home != null) homes.put(user, home.stream().map(t -> t.get("id").asText()).toList());
         }));
       }
       for (Future<?> read : reads) read.get();
