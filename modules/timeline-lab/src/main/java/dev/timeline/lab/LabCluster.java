@@ -76,13 +76,16 @@ final class LabCluster implements AutoCloseable {
     }
   }
 
-  /**
-   * A cold restart: every node and the journal SIGKILLed at once ({@code crash all}), then started
-   * again on the same journal data with the same settings; returns once every node's /health
-   * answers 200. What a read then finds was rebuilt from the journal, not kept in memory.
-   */
-  void coldRestart(Duration healthyWithin) {
+  /** Every node and the journal SIGKILLed at once: nothing survives but what is on disk. */
+  void crashAll() {
     control.run("crash", "all");
+  }
+
+  /**
+   * After {@link #crashAll}: everything started again on the same journal data with the same
+   * settings; returns once every node's /health answers 200.
+   */
+  void startAgain(Duration healthyWithin) {
     control.run(spec.startArgs(false).toArray(String[]::new));
     awaitHealthy(healthyWithin);
   }

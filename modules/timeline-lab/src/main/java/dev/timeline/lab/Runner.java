@@ -114,14 +114,22 @@ final class Runner {
 
   /**
    * Every node and the journal killed at once, started again on the same data, every timeline
-   * read again: now only what the journal held can be found. A cluster that does not come back
-   * is read anyway, so that every timeline counts as unreadable rather than the run breaking.
+   * read again: now only what the journal held can be found. If the kill failed, the cluster
+   * still runs on its memory: nothing is read, so that every timeline counts as unreadable rather
+   * than a warm read passing as a cold one. A cluster that does not come back is read anyway.
    */
   private static FinalState coldReadBack(LabCluster lab, int nodes) throws Exception {
     System.out.println("cold restart: every node and the journal killed at once, then started again on the same data...");
+    try {
+      lab.crashAll();
+    } catch (IllegalStateException notKilled) {
+      String why = notKilled.getMessage().lines().findFirst().orElse("");
+      System.out.println("  the cluster could not be killed, so no cold read-back: " + why);
+      return new FinalState(lab.graph.followersById(), Map.of(), Map.of(), TIMELINE_LIMIT, List.of("cold restart failed: " + why));
+    }
     long t0 = System.nanoTime();
     try {
-      lab.coldRestart(COLD_START_HEALTHY);
+      lab.startAgain(COLD_START_HEALTHY);
       System.out.printf("  every node healthy again after %.1f s%n", (System.nanoTime() - t0) / 1e9);
     } catch (IllegalStateException notBack) {
       System.out.println("  the cluster did not come back: " + notBack.getMessage().lines().findFirst().orElse(""));
