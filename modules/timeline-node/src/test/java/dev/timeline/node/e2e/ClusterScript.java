@@ -91,7 +91,17 @@ final class ClusterScript implements AutoCloseable {
   }
 
   boolean alive(int node) {
-    return ProcessHandle.of(pid(node)).map(ProcessHandle::isAlive).orElse(false);
+    return alive(pid(node));
+  }
+
+  /** Whether a process runs; a zombie (killed, not yet reaped by its parent) does not, although ProcessHandle says it lives. */
+  static boolean alive(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      return !stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+    } catch (IOException gone) {
+      return false;
+    }
   }
 
   /** The pid of the journal server (for PostgreSQL its postmaster), as the script recorded it. */
