@@ -81,7 +81,7 @@ class FanOutClusterTest {
     join(users.register("half-follower", "Follower"));
     join(users.register("half-followee", "Followee"));
     // As if the node died between the two steps of Users.follow: only Followed is durable.
-    join(users.ref("half-follower").<akka.Done>askWithStatus(
+    join(users.ref("half-follower").<Long>askWithStatus(
         r -> new UserEntity.Follow("half-followee", r), Duration.ofSeconds(5)));
 
     LocalCluster.await(Duration.ofSeconds(20),
