@@ -518,7 +518,7 @@ public final class UserEntity
    * made between the two, arriving late, is known to be old.
    */
   private static boolean changesNothing(State state, String followerId, long version, boolean alreadySo) {
-    long applied = state.followerVersions().of(followerId);
+    long applied = state.followerVersions().get(followerId);
     return version < applied || (version == applied && alreadySo);
   }
 

@@ -33,14 +33,14 @@ public final class Versions {
   }
 
   /** The newest version applied for {@code id}, 0 if none. */
-  public long of(String id) {
+  public long get(String id) {
     Option<Object> v = versions.get(id);
     return v.isDefined() ? (Long) v.get() : 0L;
   }
 
   /** With {@code id} at {@code version}, unless it already is at that or a newer one. */
   public Versions advanced(String id, long version) {
-    return version > of(id) ? new Versions(versions.updated(id, version)) : this;
+    return version > get(id) ? new Versions(versions.updated(id, version)) : this;
   }
 
   public int size() {

@@ -397,7 +397,7 @@ class UserEntityTest {
     assertEquals(List.of(new FollowerAdded("bob", 9)), addFollower(kit, "bob", 9).events());
     assertTrue(removeFollower(kit, "bob", 7).hasNoEvents(), "7 is older than 9");
     assertTrue(kit.getState().followers().contains("bob"));
-    assertEquals(9, kit.getState().followerVersions().of("bob"));
+    assertEquals(9, kit.getState().followerVersions().get("bob"));
 
     // Unversioned (imports, 0) apply as before, until a versioned change is applied.
     kit.<StatusReply<Done>>runCommand(r -> new ImportFollowers(List.of("dave"), r));
