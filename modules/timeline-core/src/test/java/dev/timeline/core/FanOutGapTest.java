@@ -56,7 +56,9 @@ class FanOutGapTest {
 
     HeldCommitDriver.Hold hold = HeldCommitDriver.holdNextCommitOf("User|gap-late");
     try {
-      CompletableFuture<Tweet> late = users.post("gap-late", "committed late", Optional.empty()).toCompletableFuture();
+      // Asked with room to spare: its answer waits for the held commit.
+      CompletableFuture<Tweet> late = new Users(cluster.node(0), Duration.ofSeconds(30))
+          .post("gap-late", "committed late", Optional.empty()).toCompletableFuture();
       assertTrue(hold.awaitHeld(Duration.ofSeconds(10)), "the late tweet's insert is done and its commit held");
       Instant heldAt = Instant.now();
       Tweet after = join(users.post("gap-other", "committed at once, after the late one's insert", Optional.empty()));
