@@ -145,7 +145,9 @@ final class Nemesis {
     try {
       cluster.run(args.toArray(String[]::new));
     } catch (IllegalStateException e) {
-      System.out.println("[nemesis] " + e.getMessage().lines().findFirst().orElse("failed"));
+      // The first line names the command, the last says why it failed.
+      List<String> lines = e.getMessage().lines().filter(l -> !l.isBlank()).toList();
+      System.out.println("[nemesis] " + lines.get(0) + (lines.size() > 1 ? " " + lines.get(lines.size() - 1).strip() : ""));
     }
     if (restart != null) restart.endedMs = clock.ms();
     // A storm is over when its command returns, after a last gap that is no longer part of it:
