@@ -18,8 +18,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.timeline.core.Tweet;
 import dev.timeline.core.UserEntity;
 import dev.timeline.core.Users;
-import dev.timeline.node.TimelineRoutes.ApiError;
-import dev.timeline.node.TimelineRoutes.ErrorBody;
 import java.io.ByteArrayOutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -134,7 +132,7 @@ public final class Wrk2Routes extends AllDirectives {
     }
 
     static <T> Parsed<T> notFound(String message) {
-      return new Parsed<>(null, new ApiError(StatusCodes.NOT_FOUND, "not_found", message));
+      return new Parsed<>(null, ApiError.notFound(message));
     }
 
     <R> Parsed<R> then(Function<T, Parsed<R>> next) {
@@ -399,32 +397,17 @@ public final class Wrk2Routes extends AllDirectives {
   // ---- helpers --------------------------------------------------------------------------------
 
   private <T> Route handle(Parsed<T> parsed, Function<T, Route> inner) {
-    return parsed.problem() == null ? inner.apply(parsed.value()) : error(parsed.problem());
+    return parsed.problem() == null ? inner.apply(parsed.value()) : parsed.problem().route();
   }
 
   /** Completes with the ask's value, or with the error its failure stands for. */
   private <T> Route ask(CompletionStage<T> reply, Function<T, Route> onSuccess) {
     return onComplete(reply, result -> result.isSuccess()
         ? onSuccess.apply(result.get())
-        : error(TimelineRoutes.errorFor(result.failed().get())));
+        : ApiError.of(result.failed().get()).route());
   }
 
   private Route text(String body) {
     return complete(HttpResponse.create().withStatus(StatusCodes.OK).withEntity(ContentTypes.TEXT_PLAIN_UTF8, body));
-  }
-
-  private Route error(ApiError error) {
-    HttpResponse response = HttpResponse.create()
-        .withStatus(error.status())
-        .withEntity(ContentTypes.APPLICATION_JSON, toJson(new ErrorBody(error.error(), error.message())));
-    return complete(error.status().equals(StatusCodes.SERVICE_UNAVAILABLE) ? response.addHeader(RetryAfter.create(1L)) : response);
-  }
-
-  private byte[] toJson(Object value) {
-    try {
-      return mapper.writeValueAsBytes(value);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -357,7 +357,7 @@ class Wrk2RoutesTest {
     assertEquals(status, response.status(), () -> why + ": " + response.body());
     assertEquals("application/json", response.header("Content-Type"), why);
     JsonNode error = JSON.readTree(response.body());
-    assertEquals(TimelineRoutes.errorKind(akka.http.javadsl.model.StatusCodes.get(status)), error.get("error").asText(), why);
+    assertEquals(ApiError.kind(akka.http.javadsl.model.StatusCodes.get(status)), error.get("error").asText(), why);
     assertTrue(!error.get("message").asText().isBlank(), why);
   }
 
