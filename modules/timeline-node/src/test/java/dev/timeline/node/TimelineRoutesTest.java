@@ -463,6 +463,9 @@ class TimelineRoutesTest {
         JSON.writeValueAsString(Map.of("bad id", List.of(known)))));
     assertError(400, "bad_request", send(admin, "POST", "/admin/import/following", "application/json", "{\"a\": "));
     assertError(400, "bad_request", send(admin, "POST", "/admin/import/following", "application/json", "[1,2]"));
+    assertError(400, "bad_request", send(admin, "POST", "/admin/import/followers", "application/json",
+        JSON.writeValueAsString(Map.of(known, List.of(newId("fan"), "bad id")))));
+    assertEquals(1, get("/users/" + known).body().get("followers").asInt(), "a bad id anywhere in a batch: nothing written");
     assertError(404, "not_found", send(base, "POST", "/admin/import/users", "application/json", "{}"));
   }
 
