@@ -99,22 +99,22 @@ public final class FanOut {
         CompletionStage<Done> chain = CompletableFuture.completedFuture(Done.getInstance());
         for (var envelope : events) {
           String userId = PersistenceIds.entityId(envelope.persistenceId());
-          chain = chain.thenCompose(done -> handle(userId, envelope.event()));
+          chain = chain.thenCompose(done -> handle(userId, envelope.event(), envelope.sequenceNr()));
         }
         users.add(chain.toCompletableFuture());
       }
       return allDone(users);
     }
 
-    private CompletionStage<Done> handle(String userId, UserEntity.Event event) {
+    /** {@code sequenceNr}: the event's, which versions a follow or unfollow for the followee. */
+    private CompletionStage<Done> handle(String userId, UserEntity.Event event, long sequenceNr) {
       if (event instanceof UserEntity.TweetPosted posted) return deliver(userId, posted);
       if (event instanceof UserEntity.BecameCelebrity)
         return users.forEachFollowerPage(userId, followers -> pullFrom(userId, followers)).thenApply(n -> Done.getInstance());
       if (event instanceof UserEntity.FollowersImported imported && imported.pull())
         return pagesInTurn(imported.ids(), 0, followers -> pullFrom(userId, followers));
-      if (event instanceof UserEntity.Followed f) return acked(users.addFollower(userId, f.followeeId()));
-      if (event instanceof UserEntity.Unfollowed u)
-        return acked(user(u.followeeId()).askWithStatus(r -> new UserEntity.RemoveFollower(userId, r), timeout));
+      if (event instanceof UserEntity.Followed f) return acked(users.addFollower(userId, f.followeeId(), sequenceNr));
+      if (event instanceof UserEntity.Unfollowed u) return acked(users.removeFollower(userId, u.followeeId(), sequenceNr));
       return CompletableFuture.completedFuture(Done.getInstance());
     }
 

@@ -39,6 +39,27 @@ public record Tweet(
     return String.format("%013d-%s", postedAt, authorId);
   }
 
+  /**
+   * About the bytes this tweet takes in a serialized message: its strings in UTF-8 (what CBOR
+   * and JSON carry; up to 4 bytes per character) plus room for field names and numbers.
+   */
+  public int wireBytes() {
+    int bytes = 64 + utf8(id) + utf8(authorId) + utf8(text) + utf8(requestId);
+    for (String m : mentions) bytes += 8 + utf8(m);
+    for (Media m : media) bytes += 24 + utf8(m.id()) + utf8(m.type());
+    return bytes;
+  }
+
+  private static int utf8(String s) {
+    if (s == null) return 0;
+    int bytes = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      bytes += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3; // a surrogate pair: 4
+    }
+    return bytes;
+  }
+
   /** The copy that goes to followers: the request id is the author's business only. */
   public Tweet withoutRequestId() {
     return requestId == null ? this : new Tweet(id, authorId, text, postedAt, null, mentions, media);

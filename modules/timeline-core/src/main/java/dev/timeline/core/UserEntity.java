@@ -4,6 +4,7 @@ import akka.Done;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.Entity;
@@ -30,7 +31,7 @@ import java.util.regex.Pattern;
  * here: {@link FanOut} reads the tagged events from the journal and sends {@link Deliver} to each
  * follower, at least once, so it survives a crash of this entity's node mid-fan-out. Following is
  * recorded here first ({@link Followed}); the followee learns of it the same way
- * ({@link AddFollower}).
+ * ({@link AddFollower}), versioned so that a late or replayed change cannot undo a newer one.
  */
 public final class UserEntity
     extends EventSourcedBehaviorWithEnforcedReplies<UserEntity.Command, UserEntity.Event, UserEntity.State> {
@@ -60,14 +61,22 @@ public final class UserEntity
     public GetProfile {}
   }
 
-  public record Follow(String followeeId, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+  /** Answers the version of the follow for the followee's side (see {@link AddFollower}). */
+  public record Follow(String followeeId, ActorRef<StatusReply<Long>> replyTo) implements Command {}
 
-  public record Unfollow(String followeeId, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+  /** Answers the version of the unfollow for the followee's side (see {@link RemoveFollower}). */
+  public record Unfollow(String followeeId, ActorRef<StatusReply<Long>> replyTo) implements Command {}
 
-  /** From the fan-out: {@code followerId} now follows this user. */
-  public record AddFollower(String followerId, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+  /**
+   * {@code followerId} now follows this user: sent by {@link Users#follow} and again by the
+   * fan-out, at least once, possibly late or replayed. {@code version} orders one follower's
+   * changes: its sequence number at (or after) the {@code Followed} event; a change older than
+   * the newest one applied for that follower is ignored. 0 means unversioned (bulk imports).
+   */
+  public record AddFollower(String followerId, long version, ActorRef<StatusReply<Done>> replyTo) implements Command {}
 
-  public record RemoveFollower(String followerId, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+  /** {@code followerId} no longer follows this user; versioned like {@link AddFollower}. */
+  public record RemoveFollower(String followerId, long version, ActorRef<StatusReply<Done>> replyTo) implements Command {}
 
   public record PostTweet(String text, Optional<String> requestId, List<String> mentions, List<Tweet.Media> media,
                           ActorRef<StatusReply<Tweet>> replyTo) implements Command {
@@ -144,9 +153,27 @@ public final class UserEntity
     public TimelinePage(List<Tweet> tweets, Optional<String> nextCursor) {
       this(tweets, nextCursor, false);
     }
+
+    /**
+     * The first tweets of {@code newestFirst}, at most {@code limit} and at most {@code maxBytes}
+     * of {@link Tweet#wireBytes} (but always one), so that the reply fits into one Artery frame
+     * whatever the texts: a page cut short by either has a {@code nextCursor}, as does one with
+     * {@code older} tweets beyond the list.
+     */
+    public static TimelinePage within(List<Tweet> newestFirst, int limit, int maxBytes, boolean older, boolean partial) {
+      int n = 0;
+      for (long bytes = 0; n < Math.min(limit, newestFirst.size()); n++) {
+        bytes += newestFirst.get(n).wireBytes();
+        if (bytes > maxBytes && n > 0) break;
+      }
+      List<Tweet> page = List.copyOf(newestFirst.subList(0, n));
+      boolean more = older || n < newestFirst.size();
+      return new TimelinePage(page, more && n > 0 ? Optional.of(page.get(n - 1).id()) : Optional.empty(), partial);
+    }
   }
 
-  public record HomeSources(TimelinePage stored, List<String> pullFrom) implements CborSerializable {}
+  /** {@code capped}: the user pulls from more followees than a read gathers from; the page is partial. */
+  public record HomeSources(TimelinePage stored, List<String> pullFrom, boolean capped) implements CborSerializable {}
 
   // ---- events ---------------------------------------------------------------------------------
 
@@ -167,12 +194,13 @@ public final class UserEntity
     public Unfollowed {}
   }
 
-  public record FollowerAdded(String followerId) implements Event {
+  /** {@code version}: see {@link AddFollower}; events written before versions existed read as 0. */
+  public record FollowerAdded(String followerId, long version) implements Event {
     @JsonCreator
     public FollowerAdded {}
   }
 
-  public record FollowerRemoved(String followerId) implements Event {
+  public record FollowerRemoved(String followerId, long version) implements Event {
     @JsonCreator
     public FollowerRemoved {}
   }
@@ -223,11 +251,13 @@ public final class UserEntity
   /**
    * {@code name} is null until registered; everything else is empty until then. {@code pulling}:
    * followees that became celebrities (hybrid), read at read time; {@code celebrity}: this user is one.
+   * {@code followerVersions}: per follower (and former follower), the newest change applied.
    */
   public record State(
       String name,
       IdSet following,
       IdSet followers,
+      Versions followerVersions,
       IdSet pulling,
       boolean celebrity,
       Timeline ownTweets,
@@ -236,8 +266,14 @@ public final class UserEntity
       long lastPostedAt)
       implements CborSerializable {
 
+    public State {
+      // Snapshots taken before versions existed have none.
+      followerVersions = followerVersions == null ? Versions.empty() : followerVersions;
+    }
+
     public static State unregistered() {
-      return new State(null, IdSet.empty(), IdSet.empty(), IdSet.empty(), false, Timeline.empty(), 0, Timeline.empty(), 0);
+      return new State(null, IdSet.empty(), IdSet.empty(), Versions.empty(), IdSet.empty(), false, Timeline.empty(), 0,
+          Timeline.empty(), 0);
     }
 
     public boolean isRegistered() {
@@ -245,34 +281,39 @@ public final class UserEntity
     }
 
     State registered(String name) {
-      return new State(name, following, followers, pulling, celebrity, ownTweets, tweetCount, home, lastPostedAt);
+      return new State(name, following, followers, followerVersions, pulling, celebrity, ownTweets, tweetCount, home, lastPostedAt);
     }
 
     State withFollowing(IdSet following) {
-      return new State(name, following, followers, pulling, celebrity, ownTweets, tweetCount, home, lastPostedAt);
+      return new State(name, following, followers, followerVersions, pulling, celebrity, ownTweets, tweetCount, home, lastPostedAt);
     }
 
     State withFollowers(IdSet followers) {
-      return new State(name, following, followers, pulling, celebrity, ownTweets, tweetCount, home, lastPostedAt);
+      return new State(name, following, followers, followerVersions, pulling, celebrity, ownTweets, tweetCount, home, lastPostedAt);
+    }
+
+    State withFollower(String followerId, boolean follows, long version) {
+      return new State(name, following, follows ? followers.with(followerId) : followers.without(followerId),
+          followerVersions.advanced(followerId, version), pulling, celebrity, ownTweets, tweetCount, home, lastPostedAt);
     }
 
     State withPulling(IdSet pulling) {
-      return new State(name, following, followers, pulling, celebrity, ownTweets, tweetCount, home, lastPostedAt);
+      return new State(name, following, followers, followerVersions, pulling, celebrity, ownTweets, tweetCount, home, lastPostedAt);
     }
 
     State asCelebrity() {
-      return new State(name, following, followers, pulling, true, ownTweets, tweetCount, home, lastPostedAt);
+      return new State(name, following, followers, followerVersions, pulling, true, ownTweets, tweetCount, home, lastPostedAt);
     }
 
     State posted(Tweet tweet, Settings settings) {
-      return new State(name, following, followers, pulling, celebrity,
+      return new State(name, following, followers, followerVersions, pulling, celebrity,
           ownTweets.insert(tweet, settings.userTimelineSize()), tweetCount + 1,
           home.insert(tweet.withoutRequestId(), settings.homeTimelineSize()),
           Math.max(lastPostedAt, tweet.postedAt()));
     }
 
     State delivered(Tweet tweet, Settings settings) {
-      return new State(name, following, followers, pulling, celebrity, ownTweets, tweetCount,
+      return new State(name, following, followers, followerVersions, pulling, celebrity, ownTweets, tweetCount,
           home.insert(tweet, settings.homeTimelineSize()), lastPostedAt);
     }
 
@@ -300,8 +341,12 @@ public final class UserEntity
 
   // ---- settings and sharding ------------------------------------------------------------------
 
+  /**
+   * {@code pageMaxBytes}: what the tweets of one timeline page may take in a message (see
+   * {@link TimelinePage#within}); {@code pullMaxFollowees}: followees a home read gathers from at most.
+   */
   public record Settings(int homeTimelineSize, int userTimelineSize, int snapshotEvery, int fanOutInstances,
-                         Strategy strategy, int hybridThreshold) {
+                         Strategy strategy, int hybridThreshold, int pageMaxBytes, int pullMaxFollowees) {
     public static Settings fromConfig(com.typesafe.config.Config timeline) {
       return new Settings(
           timeline.getInt("home-timeline-size"),
@@ -309,7 +354,9 @@ public final class UserEntity
           timeline.getInt("snapshot-every"),
           timeline.getInt("fan-out.instances"),
           Strategy.parse(timeline.getString("fan-out.strategy")),
-          timeline.getInt("fan-out.hybrid-threshold"));
+          timeline.getInt("fan-out.hybrid-threshold"),
+          Math.toIntExact(timeline.getBytes("page-max-bytes")),
+          timeline.getInt("pull-max-followees"));
     }
 
     /** Whether this user's next tweet is left for followers to pull. */
@@ -334,17 +381,19 @@ public final class UserEntity
   }
 
   public static Behavior<Command> create(String userId, Settings settings) {
-    return Behaviors.setup(ctx -> new UserEntity(userId, settings));
+    return Behaviors.setup(ctx -> new UserEntity(userId, settings, ctx));
   }
 
   private final String userId;
   private final Settings settings;
+  private final ActorContext<Command> ctx;
   private final Set<String> tags;
 
-  private UserEntity(String userId, Settings settings) {
+  private UserEntity(String userId, Settings settings, ActorContext<Command> ctx) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), userId));
     this.userId = userId;
     this.settings = settings;
+    this.ctx = ctx;
     this.tags = Set.of(FanOut.tagFor(persistenceId().id(), settings.fanOutInstances()));
   }
 
@@ -402,9 +451,10 @@ public final class UserEntity
         .onCommand(ImportFollowing.class, this::importFollowing)
         .onCommand(ImportFollowers.class, this::importFollowers)
         .onCommand(GetFollowers.class, (s, c) -> Effect().reply(c.replyTo(), followers(s, c)))
-        .onCommand(GetHomeTimeline.class, (s, c) -> Effect().reply(c.replyTo(), page(s.home(), c.cursor(), c.limit())))
+        .onCommand(GetHomeTimeline.class, (s, c) -> Effect().reply(c.replyTo(), page(s.home(), c.cursor(), c.limit(), false)))
         .onCommand(GetHomeSources.class, (s, c) -> Effect().reply(c.replyTo(), homeSources(s, c)))
-        .onCommand(GetUserTimeline.class, (s, c) -> Effect().reply(c.replyTo(), page(s.ownTweets(), c.cursor(), c.limit())));
+        // The author's own pages keep request ids: a client resolves a post whose answer it missed.
+        .onCommand(GetUserTimeline.class, (s, c) -> Effect().reply(c.replyTo(), page(s.ownTweets(), c.cursor(), c.limit(), true)));
     return builder.build();
   }
 
@@ -428,21 +478,48 @@ public final class UserEntity
     if (!VALID_ID.matcher(cmd.followeeId()).matches())
       return Effect().reply(cmd.replyTo(), Rejection.INVALID.reply("bad user id"));
     if (state.following().contains(cmd.followeeId()))
-      return Effect().reply(cmd.replyTo(), StatusReply.ack());
-    return Effect().persist(new Followed(cmd.followeeId())).thenReply(cmd.replyTo(), s -> StatusReply.ack());
+      return Effect().reply(cmd.replyTo(), version());
+    return Effect().persist(new Followed(cmd.followeeId())).thenReply(cmd.replyTo(), s -> version());
   }
 
   private ReplyEffect<Event, State> unfollow(State state, Unfollow cmd) {
     if (!state.following().contains(cmd.followeeId()))
-      return Effect().reply(cmd.replyTo(), StatusReply.ack());
-    return Effect().persist(new Unfollowed(cmd.followeeId())).thenReply(cmd.replyTo(), s -> StatusReply.ack());
+      return Effect().reply(cmd.replyTo(), version());
+    return Effect().persist(new Unfollowed(cmd.followeeId())).thenReply(cmd.replyTo(), s -> version());
+  }
+
+  /**
+   * The version of a follow or unfollow: the sequence number of the event that made it so, or of
+   * any later event before the next change of that follow (the fan-out sends the event's own),
+   * which orders it the same way among this user's changes.
+   */
+  private StatusReply<Long> version() {
+    return StatusReply.success(lastSequenceNumber(ctx));
   }
 
   private ReplyEffect<Event, State> addFollower(State state, AddFollower cmd) {
-    if (state.followers().contains(cmd.followerId()))
+    boolean present = state.followers().contains(cmd.followerId());
+    if (changesNothing(state, cmd.followerId(), cmd.version(), present))
       return Effect().reply(cmd.replyTo(), StatusReply.ack());
-    return Effect().persist(withCelebrityCheck(state, List.of(new FollowerAdded(cmd.followerId())), 1))
+    return Effect().persist(withCelebrityCheck(state, List.of(new FollowerAdded(cmd.followerId(), cmd.version())), present ? 0 : 1))
         .thenReply(cmd.replyTo(), s -> StatusReply.ack());
+  }
+
+  private ReplyEffect<Event, State> removeFollower(State state, RemoveFollower cmd) {
+    boolean absent = !state.followers().contains(cmd.followerId());
+    if (changesNothing(state, cmd.followerId(), cmd.version(), absent))
+      return Effect().reply(cmd.replyTo(), StatusReply.ack());
+    return Effect().persist(new FollowerRemoved(cmd.followerId(), cmd.version())).thenReply(cmd.replyTo(), s -> StatusReply.ack());
+  }
+
+  /**
+   * A follower change is older than the newest applied for that follower, or of the same version
+   * and already so. A newer version is recorded even when the set stays as it is, so that a change
+   * made between the two, arriving late, is known to be old.
+   */
+  private static boolean changesNothing(State state, String followerId, long version, boolean alreadySo) {
+    long applied = state.followerVersions().get(followerId);
+    return version < applied || (version == applied && alreadySo);
   }
 
   /** Appends {@link BecameCelebrity} when {@code added} more followers make this user one. */
@@ -484,10 +561,14 @@ public final class UserEntity
     return Effect().persist(new PullingFrom(cmd.authorId())).thenReply(cmd.replyTo(), s -> Done.getInstance());
   }
 
+  /** At most pullMaxFollowees followees to pull from, the first in id order (so pages agree); capped if more. */
   private StatusReply<HomeSources> homeSources(State state, GetHomeSources cmd) {
-    StatusReply<TimelinePage> stored = page(state.home(), cmd.cursor(), cmd.limit());
+    StatusReply<TimelinePage> stored = page(state.home(), cmd.cursor(), cmd.limit(), false);
     if (stored.isError()) return StatusReply.error(stored.getError());
-    return StatusReply.success(new HomeSources(stored.getValue(), state.pullFrom(settings.strategy())));
+    List<String> pullFrom = state.pullFrom(settings.strategy());
+    boolean capped = pullFrom.size() > settings.pullMaxFollowees();
+    return StatusReply.success(new HomeSources(stored.getValue(),
+        capped ? List.copyOf(pullFrom.subList(0, settings.pullMaxFollowees())) : pullFrom, capped));
   }
 
   private static StatusReply<Followers> followers(State state, GetFollowers cmd) {
@@ -499,12 +580,6 @@ public final class UserEntity
     }).orElse(0);
     int to = (int) Math.min(all.size(), (long) from + cmd.max());
     return StatusReply.success(new Followers(List.copyOf(all.subList(from, to)), to < all.size()));
-  }
-
-  private ReplyEffect<Event, State> removeFollower(State state, RemoveFollower cmd) {
-    if (!state.followers().contains(cmd.followerId()))
-      return Effect().reply(cmd.replyTo(), StatusReply.ack());
-    return Effect().persist(new FollowerRemoved(cmd.followerId())).thenReply(cmd.replyTo(), s -> StatusReply.ack());
   }
 
   private ReplyEffect<Event, State> post(State state, PostTweet cmd) {
@@ -553,14 +628,14 @@ public final class UserEntity
     return new Profile(userId, s.name(), s.followers().size(), s.following().size(), s.tweetCount(), s.celebrity());
   }
 
-  private static StatusReply<TimelinePage> page(Timeline timeline, Optional<String> cursor, int limit) {
+  /** A page of the timeline; request ids only in the author's own pages (contract C2). */
+  private StatusReply<TimelinePage> page(Timeline timeline, Optional<String> cursor, int limit, boolean withRequestIds) {
     if (limit < 1) return Rejection.INVALID.reply("limit must be at least 1");
     // One more than asked tells whether an older page exists (capped first: limit + 1 overflows
     // for Integer.MAX_VALUE, and a negative limit makes Timeline.page throw, stopping the entity).
-    List<Tweet> tweets = timeline.page(cursor, Math.min(limit, timeline.size()) + 1).stream().map(Tweet::withoutRequestId).toList();
-    if (tweets.size() <= limit) return StatusReply.success(new TimelinePage(tweets, Optional.empty()));
-    List<Tweet> page = tweets.subList(0, limit);
-    return StatusReply.success(new TimelinePage(List.copyOf(page), Optional.of(page.get(limit - 1).id())));
+    List<Tweet> tweets = timeline.page(cursor, Math.min(limit, timeline.size()) + 1);
+    if (!withRequestIds) tweets = tweets.stream().map(Tweet::withoutRequestId).toList();
+    return StatusReply.success(TimelinePage.within(tweets, limit, settings.pageMaxBytes(), false, false));
   }
 
   // ---- event handler --------------------------------------------------------------------------
@@ -576,8 +651,8 @@ public final class UserEntity
         .onEvent(FollowersImported.class, (s, e) -> s.withFollowers(s.followers().withAll(e.ids())))
         .onEvent(BecameCelebrity.class, (s, e) -> s.asCelebrity())
         .onEvent(PullingFrom.class, (s, e) -> s.withPulling(s.pulling().with(e.authorId())))
-        .onEvent(FollowerAdded.class, (s, e) -> s.withFollowers(s.followers().with(e.followerId())))
-        .onEvent(FollowerRemoved.class, (s, e) -> s.withFollowers(s.followers().without(e.followerId())))
+        .onEvent(FollowerAdded.class, (s, e) -> s.withFollower(e.followerId(), true, e.version()))
+        .onEvent(FollowerRemoved.class, (s, e) -> s.withFollower(e.followerId(), false, e.version()))
         .onEvent(TweetPosted.class, (s, e) -> s.posted(e.tweet(), settings))
         .onEvent(TimelineDelivered.class, (s, e) -> s.delivered(e.tweet(), settings))
         .build();

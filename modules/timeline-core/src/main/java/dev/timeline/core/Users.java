@@ -29,6 +29,7 @@ public final class Users {
   private final Duration timeout;
   private final Duration pullTimeout;
   private final UserEntity.Strategy strategy;
+  private final int pageMaxBytes;
   private final TimelineMetrics metrics;
 
   public Users(ActorSystem<?> system) {
@@ -39,7 +40,9 @@ public final class Users {
     this.sharding = ClusterSharding.get(system);
     this.timeout = timeout;
     this.pullTimeout = system.settings().config().getDuration("timeline.pull-timeout");
-    this.strategy = UserEntity.Settings.of(system).strategy();
+    UserEntity.Settings settings = UserEntity.Settings.of(system);
+    this.strategy = settings.strategy();
+    this.pageMaxBytes = settings.pageMaxBytes();
     this.metrics = TimelineMetrics.get(system);
   }
 
@@ -60,23 +63,24 @@ public final class Users {
    * followee's follower set, so a tweet the followee posts after the acknowledgement reaches the
    * follower. Should the second step fail (the request then fails), the fan-out still carries the
    * durable {@code Followed} to the followee, at least once; a retry is a no-op on both sides.
-   * The followee must exist, else NOT_FOUND and nothing is written.
+   * The followee must exist, else NOT_FOUND and nothing is written. The followee's side carries
+   * the follower's version of the follow, so it never undoes a newer unfollow (nor the reverse).
    */
   public CompletionStage<Done> follow(String followerId, String followeeId) {
     if (followerId.equals(followeeId))
       return CompletableFuture.failedFuture(rejected(Rejection.INVALID, "a user cannot follow themselves"));
     return profile(followeeId)
-        .thenCompose(followee -> ref(followerId).<Done>askWithStatus(r -> new UserEntity.Follow(followeeId, r), timeout))
-        .thenCompose(done -> addFollower(followerId, followeeId));
+        .thenCompose(followee -> ref(followerId).<Long>askWithStatus(r -> new UserEntity.Follow(followeeId, r), timeout))
+        .thenCompose(version -> addFollower(followerId, followeeId, version));
   }
 
   /**
    * The followee's side of a follow. Under hybrid, a follower of a celebrity is told to pull from
    * it: the celebrity's own {@code BecameCelebrity} notice reached only the followers it had then.
    */
-  CompletionStage<Done> addFollower(String followerId, String followeeId) {
+  CompletionStage<Done> addFollower(String followerId, String followeeId, long version) {
     CompletionStage<Done> added =
-        ref(followeeId).askWithStatus(r -> new UserEntity.AddFollower(followerId, r), timeout);
+        ref(followeeId).askWithStatus(r -> new UserEntity.AddFollower(followerId, version, r), timeout);
     if (strategy != UserEntity.Strategy.HYBRID) return added;
     return added.thenCompose(done -> profile(followeeId)).thenCompose(followee -> followee.celebrity()
         ? ref(followerId).ask(r -> new UserEntity.PullFrom(followeeId, r), timeout)
@@ -108,8 +112,12 @@ public final class Users {
 
   /** Like {@link #follow}: the follower's side first, then the followee's, each durable. */
   public CompletionStage<Done> unfollow(String followerId, String followeeId) {
-    return ref(followerId).<Done>askWithStatus(r -> new UserEntity.Unfollow(followeeId, r), timeout)
-        .thenCompose(done -> ref(followeeId).askWithStatus(r -> new UserEntity.RemoveFollower(followerId, r), timeout));
+    return ref(followerId).<Long>askWithStatus(r -> new UserEntity.Unfollow(followeeId, r), timeout)
+        .thenCompose(version -> removeFollower(followerId, followeeId, version));
+  }
+
+  CompletionStage<Done> removeFollower(String followerId, String followeeId, long version) {
+    return ref(followeeId).askWithStatus(r -> new UserEntity.RemoveFollower(followerId, version, r), timeout);
   }
 
   public CompletionStage<Tweet> post(String userId, String text, Optional<String> requestId) {
@@ -126,7 +134,8 @@ public final class Users {
    * The home timeline: what is stored in the reader's entity (own tweets, pushed tweets,
    * mentions) merged with the newest tweets of every followee to pull from (all of them under
    * pull, the celebrities under hybrid), asked in parallel. A followee that does not answer within
-   * pull-timeout is left out and the page is marked partial rather than failing the read.
+   * pull-timeout is left out and the page is marked partial rather than failing the read; so is
+   * the page of a reader who pulls from more than pull-max-followees (the first are gathered).
    */
   public CompletionStage<UserEntity.TimelinePage> homeTimeline(String userId, int limit, Optional<String> cursor) {
     return ref(userId)
@@ -145,34 +154,35 @@ public final class Users {
           return CompletableFuture.allOf(pulled.toArray(CompletableFuture[]::new)).thenApply(v -> {
             List<UserEntity.TimelinePage> pages = new ArrayList<>();
             pages.add(sources.stored());
-            boolean partial = false;
+            boolean partial = sources.capped();
             for (var page : pulled) {
               Optional<UserEntity.TimelinePage> answer = page.join();
               if (answer.isPresent()) pages.add(answer.get());
               else partial = true;
             }
             metrics.homeRead(1 + sources.pullFrom().size(), partial);
-            return merge(pages, limit, partial);
+            return merge(pages, limit, pageMaxBytes, partial);
           });
         });
   }
 
   /**
    * The newest {@code limit} distinct tweets of several pages, each the newest after the same
-   * cursor. There may be older ones when any page had more or the union exceeded the limit.
+   * cursor, within the page byte budget, without request ids (a home page). A page that has more
+   * ends at its cursor and says nothing of older tweets, so the merge stops at the newest such
+   * cursor: a tweet older than it could have others before it that no page brought.
    */
-  static UserEntity.TimelinePage merge(List<UserEntity.TimelinePage> pages, int limit, boolean partial) {
+  static UserEntity.TimelinePage merge(List<UserEntity.TimelinePage> pages, int limit, int maxBytes, boolean partial) {
     if (pages.size() == 1 && !partial) return pages.get(0);
     TreeMap<String, Tweet> byId = new TreeMap<>(Comparator.reverseOrder());
-    boolean more = false;
+    Optional<String> horizon = Optional.empty();
     for (var page : pages) {
-      for (Tweet t : page.tweets()) byId.putIfAbsent(t.id(), t);
-      more |= page.nextCursor().isPresent();
+      for (Tweet t : page.tweets()) byId.putIfAbsent(t.id(), t.withoutRequestId());
+      if (page.nextCursor().isPresent() && (horizon.isEmpty() || page.nextCursor().get().compareTo(horizon.get()) > 0))
+        horizon = page.nextCursor();
     }
-    List<Tweet> newest = byId.values().stream().limit(limit).toList();
-    more |= byId.size() > limit;
-    Optional<String> next = more && !newest.isEmpty() ? Optional.of(newest.get(newest.size() - 1).id()) : Optional.empty();
-    return new UserEntity.TimelinePage(newest, next, partial);
+    List<Tweet> known = horizon.map(h -> List.copyOf(byId.headMap(h, true).values())).orElseGet(() -> List.copyOf(byId.values()));
+    return UserEntity.TimelinePage.within(known, limit, maxBytes, horizon.isPresent(), partial);
   }
 
   public CompletionStage<UserEntity.TimelinePage> userTimeline(String userId, int limit, Optional<String> cursor) {

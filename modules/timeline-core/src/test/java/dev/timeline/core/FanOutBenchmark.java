@@ -22,21 +22,34 @@ import java.util.function.IntFunction;
  * the journal; at the end of each round the count must equal followers x posts exactly (nothing
  * lost, nothing twice).
  *
- * <pre>scripts/bench-fanout [users] [follows-per-user] [posts-per-round] [rounds]</pre>
+ * <pre>scripts/bench-fanout [--journal-url URL] [users] [follows-per-user] [posts-per-round] [rounds]</pre>
+ *
+ * <p>The journal is a fresh in-memory H2 database unless {@code --journal-url} names another
+ * (such as an H2 file, to measure what durability costs); it must hold no events yet.
  */
 public final class FanOutBenchmark {
   private static final String DELIVERED_MANIFEST = UserEntity.TimelineDelivered.class.getName();
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] options) throws Exception {
+    Optional<String> journal = Optional.empty();
+    String[] args = options;
+    if (options.length >= 2 && options[0].equals("--journal-url")) {
+      journal = Optional.of(options[1]);
+      args = Arrays.copyOfRange(options, 2, options.length);
+    }
     int users = arg(args, 0, 10_000);
     int followsPerUser = arg(args, 1, 75);
     int postsPerRound = arg(args, 2, 4_000);
     int rounds = arg(args, 3, 3);
-    System.out.printf("fan-out benchmark: 3 nodes in one JVM, H2 journal, %d users following %d each, %d posts x %d rounds%n",
-        users, followsPerUser, postsPerRound, rounds);
+    System.out.printf("fan-out benchmark: 3 nodes in one JVM, %s journal, %d users following %d each, %d posts x %d rounds%n",
+        journal.orElse("in-memory H2"), users, followsPerUser, postsPerRound, rounds);
 
-    try (LocalCluster cluster = LocalCluster.start(3, ConfigFactory.parseString("akka.loglevel = WARNING"))) {
+    String overrides = "akka.loglevel = WARNING\n"
+        + journal.map(url -> "timeline.journal.url = " + com.typesafe.config.ConfigUtil.quoteString(url) + "\n").orElse("");
+    try (LocalCluster cluster = LocalCluster.start(3, ConfigFactory.parseString(overrides))) {
       String journalUrl = cluster.node(0).settings().config().getString("timeline.journal.url");
+      if (count(journalUrl, UserEntity.Registered.class.getName()) > 0)
+        throw new IllegalStateException("the journal at " + journalUrl + " already holds users: give a fresh database");
       List<Users> clients = cluster.liveNodes().stream().map(i -> new Users(cluster.node(i), Duration.ofSeconds(30))).toList();
       IntFunction<Users> client = i -> clients.get(i % clients.size());
       Random random = new Random(42);

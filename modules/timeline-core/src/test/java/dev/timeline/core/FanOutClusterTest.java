@@ -81,11 +81,62 @@ class FanOutClusterTest {
     join(users.register("half-follower", "Follower"));
     join(users.register("half-followee", "Followee"));
     // As if the node died between the two steps of Users.follow: only Followed is durable.
-    join(users.ref("half-follower").<akka.Done>askWithStatus(
+    join(users.ref("half-follower").<Long>askWithStatus(
         r -> new UserEntity.Follow("half-followee", r), Duration.ofSeconds(5)));
 
     LocalCluster.await(Duration.ofSeconds(20),
         () -> join(users.profile("half-followee")).followers() == 1, "the fan-out adds the follower");
+  }
+
+  /**
+   * The fan-out carries every Followed/Unfollowed to the followee again, at least once, possibly
+   * much later (a slice restarting from an old offset). Replaying the old Unfollowed after a
+   * newer follow, as the projection would, leaves the follower following and receiving.
+   */
+  @Test
+  void aReplayedUnfollowDoesNotUndoANewerFollow() {
+    Users users = new Users(cluster.node(0));
+    join(users.register("again-follower", "Follower"));
+    join(users.register("again-followee", "Followee"));
+    join(users.follow("again-follower", "again-followee"));
+    join(users.unfollow("again-follower", "again-followee"));
+    join(users.follow("again-follower", "again-followee"));
+    assertEquals(1, join(users.profile("again-followee")).followers());
+
+    replay(cluster.node(1), "again-follower", UserEntity.Unfollowed.class);
+    assertEquals(1, join(users.profile("again-followee")).followers(), "the old unfollow changed nothing");
+    Tweet tweet = join(users.post("again-followee", "still there?", Optional.empty()));
+    LocalCluster.await(Duration.ofSeconds(20),
+        () -> home(users, "again-follower", 10).contains(tweet.id()), "the follower receives the next tweet");
+  }
+
+  /** The reverse: an old Followed replayed after the unfollow does not bring the follower back. */
+  @Test
+  void aReplayedFollowDoesNotUndoANewerUnfollow() {
+    Users users = new Users(cluster.node(2));
+    join(users.register("gone-follower", "Follower"));
+    join(users.register("gone-followee", "Followee"));
+    join(users.follow("gone-follower", "gone-followee"));
+    join(users.unfollow("gone-follower", "gone-followee"));
+
+    replay(cluster.node(0), "gone-follower", UserEntity.Followed.class);
+    assertEquals(0, join(users.profile("gone-followee")).followers(), "the old follow changed nothing");
+  }
+
+  /** Hands the user's journaled events of that type to a fan-out handler, as its projection does. */
+  static void replay(akka.actor.typed.ActorSystem<?> node, String userId, Class<? extends UserEntity.Event> type) {
+    String pid = akka.persistence.typed.PersistenceId.of(UserEntity.ENTITY_TYPE_KEY.name(), userId).id();
+    var journal = akka.persistence.query.PersistenceQuery.get(akka.actor.typed.javadsl.Adapter.toClassic(node))
+        .getReadJournalFor(akka.persistence.jdbc.query.javadsl.JdbcReadJournal.class,
+            akka.persistence.jdbc.query.javadsl.JdbcReadJournal.Identifier());
+    List<akka.projection.eventsourced.EventEnvelope<UserEntity.Event>> envelopes =
+        join(journal.currentEventsByPersistenceId(pid, 0, Long.MAX_VALUE)
+            .filter(e -> type.isInstance(e.event()))
+            .map(e -> akka.projection.eventsourced.EventEnvelope.create(
+                e.offset(), e.persistenceId(), e.sequenceNr(), (UserEntity.Event) e.event(), e.timestamp()))
+            .runWith(akka.stream.javadsl.Sink.seq(), node));
+    assertEquals(1, envelopes.size(), "one " + type.getSimpleName() + " of " + userId + " in the journal");
+    join(new FanOut.DeliveryHandler(node, FanOut.Settings.of(node)).process(envelopes));
   }
 
   static List<String> register(Users users, String prefix, int count) {

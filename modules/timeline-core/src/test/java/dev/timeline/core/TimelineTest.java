@@ -216,6 +216,68 @@ class TimelineTest {
     assertEquals(ids(t), seen);
   }
 
+  // ---- pages within a byte budget, merged pages ----------------------------------------------
+
+  private static UserEntity.TimelinePage page(List<Tweet> tweets, Optional<String> next) {
+    return new UserEntity.TimelinePage(tweets, next);
+  }
+
+  @Test
+  void wireBytesCountUtf8() {
+    Tweet ascii = new Tweet("i", "a", "abc", 1, null);
+    assertEquals(64 + 1 + 1 + 3, ascii.wireBytes());
+    assertEquals(ascii.wireBytes() - 3 + 2 + 3 + 4, new Tweet("i", "a", "\u00e9\u20ac\uD83D\uDE00", 1, null).wireBytes(),
+        "2, 3 and 4 bytes");
+    assertEquals(ascii.wireBytes() + 5, new Tweet("i", "a", "abc", 1, "req-1").wireBytes());
+  }
+
+  @Test
+  void aPageEndsWhereTheNextTweetWouldExceedTheBudgetButHoldsOne() {
+    List<Tweet> tweets = List.of(tweet(9, "a"), tweet(8, "a"), tweet(7, "a"));
+    int each = tweets.get(0).wireBytes();
+    var two = UserEntity.TimelinePage.within(tweets, 10, 2 * each + each / 2, false, false);
+    assertEquals(ids(tweets.subList(0, 2)), ids(two.tweets()));
+    assertEquals(Optional.of(tweets.get(1).id()), two.nextCursor(), "cut short: page on from the last one");
+    var one = UserEntity.TimelinePage.within(tweets, 10, 1, false, false);
+    assertEquals(ids(tweets.subList(0, 1)), ids(one.tweets()), "always at least one, or paging would stop");
+    var all = UserEntity.TimelinePage.within(tweets, 3, 3 * each, false, true);
+    assertEquals(new UserEntity.TimelinePage(tweets, Optional.empty(), true), all);
+    assertEquals(Optional.of(tweets.get(2).id()), UserEntity.TimelinePage.within(tweets, 3, 3 * each, true, false).nextCursor(),
+        "older tweets beyond the list");
+  }
+
+  /**
+   * A page cut short (by the budget or its limit) says nothing about tweets older than its
+   * cursor, so a merge must not hand out another page's older tweets: the next page would start
+   * after them and skip the cut page's rest.
+   */
+  @Test
+  void aMergeStopsAtTheNewestCursorOfAPageCutShort() {
+    Tweet a10 = tweet(10, "a"), a9 = tweet(9, "a"), b8 = tweet(8, "b"), b5 = tweet(5, "b");
+    var first = Users.merge(List.of(page(List.of(a10), Optional.of(a10.id())), page(List.of(b8, b5), Optional.empty())),
+        10, 1 << 20, false);
+    assertEquals(ids(List.of(a10)), ids(first.tweets()));
+    assertEquals(Optional.of(a10.id()), first.nextCursor());
+    var second = Users.merge(List.of(page(List.of(a9), Optional.empty()), page(List.of(b8, b5), Optional.empty())),
+        10, 1 << 20, false);
+    assertEquals(ids(List.of(a9, b8, b5)), ids(second.tweets()));
+    assertEquals(Optional.empty(), second.nextCursor());
+  }
+
+  @Test
+  void aMergedPageKeepsToLimitAndBudgetAndDropsRequestIds() {
+    Tweet a3 = new Tweet(Tweet.idFor(3, "a"), "a", "x", 3, "req-a3"), b2 = tweet(2, "b"), a1 = tweet(1, "a");
+    var merged = Users.merge(List.of(page(List.of(a3, a1), Optional.empty()), page(List.of(b2), Optional.empty())),
+        2, 1 << 20, true);
+    assertEquals(List.of(a3.withoutRequestId(), b2), merged.tweets());
+    assertEquals(Optional.of(b2.id()), merged.nextCursor());
+    assertTrue(merged.partial());
+    var budget = Users.merge(List.of(page(List.of(a3, a1), Optional.empty()), page(List.of(b2), Optional.empty())),
+        10, a3.withoutRequestId().wireBytes() + 1, false);
+    assertEquals(ids(List.of(a3)), ids(budget.tweets()));
+    assertEquals(Optional.of(a3.id()), budget.nextCursor());
+  }
+
   // ---- JSON -----------------------------------------------------------------------------------
 
   @Test

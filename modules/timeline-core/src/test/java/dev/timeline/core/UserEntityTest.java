@@ -96,8 +96,13 @@ class UserEntityTest {
         EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true));
   }
 
+  /** Settings with the reference page budget and pull cap. */
+  static Settings settings(int home, int own, int snapshotEvery, int instances, Strategy strategy, int threshold) {
+    return new Settings(home, own, snapshotEvery, instances, strategy, threshold, 128 * 1024, 200);
+  }
+
   private static EventSourcedBehaviorTestKit<Command, Event, State> kit() {
-    return kit(new Settings(3, 3, 1000, 4, Strategy.PUSH, 1000));
+    return kit(settings(3, 3, 1000, 4, Strategy.PUSH, 1000));
   }
 
   private static EventSourcedBehaviorTestKit<Command, Event, State> registered() {
@@ -123,9 +128,24 @@ class UserEntityTest {
     return result.reply().getValue();
   }
 
-  private static CommandResultWithReply<Command, Event, State, StatusReply<Done>> follow(
+  private static CommandResultWithReply<Command, Event, State, StatusReply<Long>> follow(
       EventSourcedBehaviorTestKit<Command, Event, State> kit, String id) {
     return kit.runCommand(r -> new Follow(id, r));
+  }
+
+  private static CommandResultWithReply<Command, Event, State, StatusReply<Long>> unfollow(
+      EventSourcedBehaviorTestKit<Command, Event, State> kit, String id) {
+    return kit.runCommand(r -> new Unfollow(id, r));
+  }
+
+  private static CommandResultWithReply<Command, Event, State, StatusReply<Done>> addFollower(
+      EventSourcedBehaviorTestKit<Command, Event, State> kit, String id, long version) {
+    return kit.runCommand(r -> new AddFollower(id, version, r));
+  }
+
+  private static CommandResultWithReply<Command, Event, State, StatusReply<Done>> removeFollower(
+      EventSourcedBehaviorTestKit<Command, Event, State> kit, String id, long version) {
+    return kit.runCommand(r -> new RemoveFollower(id, version, r));
   }
 
   private static CommandResultWithReply<Command, Event, State, Done> deliver(
@@ -170,6 +190,12 @@ class UserEntityTest {
     assertEquals(Optional.of(kind), Rejection.of(reply.getError()), () -> reply.getError().getMessage());
     assertTrue(reply.getError().getMessage().startsWith(kind.name() + ": "));
     assertTrue(result.hasNoEvents(), () -> "unexpected events " + result.events());
+  }
+
+  /** A follow or unfollow answers its version: the follower's sequence number when it took effect. */
+  private static void assertVersion(long expected, CommandResultWithReply<Command, Event, State, StatusReply<Long>> result) {
+    assertTrue(result.reply().isSuccess(), () -> "expected a version but was " + result.reply());
+    assertEquals(expected, result.reply().getValue());
   }
 
   private static void assertAck(CommandResultWithReply<Command, Event, State, StatusReply<Done>> result) {
@@ -231,9 +257,9 @@ class UserEntityTest {
     var kit = kit();
     assertRejected(Rejection.NOT_FOUND, kit.<StatusReply<Profile>>runCommand(GetProfile::new));
     assertRejected(Rejection.NOT_FOUND, follow(kit, "bob"));
-    assertRejected(Rejection.NOT_FOUND, kit.<StatusReply<Done>>runCommand(r -> new Unfollow("bob", r)));
-    assertRejected(Rejection.NOT_FOUND, kit.<StatusReply<Done>>runCommand(r -> new AddFollower("bob", r)));
-    assertRejected(Rejection.NOT_FOUND, kit.<StatusReply<Done>>runCommand(r -> new RemoveFollower("bob", r)));
+    assertRejected(Rejection.NOT_FOUND, unfollow(kit, "bob"));
+    assertRejected(Rejection.NOT_FOUND, kit.<StatusReply<Done>>runCommand(r -> new AddFollower("bob", 0, r)));
+    assertRejected(Rejection.NOT_FOUND, kit.<StatusReply<Done>>runCommand(r -> new RemoveFollower("bob", 0, r)));
     assertRejected(Rejection.NOT_FOUND, post(kit, "hello", Optional.of("req-1")));
     assertRejected(Rejection.NOT_FOUND, kit.<StatusReply<Followers>>runCommand(GetFollowers::new));
     assertRejected(Rejection.NOT_FOUND,
@@ -258,12 +284,12 @@ class UserEntityTest {
   void followPersistsFollowedOnce() {
     var kit = registered();
     var first = follow(kit, "bob");
-    assertAck(first);
+    assertVersion(2, first); // Registered is 1
     assertEquals(List.of(new Followed("bob")), first.events());
     assertTrue(first.state().following().contains("bob"));
 
     var second = follow(kit, "bob");
-    assertAck(second);
+    assertVersion(2, second);
     assertTrue(second.hasNoEvents());
     assertEquals(1, second.state().following().size());
     assertEquals(new Profile("alice", "Alice", 0, 1, 0), profile(kit));
@@ -286,8 +312,8 @@ class UserEntityTest {
     assertRejected(Rejection.INVALID, follow(kit, "b".repeat(65)));
     assertEquals(0, kit.getState().following().size());
     // The boundaries of the id pattern are accepted.
-    assertAck(follow(kit, "b".repeat(64)));
-    assertAck(follow(kit, "Bob_9-x"));
+    assertVersion(2, follow(kit, "b".repeat(64)));
+    assertVersion(3, follow(kit, "Bob_9-x"));
     assertEquals(2, kit.getState().following().size());
   }
 
@@ -295,16 +321,16 @@ class UserEntityTest {
   void unfollow() {
     var kit = registered();
     follow(kit, "bob");
-    var result = kit.<StatusReply<Done>>runCommand(r -> new Unfollow("bob", r));
-    assertAck(result);
+    var result = unfollow(kit, "bob");
+    assertVersion(3, result);
     assertEquals(List.of(new Unfollowed("bob")), result.events());
     assertFalse(result.state().following().contains("bob"));
 
-    var notFollowed = kit.<StatusReply<Done>>runCommand(r -> new Unfollow("bob", r));
-    assertAck(notFollowed);
+    var notFollowed = unfollow(kit, "bob");
+    assertVersion(3, notFollowed);
     assertTrue(notFollowed.hasNoEvents());
-    var never = kit.<StatusReply<Done>>runCommand(r -> new Unfollow("carol", r));
-    assertAck(never);
+    var never = unfollow(kit, "carol");
+    assertVersion(3, never);
     assertTrue(never.hasNoEvents());
   }
 
@@ -313,35 +339,105 @@ class UserEntityTest {
   @Test
   void followersAreAddedAndRemovedIdempotently() {
     var kit = registered();
-    var added = kit.<StatusReply<Done>>runCommand(r -> new AddFollower("carol", r));
+    var added = kit.<StatusReply<Done>>runCommand(r -> new AddFollower("carol", 0, r));
     assertAck(added);
-    assertEquals(List.of(new FollowerAdded("carol")), added.events());
-    var again = kit.<StatusReply<Done>>runCommand(r -> new AddFollower("carol", r));
+    assertEquals(List.of(new FollowerAdded("carol", 0)), added.events());
+    var again = kit.<StatusReply<Done>>runCommand(r -> new AddFollower("carol", 0, r));
     assertAck(again);
     assertTrue(again.hasNoEvents());
-    assertAck(kit.<StatusReply<Done>>runCommand(r -> new AddFollower("bob", r)));
+    assertAck(kit.<StatusReply<Done>>runCommand(r -> new AddFollower("bob", 0, r)));
 
     var followers = kit.<StatusReply<Followers>>runCommand(GetFollowers::new);
     assertTrue(followers.hasNoEvents());
     assertEquals(List.of("bob", "carol"), followers.reply().getValue().ids());
     assertEquals(new Profile("alice", "Alice", 2, 0, 0), profile(kit));
 
-    var removed = kit.<StatusReply<Done>>runCommand(r -> new RemoveFollower("carol", r));
+    var removed = kit.<StatusReply<Done>>runCommand(r -> new RemoveFollower("carol", 0, r));
     assertAck(removed);
-    assertEquals(List.of(new FollowerRemoved("carol")), removed.events());
-    var removedAgain = kit.<StatusReply<Done>>runCommand(r -> new RemoveFollower("carol", r));
+    assertEquals(List.of(new FollowerRemoved("carol", 0)), removed.events());
+    var removedAgain = kit.<StatusReply<Done>>runCommand(r -> new RemoveFollower("carol", 0, r));
     assertAck(removedAgain);
     assertTrue(removedAgain.hasNoEvents());
-    var neverThere = kit.<StatusReply<Done>>runCommand(r -> new RemoveFollower("dave", r));
+    var neverThere = kit.<StatusReply<Done>>runCommand(r -> new RemoveFollower("dave", 0, r));
     assertAck(neverThere);
     assertTrue(neverThere.hasNoEvents());
     assertEquals(List.of("bob"), kit.<StatusReply<Followers>>runCommand(GetFollowers::new).reply().getValue().ids());
   }
 
+  /**
+   * The fan-out carries each Followed/Unfollowed again, at least once and possibly late, after the
+   * direct call: a change older than the newest applied for that follower changes nothing.
+   */
+  @Test
+  void aLateOrReplayedFollowerChangeNeverUndoesANewerOne() {
+    var kit = registered();
+    // bob: followed at 5, unfollowed at 7, followed again at 9; the fan-out replays all three.
+    assertEquals(List.of(new FollowerAdded("bob", 5)), addFollower(kit, "bob", 5).events());
+    assertEquals(List.of(new FollowerRemoved("bob", 7)), removeFollower(kit, "bob", 7).events());
+    assertEquals(List.of(new FollowerAdded("bob", 9)), addFollower(kit, "bob", 9).events());
+    for (long old : List.of(5L, 7L, 9L)) {
+      var replayed = old == 7 ? removeFollower(kit, "bob", old) : addFollower(kit, "bob", old);
+      assertAck(replayed);
+      assertTrue(replayed.hasNoEvents(), "version " + old + " replayed: " + replayed.events());
+    }
+    assertTrue(kit.getState().followers().contains("bob"), "the unfollow at 7 did not undo the follow at 9");
+
+    // carol: the unfollow (at 6) arrives before the follow it undoes (at 4), which must not revive her.
+    assertEquals(List.of(new FollowerRemoved("carol", 6)), removeFollower(kit, "carol", 6).events(), "a tombstone");
+    assertTrue(addFollower(kit, "carol", 4).hasNoEvents());
+    assertFalse(kit.getState().followers().contains("carol"));
+    assertEquals(1, profile(kit).followers());
+  }
+
+  @Test
+  void aNewerVersionIsRecordedEvenWhenTheFollowersStayTheSame() {
+    var kit = registered();
+    addFollower(kit, "bob", 5);
+    // The follow at 5 was undone at 7 and made again at 9; 7 is still on its way.
+    assertEquals(List.of(new FollowerAdded("bob", 9)), addFollower(kit, "bob", 9).events());
+    assertTrue(removeFollower(kit, "bob", 7).hasNoEvents(), "7 is older than 9");
+    assertTrue(kit.getState().followers().contains("bob"));
+    assertEquals(9, kit.getState().followerVersions().get("bob"));
+
+    // Unversioned (imports, 0) apply as before, until a versioned change is applied.
+    kit.<StatusReply<Done>>runCommand(r -> new ImportFollowers(List.of("dave"), r));
+    assertEquals(List.of(new FollowerRemoved("dave", 0)), removeFollower(kit, "dave", 0).events());
+    assertEquals(List.of(new FollowerAdded("dave", 0)), addFollower(kit, "dave", 0).events());
+    assertTrue(removeFollower(kit, "bob", 0).hasNoEvents(), "0 is older than 9");
+  }
+
+  /** Events and snapshots written before follower changes had versions still read, as version 0. */
+  @Test
+  void followerEventsAndSnapshotsWithoutVersionsStillRead() throws Exception {
+    var serialization = akka.serialization.SerializationExtension.get(testKit.system());
+    var cbor = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.cbor.CBORFactory());
+    java.util.function.BiFunction<Object, java.util.Map<String, Object>, Object> readAs = (like, fields) -> {
+      var serializer = serialization.findSerializerFor(like);
+      try {
+        return serialization.deserialize(cbor.writeValueAsBytes(fields), serializer.identifier(),
+            akka.serialization.Serializers.manifestFor(serializer, like)).get();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    };
+    assertEquals(new FollowerAdded("carol", 0), readAs.apply(new FollowerAdded("x", 1), java.util.Map.of("followerId", "carol")));
+    assertEquals(new FollowerRemoved("carol", 0), readAs.apply(new FollowerRemoved("x", 1), java.util.Map.of("followerId", "carol")));
+
+    var kit = registered();
+    addFollower(kit, "bob", 3);
+    State state = kit.getState();
+    @SuppressWarnings("unchecked")
+    java.util.Map<String, Object> fields = cbor.readValue(serialization.serialize(state).get(), java.util.Map.class);
+    assertTrue(fields.remove("followerVersions") != null);
+    State old = (State) readAs.apply(state, fields);
+    assertEquals(state.followers(), old.followers());
+    assertEquals(Versions.empty(), old.followerVersions());
+  }
+
   // ---- strategies, imports, mentions ----------------------------------------------------------
 
   private static EventSourcedBehaviorTestKit<Command, Event, State> registered(Strategy strategy, int threshold) {
-    var kit = kit(new Settings(10, 10, 1000, 4, strategy, threshold));
+    var kit = kit(settings(10, 10, 1000, 4, strategy, threshold));
     register(kit, "Alice");
     return kit;
   }
@@ -349,26 +445,26 @@ class UserEntityTest {
   @Test
   void hybridMakesACelebrityExactlyAtTheThreshold() {
     var kit = registered(Strategy.HYBRID, 3);
-    kit.<StatusReply<Done>>runCommand(r -> new AddFollower("f1", r));
-    var second = kit.<StatusReply<Done>>runCommand(r -> new AddFollower("f2", r));
-    assertEquals(List.of(new FollowerAdded("f2")), second.events());
+    kit.<StatusReply<Done>>runCommand(r -> new AddFollower("f1", 0, r));
+    var second = kit.<StatusReply<Done>>runCommand(r -> new AddFollower("f2", 0, r));
+    assertEquals(List.of(new FollowerAdded("f2", 0)), second.events());
     var below = post(kit, "below", Optional.empty());
     assertFalse(((TweetPosted) below.event()).pulled(), "2 of 3 followers: pushed");
 
-    var third = kit.<StatusReply<Done>>runCommand(r -> new AddFollower("f3", r));
-    assertEquals(List.of(new FollowerAdded("f3"), new BecameCelebrity("alice")), third.events());
+    var third = kit.<StatusReply<Done>>runCommand(r -> new AddFollower("f3", 0, r));
+    assertEquals(List.of(new FollowerAdded("f3", 0), new BecameCelebrity("alice")), third.events());
     assertTrue(profile(kit).celebrity());
     var at = post(kit, "at", Optional.empty());
     assertTrue(((TweetPosted) at.event()).pulled(), "3 of 3 followers: pulled");
 
-    var fourth = kit.<StatusReply<Done>>runCommand(r -> new AddFollower("f4", r));
-    assertEquals(List.of(new FollowerAdded("f4")), fourth.events(), "a celebrity once");
+    var fourth = kit.<StatusReply<Done>>runCommand(r -> new AddFollower("f4", 0, r));
+    assertEquals(List.of(new FollowerAdded("f4", 0)), fourth.events(), "a celebrity once");
   }
 
   @Test
   void pushNeverPullsAndPullAlwaysDoes() {
     var push = registered(Strategy.PUSH, 1);
-    push.<StatusReply<Done>>runCommand(r -> new AddFollower("f1", r));
+    push.<StatusReply<Done>>runCommand(r -> new AddFollower("f1", 0, r));
     assertFalse(((TweetPosted) post(push, "p", Optional.empty()).event()).pulled());
     assertFalse(profile(push).celebrity());
     var pull = registered(Strategy.PULL, 1000);
@@ -384,7 +480,7 @@ class UserEntityTest {
     hybrid.<Done>runCommand(r -> new PullFrom("dave", r)); // not followed (yet): not read
     var sources = hybrid.<StatusReply<HomeSources>>runCommand(r -> new GetHomeSources(10, Optional.empty(), r));
     assertEquals(List.of("carol"), sources.reply().getValue().pullFrom());
-    hybrid.<StatusReply<Done>>runCommand(r -> new Unfollow("carol", r));
+    unfollow(hybrid, "carol");
     assertEquals(List.of(), hybrid.<StatusReply<HomeSources>>runCommand(
         r -> new GetHomeSources(10, Optional.empty(), r)).reply().getValue().pullFrom(), "unfollowing stops pulling");
   }
@@ -407,7 +503,7 @@ class UserEntityTest {
   @Test
   void followersComeInPagesAfterACursor() {
     var kit = registered();
-    for (String f : List.of("a", "b", "c", "d", "e")) kit.<StatusReply<Done>>runCommand(r -> new AddFollower(f, r));
+    for (String f : List.of("a", "b", "c", "d", "e")) kit.<StatusReply<Done>>runCommand(r -> new AddFollower(f, 0, r));
     var first = kit.<StatusReply<Followers>>runCommand(r -> new GetFollowers(Optional.empty(), 2, r)).reply().getValue();
     assertEquals(new Followers(List.of("a", "b"), true), first);
     var last = kit.<StatusReply<Followers>>runCommand(r -> new GetFollowers(Optional.of("c"), 2, r)).reply().getValue();
@@ -461,7 +557,7 @@ class UserEntityTest {
 
   @Test
   void quickSuccessivePostsHaveStrictlyIncreasingIds() {
-    var kit = kit(new Settings(50, 50, 1000, 4, Strategy.PUSH, 1000));
+    var kit = kit(settings(50, 50, 1000, 4, Strategy.PUSH, 1000));
     register(kit, "Alice");
     List<Tweet> tweets = new ArrayList<>();
     for (int i = 0; i < 30; i++) tweets.add(posted(kit, "tweet " + i));
@@ -488,7 +584,7 @@ class UserEntityTest {
 
   @Test
   void tweetLengthIsCountedInCodePoints() {
-    var kit = kit(new Settings(10, 10, 1000, 4, Strategy.PUSH, 1000));
+    var kit = kit(settings(10, 10, 1000, 4, Strategy.PUSH, 1000));
     register(kit, "Alice");
     String emojis = "😀".repeat(UserEntity.MAX_TEXT_LENGTH);
     assertEquals(2 * UserEntity.MAX_TEXT_LENGTH, emojis.length(), "two chars per emoji");
@@ -556,21 +652,69 @@ class UserEntityTest {
   }
 
   @Test
-  void requestIdNeverAppearsInTimelinePages() {
+  void ownPagesKeepRequestIdsAndHomePagesNever() {
     var kit = registered();
     follow(kit, "bob");
     Tweet mine = post(kit, "mine", Optional.of("secret-1")).reply().getValue();
-    assertEquals("secret-1", kit.getState().ownTweets().tweets().get(0).requestId(), "kept for retries");
+    Tweet plain = post(kit, "plain", Optional.empty()).reply().getValue();
+    assertEquals("secret-1", kit.getState().ownTweets().tweets().get(1).requestId(), "kept for retries");
     // Even if a delivered copy carried one.
     deliver(kit, new Tweet(Tweet.idFor(mine.postedAt() - 5, "bob"), "bob", "his", mine.postedAt() - 5, "secret-2"));
 
     TimelinePage ownPage = own(kit, 10, Optional.empty());
     TimelinePage homePage = home(kit, 10, Optional.empty());
-    assertEquals(1, ownPage.tweets().size());
-    assertEquals(2, homePage.tweets().size());
-    ownPage.tweets().forEach(t -> assertNull(t.requestId(), t.toString()));
+    assertEquals(List.of(plain, mine), ownPage.tweets(), "the author's own page: each post as made, request id and all");
+    assertEquals("secret-1", ownPage.tweets().get(1).requestId());
+    assertEquals(3, homePage.tweets().size());
     homePage.tweets().forEach(t -> assertNull(t.requestId(), t.toString()));
-    assertEquals(mine.withoutRequestId(), ownPage.tweets().get(0));
+    var sources = kit.<StatusReply<HomeSources>>runCommand(r -> new GetHomeSources(10, Optional.empty(), r));
+    assertEquals(homePage, sources.reply().getValue().stored(), "the stored part of a merged home page too");
+  }
+
+  /** 1024 four-byte characters: a 200-tweet page of them is 800 KiB, over Artery's 256 KiB frame. */
+  static String bigText(int i) {
+    String prefix = "#" + i + " ";
+    return prefix + "\uD83D\uDE00".repeat(UserEntity.MAX_TEXT_LENGTH - prefix.length());
+  }
+
+  @Test
+  void pagesStayWithinTheByteBudgetAndPageOn() {
+    var kit = kit(settings(100, 100, 1000, 4, Strategy.PUSH, 1000));
+    register(kit, "Alice");
+    List<Tweet> posted = new ArrayList<>();
+    for (int i = 0; i < 60; i++) posted.add(post(kit, bigText(i), Optional.of("big-" + i)).reply().getValue());
+    assertEquals(UserEntity.MAX_TEXT_LENGTH, posted.get(0).text().codePointCount(0, posted.get(0).text().length()));
+    List<Tweet> newestFirst = new ArrayList<>(posted);
+    java.util.Collections.reverse(newestFirst);
+
+    for (boolean ownPages : List.of(true, false)) {
+      List<Tweet> read = new ArrayList<>();
+      Optional<String> cursor = Optional.empty();
+      do {
+        TimelinePage page = ownPages ? own(kit, 200, cursor) : home(kit, 200, cursor);
+        long bytes = page.tweets().stream().mapToLong(Tweet::wireBytes).sum();
+        assertTrue(bytes <= 128 * 1024, "page of " + bytes + " bytes");
+        assertTrue(page.tweets().size() >= 20, "a budget of 128 KiB holds about 30 such tweets, was " + page.tweets().size());
+        read.addAll(page.tweets());
+        cursor = page.nextCursor();
+      } while (cursor.isPresent());
+      assertEquals(ownPages ? newestFirst : newestFirst.stream().map(Tweet::withoutRequestId).toList(), read,
+          "every tweet once, newest first, over several pages");
+    }
+  }
+
+  @Test
+  void aHomeReadPullsFromAtMostTheCappedNumberOfFollowees() {
+    var kit = kit(new Settings(10, 10, 1000, 4, Strategy.PULL, 1000, 128 * 1024, 3));
+    register(kit, "Alice");
+    for (String f : List.of("erin", "bob", "dave", "carol")) follow(kit, f);
+    var capped = kit.<StatusReply<HomeSources>>runCommand(r -> new GetHomeSources(10, Optional.empty(), r)).reply().getValue();
+    assertEquals(List.of("bob", "carol", "dave"), capped.pullFrom(), "the first three in id order");
+    assertTrue(capped.capped());
+    unfollow(kit, "erin");
+    var all = kit.<StatusReply<HomeSources>>runCommand(r -> new GetHomeSources(10, Optional.empty(), r)).reply().getValue();
+    assertEquals(List.of("bob", "carol", "dave"), all.pullFrom());
+    assertFalse(all.capped(), "three of three");
   }
 
   @Test
@@ -613,7 +757,7 @@ class UserEntityTest {
     assertTrue(result.hasNoEvents());
 
     // Nor after unfollowing.
-    kit.<StatusReply<Done>>runCommand(r -> new Unfollow("bob", r));
+    unfollow(kit, "bob");
     var afterUnfollow = deliver(kit, tweetOf("bob", 2000));
     assertEquals(Done.getInstance(), afterUnfollow.reply());
     assertTrue(afterUnfollow.hasNoEvents());
@@ -639,7 +783,7 @@ class UserEntityTest {
 
   @Test
   void outOfOrderDeliveriesEndUpNewestFirst() {
-    var kit = kit(new Settings(10, 10, 1000, 4, Strategy.PUSH, 1000));
+    var kit = kit(settings(10, 10, 1000, 4, Strategy.PUSH, 1000));
     register(kit, "Alice");
     follow(kit, "bob");
     follow(kit, "carol");
@@ -656,7 +800,7 @@ class UserEntityTest {
 
   @Test
   void ownPostsAndDeliveriesInterleaveInHome() {
-    var kit = kit(new Settings(10, 10, 1000, 4, Strategy.PUSH, 1000));
+    var kit = kit(settings(10, 10, 1000, 4, Strategy.PUSH, 1000));
     register(kit, "Alice");
     follow(kit, "bob");
     Tweet mine = posted(kit, "mine");
@@ -670,7 +814,7 @@ class UserEntityTest {
 
   @Test
   void userTimelinePaging() {
-    var kit = kit(new Settings(10, 10, 1000, 4, Strategy.PUSH, 1000));
+    var kit = kit(settings(10, 10, 1000, 4, Strategy.PUSH, 1000));
     register(kit, "Alice");
     List<Tweet> tweets = new ArrayList<>();
     for (int i = 0; i < 5; i++) tweets.add(posted(kit, "t" + i));
@@ -706,7 +850,7 @@ class UserEntityTest {
 
   @Test
   void homeTimelinePaging() {
-    var kit = kit(new Settings(10, 10, 1000, 4, Strategy.PUSH, 1000));
+    var kit = kit(settings(10, 10, 1000, 4, Strategy.PUSH, 1000));
     register(kit, "Alice");
     follow(kit, "bob");
     for (long at = 1000; at <= 4000; at += 1000) deliver(kit, tweetOf("bob", at));
@@ -752,10 +896,10 @@ class UserEntityTest {
     register(kit, "Alice");
     follow(kit, "bob");
     follow(kit, "carol");
-    kit.<StatusReply<Done>>runCommand(r -> new Unfollow("carol", r));
-    kit.<StatusReply<Done>>runCommand(r -> new AddFollower("dave", r));
-    kit.<StatusReply<Done>>runCommand(r -> new AddFollower("erin", r));
-    kit.<StatusReply<Done>>runCommand(r -> new RemoveFollower("erin", r));
+    unfollow(kit, "carol");
+    addFollower(kit, "dave", 7);
+    addFollower(kit, "erin", 3);
+    removeFollower(kit, "erin", 5);
     post(kit, "first", Optional.of("req-1"));
     deliver(kit, tweetOf("bob", 1000));
     post(kit, "second", Optional.empty());
@@ -764,7 +908,7 @@ class UserEntityTest {
 
   @Test
   void restartReplaysEventsToTheSameState() {
-    var kit = kit(new Settings(10, 10, 1000, 4, Strategy.PUSH, 1000));
+    var kit = kit(settings(10, 10, 1000, 4, Strategy.PUSH, 1000));
     busyDay(kit);
     State before = kit.getState();
     assertEquals(List.of(), SnapshotTestKit.create(testKit.system()).persistedInStorage(PID), "no snapshot yet");
@@ -782,7 +926,7 @@ class UserEntityTest {
 
   @Test
   void restartFromASnapshotPlusLaterEvents() {
-    var kit = kit(new Settings(10, 10, 4, 4, Strategy.PUSH, 1000));
+    var kit = kit(settings(10, 10, 4, 4, Strategy.PUSH, 1000));
     busyDay(kit); // 11 events: snapshots after 4 and 8, then 3 more events
     var snapshots = SnapshotTestKit.create(testKit.system()).persistedInStorage(PID);
     assertFalse(snapshots.isEmpty(), "a snapshot every 4 events");
@@ -793,10 +937,10 @@ class UserEntityTest {
 
   @Test
   void restartFromTheSnapshotAlone() {
-    var kit = kit(new Settings(10, 10, 2, 4, Strategy.PUSH, 1000));
+    var kit = kit(settings(10, 10, 2, 4, Strategy.PUSH, 1000));
     register(kit, "Alice");
     follow(kit, "bob");
-    kit.<StatusReply<Done>>runCommand(r -> new AddFollower("dave", r));
+    kit.<StatusReply<Done>>runCommand(r -> new AddFollower("dave", 0, r));
     Tweet t = post(kit, "snapshotted", Optional.of("req-1")).reply().getValue();
     State before = kit.getState();
     var snapshots = SnapshotTestKit.create(testKit.system()).persistedInStorage(PID);

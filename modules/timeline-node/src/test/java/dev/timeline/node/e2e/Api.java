@@ -67,10 +67,19 @@ final class Api {
 
   /** Every tweet id of a home timeline, newest first, following the cursor; null if a page failed. */
   static List<String> homeTimeline(int node, String id) {
+    return allPages(node, "/users/" + id + "/timeline");
+  }
+
+  /** Every tweet id of a user's own timeline, newest first, following the cursor; null if a page failed. */
+  static List<String> ownTimeline(int node, String id) {
+    return allPages(node, "/users/" + id + "/tweets");
+  }
+
+  private static List<String> allPages(int node, String path) {
     List<String> ids = new ArrayList<>();
     String cursor = "";
     while (true) {
-      Response page = call(node, "GET", "/users/" + id + "/timeline?limit=200&cursor=" + cursor, null);
+      Response page = call(node, "GET", path + "?limit=200&cursor=" + cursor, null);
       if (!page.ok()) return null;
       page.body().get("tweets").forEach(t -> ids.add(t.get("id").asText()));
       JsonNode next = page.body().get("nextCursor");

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,8 +14,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Drives {@code scripts/cluster} the way a user does, with its own run directory under
- * {@code target/e2e/NAME}. Every call waits for the script with a deadline and fails with the
- * script's output; {@link #close()} stops every node and the journal, also after a failure.
+ * {@code target/e2e/NAME}, wiped when this is made (the script keeps a run directory's data from
+ * one start to the next, an earlier test's users included). Every call waits for the script with
+ * a deadline and fails with the script's output; {@link #close()} stops every node and the
+ * journal, also after a failure.
  */
 final class ClusterScript implements AutoCloseable {
   static final Path ROOT = findRoot();
@@ -29,10 +34,22 @@ final class ClusterScript implements AutoCloseable {
     // A test JVM killed by a timeout still runs its shutdown hooks: no node outlives the build.
     this.stopOnExit = new Thread(this::stopQuietly, "stop-cluster-" + name);
     Runtime.getRuntime().addShutdownHook(stopOnExit);
+    if (Files.exists(runDir)) run("reset");
   }
+
+  /** How a run of the script ended: its exit code and its output (stdout and stderr). */
+  record Result(int exitCode, String output) {}
 
   /** Runs {@code scripts/cluster ARGS}, returns its output; fails unless it exits 0 in time. */
   String run(Duration timeout, String... args) {
+    Result result = tryRun(timeout, args);
+    if (result.exitCode() != 0)
+      throw new AssertionError("scripts/cluster " + String.join(" ", args) + " exited " + result.exitCode() + ":\n" + result.output());
+    return result.output();
+  }
+
+  /** Runs {@code scripts/cluster ARGS} and returns how it ended; fails only if it does not end in time. */
+  Result tryRun(Duration timeout, String... args) {
     List<String> command = new ArrayList<>(List.of(ROOT.resolve("scripts/cluster").toString()));
     command.addAll(List.of(args));
     try {
@@ -51,9 +68,7 @@ final class ClusterScript implements AutoCloseable {
       Files.writeString(transcript, "$ scripts/cluster " + String.join(" ", args) + "\n" + output,
           StandardOpenOption.CREATE, StandardOpenOption.APPEND);
       if (!done) throw new AssertionError("scripts/cluster " + String.join(" ", args) + " did not finish in " + timeout + ":\n" + output);
-      if (process.exitValue() != 0)
-        throw new AssertionError("scripts/cluster " + String.join(" ", args) + " exited " + process.exitValue() + ":\n" + output);
-      return output;
+      return new Result(process.exitValue(), output);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -76,12 +91,45 @@ final class ClusterScript implements AutoCloseable {
   }
 
   boolean alive(int node) {
-    return ProcessHandle.of(pid(node)).map(ProcessHandle::isAlive).orElse(false);
+    return alive(pid(node));
+  }
+
+  /** Whether a process runs; a zombie (killed, not yet reaped by its parent) does not, although ProcessHandle says it lives. */
+  static boolean alive(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      return !stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+    } catch (IOException gone) {
+      return false;
+    }
+  }
+
+  /** The pid of the journal server (for PostgreSQL its postmaster), as the script recorded it. */
+  long journalPid() {
+    return Long.parseLong(file("journal.pid"));
   }
 
   String journalUrl() {
+    return file("journal.url");
+  }
+
+  /** The journal's user and generated password, which the script gives its nodes. */
+  String journalUser() {
+    return file("journal.user");
+  }
+
+  String journalPassword() {
+    return file("journal.password");
+  }
+
+  /** A JDBC connection to the journal with the cluster's credentials. */
+  Connection journal() throws SQLException {
+    return DriverManager.getConnection(journalUrl(), journalUser(), journalPassword());
+  }
+
+  private String file(String name) {
     try {
-      return Files.readString(runDir.resolve("journal.url")).trim();
+      return Files.readString(runDir.resolve(name)).trim();
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

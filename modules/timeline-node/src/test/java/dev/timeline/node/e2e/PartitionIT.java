@@ -58,7 +58,7 @@ class PartitionIT {
       Cluster.await(Duration.ofSeconds(30), () -> Cluster.members(1).equals(List.of("2551 Up", "2552 Up", "2553 Up")),
           "node 3 rejoined: " + Cluster.members(1));
       users.awaitDelivered(acked, 3, Duration.ofSeconds(90));
-      PauseIT.assertNoInterleavedWriters(cluster.journalUrl());
+      PauseIT.assertNoInterleavedWriters(cluster);
     }
   }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,7 +41,7 @@ class PauseIT {
         acked = poster.assertAllAcknowledged();
       }
       users.awaitDelivered(acked, 1, Duration.ofSeconds(90));
-      assertNoInterleavedWriters(cluster.journalUrl());
+      assertNoInterleavedWriters(cluster);
 
       cluster.run("restart", "3");
       assertEquals(200, Api.profile(3, users.users.get(0), Duration.ofSeconds(10)).status());
@@ -50,10 +49,10 @@ class PauseIT {
   }
 
   /** Per persistence id, each writer's events form one unbroken run of sequence numbers. */
-  static void assertNoInterleavedWriters(String journalUrl) throws Exception {
+  static void assertNoInterleavedWriters(ClusterScript cluster) throws Exception {
     Map<String, List<String>> writerRuns = new HashMap<>();
     long events = 0;
-    try (Connection c = DriverManager.getConnection(journalUrl, "sa", "");
+    try (Connection c = cluster.journal();
          ResultSet rs = c.createStatement().executeQuery(
              "select \"persistence_id\", \"sequence_number\", \"writer\" from \"event_journal\" "
                  + "order by \"persistence_id\", \"sequence_number\"")) {
