@@ -333,8 +333,12 @@ class TimelineRoutesTest {
 
     String author = registered("ned"), reader = registered("nel");
     assertEquals(204, put("/users/" + reader + "/following/" + author).status());
+    tweet(author, "unkeyed", null);
     tweet(author, "keyed", "req-10");
-    awaitAssert(() -> assertEquals(1, get("/users/" + reader + "/timeline").body().get("tweets").size()));
+    JsonNode ownTweets = get("/users/" + author + "/tweets").body().get("tweets");
+    assertEquals("req-10", ownTweets.get(0).path("requestId").asText(null), ownTweets.toString());
+    assertFalse(ownTweets.get(1).has("requestId"), ownTweets.toString());
+    awaitAssert(() -> assertEquals(2, get("/users/" + reader + "/timeline").body().get("tweets").size()));
     assertFalse(get("/users/" + reader + "/timeline").body().get("tweets").get(0).has("requestId"));
   }
 
