@@ -129,6 +129,7 @@ public final class NodeMain implements Callable<Integer> {
     // From here a non-zero exit runs coordinated shutdown from the JVM hook, leaving cleanly.
     try {
       Journal.createTablesIfMissing(system, Duration.ofSeconds(30));
+      Journal.guardIdleTransactions(system);
     } catch (RuntimeException e) {
       return fail("journal unavailable", e);
     }
