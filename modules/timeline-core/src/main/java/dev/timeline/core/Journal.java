@@ -48,6 +48,17 @@ public final class Journal {
     throw last;
   }
 
+  /**
+   * On an H2 server journal, aborts sessions that a paused writer left idle with uncommitted
+   * changes (see {@link IdleTransactionGuard}) until the system terminates; elsewhere nothing.
+   */
+  public static void guardIdleTransactions(ActorSystem<?> system) {
+    Config journal = system.settings().config().getConfig("timeline.journal");
+    IdleTransactionGuard.startFor(journal.getString("url"), journal.getString("user"), journal.getString("password"),
+            journal.getDuration("abort-idle-transactions-after"))
+        .ifPresent(guard -> system.getWhenTerminated().thenRun(guard::close));
+  }
+
   static GroupedProjection<Offset, EventEnvelope<UserEntity.Event>> projection(
       ProjectionId id,
       SourceProvider<Offset, EventEnvelope<UserEntity.Event>> source,

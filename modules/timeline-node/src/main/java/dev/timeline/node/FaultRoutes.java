@@ -6,12 +6,13 @@ import akka.actor.typed.javadsl.Adapter;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.marshallers.jackson.Jackson;
 import akka.http.javadsl.server.AllDirectives;
-import akka.http.javadsl.server.PathMatchers;
 import akka.http.javadsl.server.Route;
 import akka.remote.RemoteActorRefProvider;
 import akka.remote.RemoteTransport;
 import akka.remote.artery.ArteryTransport;
 import akka.remote.transport.ThrottlerTransportAdapter;
+import akka.serialization.jackson.JacksonObjectMapperProvider;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import scala.compat.java8.FutureConverters;
 
@@ -27,9 +28,11 @@ import static akka.http.javadsl.server.PathMatchers.segment;
  * PUT    /faults/blackhole/{host}:{port}    204 drop all traffic to and from that Artery address
  * DELETE /faults/blackhole/{host}:{port}    204 let it through again
  * GET    /faults/delay                      200 {"delayMs":N}
- * PUT    /faults/delay/{ms}                 204 hold every message to this node for ms (see {@link LinkDelay})
+ * PUT    /faults/delay/{ms}                 204 hold every message to this node for ms, 0..60000 (see {@link LinkDelay})
  * DELETE /faults/delay                      204 no delay
  * </pre>
+ *
+ * <p>Errors are the API's JSON document (400 for a bad address or delay), like every port's.
  *
  * <p>A blackhole is kept per address, not per incarnation: a peer restarted on the same port stays
  * cut off until its address is healed, so whoever heals names every address it cut (Artery does
@@ -53,6 +56,8 @@ public final class FaultRoutes extends AllDirectives {
 
   public record Delay(long delayMs) {}
 
+  static final int MAX_DELAY_MS = 60_000;
+
   private final ActorSystem<?> system;
   private final ArteryTransport transport;
   private final LinkDelay linkDelay;
@@ -73,14 +78,17 @@ public final class FaultRoutes extends AllDirectives {
   private Route delay() {
     return pathPrefix("delay", () -> concat(
         pathEnd(() -> concat(
-            get(() -> completeOK(new Delay(linkDelay.delay().toMillis()), Jackson.marshaller())),
+            get(() -> completeOK(new Delay(linkDelay.delay().toMillis()), Jackson.marshaller(
+                JacksonObjectMapperProvider.get(system).getOrCreate("timeline-http", Optional.empty())))),
             delete(() -> {
               linkDelay.setDelay(java.time.Duration.ZERO);
               return complete(StatusCodes.NO_CONTENT);
             }))),
-        path(PathMatchers.longSegment(), ms -> put(() -> {
-          if (ms > 60_000) return complete(StatusCodes.BAD_REQUEST, "delay must be 0..60000 ms");
-          linkDelay.setDelay(java.time.Duration.ofMillis(ms));
+        path(segment(), ms -> put(() -> {
+          // Digits only, so "-5", "1e3" and numbers past a long are a 400 too, not an unmatched path.
+          if (!ms.matches("\\d{1,5}") || Integer.parseInt(ms) > MAX_DELAY_MS)
+            return ApiError.badRequest("delay must be 0.." + MAX_DELAY_MS + " ms, not '" + abbreviate(ms) + "'").route();
+          linkDelay.setDelay(java.time.Duration.ofMillis(Integer.parseInt(ms)));
           return complete(StatusCodes.NO_CONTENT);
         }))));
   }
@@ -90,7 +98,7 @@ public final class FaultRoutes extends AllDirectives {
         path(segment(), peer -> {
           Address address = artery(peer);
           if (address == null)
-            return complete(StatusCodes.BAD_REQUEST, "peer must be HOST:PORT of an Artery address, not '" + peer + "'");
+            return ApiError.badRequest("peer must be HOST:PORT of an Artery address, not '" + abbreviate(peer) + "'").route();
           return concat(
               put(() -> onSuccess(set(address, ThrottlerTransportAdapter.Blackhole$.MODULE$), done -> complete(StatusCodes.NO_CONTENT))),
               delete(() -> onSuccess(set(address, ThrottlerTransportAdapter.Unthrottled$.MODULE$), done -> complete(StatusCodes.NO_CONTENT))));
@@ -102,14 +110,16 @@ public final class FaultRoutes extends AllDirectives {
     return FutureConverters.toJava(transport.managementCommand(command));
   }
 
+  /** {@code host:port} with a host name or IPv4 address and a port 1..65535, else null. */
   private Address artery(String hostPort) {
     int colon = hostPort.lastIndexOf(':');
-    if (colon < 1) return null;
-    try {
-      int port = Integer.parseInt(hostPort.substring(colon + 1));
-      return new Address("akka", system.name(), hostPort.substring(0, colon), port);
-    } catch (NumberFormatException e) {
-      return null;
-    }
+    if (colon < 1 || !hostPort.substring(0, colon).matches("[A-Za-z0-9.-]{1,253}")
+        || !hostPort.substring(colon + 1).matches("\\d{1,5}")) return null;
+    int port = Integer.parseInt(hostPort.substring(colon + 1));
+    return port >= 1 && port <= 65_535 ? new Address("akka", system.name(), hostPort.substring(0, colon), port) : null;
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 40 ? text : text.substring(0, 40) + "...";
   }
 }

@@ -24,9 +24,13 @@ public final class HttpServer {
     return start(system, "HTTP API", host, port, new TimelineRoutes(system, new Users(system)).route());
   }
 
-  /** Binds {@code route}; {@code what} names it in the log. */
+  /**
+   * Binds {@code route}; {@code what} names it in the log. Every port answers rejections and
+   * failures with the API's JSON error document ({@link ApiError#handled}), applied once here
+   * around the whole route: inside a {@code concat} it would stop the alternatives after the first.
+   */
   public static CompletionStage<ServerBinding> start(ActorSystem<?> system, String what, String host, int port, Route route) {
-    return Http.get(system).newServerAt(host, port).bind(route)
+    return Http.get(system).newServerAt(host, port).bind(ApiError.handled(() -> route))
         .whenComplete((binding, failure) -> {
           if (binding == null) return;
           // Unbinds in coordinated shutdown's service-unbind phase, before the node leaves the

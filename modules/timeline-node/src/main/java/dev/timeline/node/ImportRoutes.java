@@ -3,26 +3,25 @@ package dev.timeline.node;
 import akka.Done;
 import akka.actor.typed.ActorSystem;
 import akka.http.javadsl.marshallers.jackson.Jackson;
-import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.Route;
-import akka.http.javadsl.unmarshalling.Unmarshaller;
+import akka.serialization.jackson.JacksonObjectMapperProvider;
 import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Source;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.timeline.core.Rejection;
 import dev.timeline.core.UserEntity;
 import dev.timeline.core.Users;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
 /**
  * Bulk loading of a social graph for the lab, served on the admin port only when a node runs with
@@ -36,9 +35,11 @@ import java.util.function.BiFunction;
  * POST /admin/import/followers  {"u2":["u1"],...}             u2 is followed by u1
  * </pre>
  *
- * Each answers 200 {"users","ids"} once all of it is durable; 404 naming users that are not
- * registered (the rest was written); 503 when the cluster could not take it now. Importing the
- * same batch again changes nothing, so a failed batch is simply sent again.
+ * Each answers 200 {"users","ids"} once all of it is durable; 400 for a body that is not such an
+ * object of strings (or lists of strings) or holds a bad user id, before anything is written; 404
+ * naming users that are not registered (the rest was written); 503 with {@code Retry-After} when
+ * the cluster could not take it now. Importing the same batch again changes nothing, so a failed
+ * batch is simply sent again.
  */
 public final class ImportRoutes extends AllDirectives {
   /** Ids per entity command: a celebrity's 100k followers must fit Artery's 256 KiB frames. */
@@ -57,47 +58,48 @@ public final class ImportRoutes extends AllDirectives {
     this.system = system;
     this.users = users;
     this.maxBody = system.settings().config().getBytes("timeline.http.max-import-body");
-    this.mapper = akka.serialization.jackson.JacksonObjectMapperProvider.get(system).getOrCreate("timeline-http", Optional.empty());
+    this.mapper = JacksonObjectMapperProvider.get(system).getOrCreate("timeline-http", Optional.empty());
   }
 
   public Route route() {
     return withSizeLimit(maxBody, () -> pathPrefix("admin", () -> pathPrefix("import", () -> concat(
-        path("users", () -> post(() -> body(new TypeReference<Map<String, String>>() {}, this::importUsers))),
-        path("following", () -> post(() -> body(new TypeReference<Map<String, List<String>>>() {},
+        path("users", () -> post(() -> JsonBody.entity(body -> JsonBody.strings(body, Set.of()), this::importUsers))),
+        path("following", () -> post(() -> JsonBody.entity(JsonBody::stringLists,
             batch -> importSide(batch, users::importFollowing)))),
-        path("followers", () -> post(() -> body(new TypeReference<Map<String, List<String>>>() {},
+        path("followers", () -> post(() -> JsonBody.entity(JsonBody::stringLists,
             batch -> importSide(batch, users::importFollowers))))))));
   }
 
   private Route importUsers(Map<String, String> batch) {
     return run(batch.entrySet().stream()
-        .map(e -> new Step(e.getKey(), 0, () -> users.register(e.getKey(), e.getValue()).thenApply(r -> Done.getInstance())))
-        .toList(), batch.size(), 0);
+        .map(e -> new Step(e.getKey(), () -> users.register(e.getKey(), e.getValue()).thenApply(r -> Done.getInstance())))
+        .toList(), batch.keySet(), batch.size(), 0);
   }
 
   private Route importSide(Map<String, List<String>> batch, BiFunction<String, List<String>, CompletionStage<Done>> write) {
     List<Step> steps = new ArrayList<>();
-    long ids = 0;
+    List<String> ids = new ArrayList<>(batch.keySet());
     for (var entry : batch.entrySet()) {
-      List<String> all = entry.getValue() == null ? List.of() : entry.getValue();
-      ids += all.size();
+      List<String> all = entry.getValue();
+      ids.addAll(all);
       for (int from = 0; from < all.size(); from += IDS_PER_COMMAND) {
         List<String> chunk = List.copyOf(all.subList(from, Math.min(all.size(), from + IDS_PER_COMMAND)));
-        steps.add(new Step(entry.getKey(), chunk.size(), () -> write.apply(entry.getKey(), chunk)));
+        steps.add(new Step(entry.getKey(), () -> write.apply(entry.getKey(), chunk)));
       }
     }
-    return run(steps, batch.size(), ids);
+    return run(steps, ids, batch.size(), ids.size() - batch.size());
   }
 
-  private record Step(String userId, int ids, java.util.function.Supplier<CompletionStage<Done>> write) {}
+  private record Step(String userId, Supplier<CompletionStage<Done>> write) {}
 
   private record Outcome(String userId, Optional<Throwable> failure) {}
 
-  /** Runs the writes, a bounded number at a time, and answers for all of them. */
-  private Route run(List<Step> steps, int userCount, long ids) {
-    for (Step step : steps)
-      if (!UserEntity.VALID_ID.matcher(step.userId()).matches())
-        return complete(StatusCodes.BAD_REQUEST, error("bad_request", "bad user id '" + step.userId() + "'"), Jackson.marshaller(mapper));
+  /** Checks every id in the batch, then runs the writes, a bounded number at a time, and answers for all of them. */
+  private Route run(List<Step> steps, Collection<String> ids, int userCount, long idCount) {
+    for (String id : ids)
+      if (!UserEntity.VALID_ID.matcher(id).matches())
+        return ApiError.badRequest("bad user id '" + (id.length() <= 40 ? id : id.substring(0, 40) + "...")
+            + "': must match " + UserEntity.VALID_ID).route();
     CompletionStage<List<Outcome>> outcomes = Source.from(steps)
         .mapAsyncUnordered(PARALLELISM, step -> step.write().get()
             .thenApply(done -> new Outcome(step.userId(), Optional.empty()))
@@ -111,34 +113,11 @@ public final class ImportRoutes extends AllDirectives {
         if (Rejection.of(o.failure().get()).filter(r -> r == Rejection.NOT_FOUND).isPresent()) missing.add(o.userId());
         else if (unavailable.isEmpty()) unavailable = o.failure();
       }
-      if (unavailable.isPresent()) {
-        var apiError = TimelineRoutes.errorFor(unavailable.get());
-        return complete(apiError.status(), error(apiError.error(), apiError.message()), Jackson.marshaller(mapper));
-      }
+      if (unavailable.isPresent()) return ApiError.of(unavailable.get()).route();
       if (!missing.isEmpty())
-        return complete(StatusCodes.NOT_FOUND, error("not_found",
-            missing.size() + " users are not registered: " + String.join(",", missing.stream().limit(20).toList())
-                + (missing.size() > 20 ? ",..." : "")), Jackson.marshaller(mapper));
-      return completeOK(new Imported(userCount, ids), Jackson.marshaller(mapper));
-    });
-  }
-
-  private static TimelineRoutes.ErrorBody error(String kind, String message) {
-    return new TimelineRoutes.ErrorBody(kind, message);
-  }
-
-  private <T> Route body(TypeReference<T> type, java.util.function.Function<T, Route> inner) {
-    return entity(Unmarshaller.entityToString(), text -> {
-      T value;
-      try {
-        value = mapper.readValue(text, type);
-      } catch (JsonProcessingException e) {
-        return complete(StatusCodes.BAD_REQUEST, error("bad_request", "not the expected JSON object: " + e.getOriginalMessage()),
-            Jackson.marshaller(mapper));
-      }
-      if (value == null)
-        return complete(StatusCodes.BAD_REQUEST, error("bad_request", "the body must be a JSON object"), Jackson.marshaller(mapper));
-      return inner.apply(value);
+        return ApiError.notFound(missing.size() + " users are not registered: "
+            + String.join(",", missing.stream().limit(20).toList()) + (missing.size() > 20 ? ",..." : "")).route();
+      return completeOK(new Imported(userCount, idCount), Jackson.marshaller(mapper));
     });
   }
 }

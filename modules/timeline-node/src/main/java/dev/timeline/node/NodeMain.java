@@ -22,6 +22,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import akka.http.javadsl.server.Directives;
 import akka.http.javadsl.server.Route;
 import dev.timeline.core.Users;
 import java.util.ArrayList;
@@ -54,6 +55,11 @@ public final class NodeMain implements Callable<Integer> {
 
   @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1", description = "Address to bind Artery and HTTP to (default: ${DEFAULT-VALUE}).")
   String host;
+
+  @Option(names = "--admin-host", paramLabel = "HOST",
+      description = "Address to bind the admin port (--fault-injection, --bulk-import) to "
+          + "(default: timeline.http.admin-host, 127.0.0.1, whatever --host is).")
+  String adminHost;
 
   @Option(names = "--artery-port", paramLabel = "PORT", description = "Artery TCP port (default: 2550 + index).")
   Integer arteryPort;
@@ -123,6 +129,7 @@ public final class NodeMain implements Callable<Integer> {
     // From here a non-zero exit runs coordinated shutdown from the JVM hook, leaving cleanly.
     try {
       Journal.createTablesIfMissing(system, Duration.ofSeconds(30));
+      Journal.guardIdleTransactions(system);
     } catch (RuntimeException e) {
       return fail("journal unavailable", e);
     }
@@ -137,16 +144,25 @@ public final class NodeMain implements Callable<Integer> {
       return fail("cannot serve HTTP on " + httpHost + ":" + httpPort + " (is the port in use?)", e);
     }
     if (faultInjection || bulkImport) {
+      String adminHost = config.getString("timeline.http.admin-host");
       int port = faultPort != null ? faultPort : 8180 + index;
       List<Route> admin = new ArrayList<>();
-      if (faultInjection) admin.add(new FaultRoutes(system, linkDelay).route());
-      if (bulkImport) admin.add(new ImportRoutes(system, new Users(system)).route());
+      List<String> what = new ArrayList<>();
+      if (faultInjection) {
+        admin.add(new FaultRoutes(system, linkDelay).route());
+        admin.add(new JournalWriters(system).route());
+        what.add("fault injection, journal writers");
+      }
+      if (bulkImport) {
+        admin.add(new ImportRoutes(system, new Users(system)).route());
+        what.add("bulk import");
+      }
       try {
-        HttpServer.start(system, "admin (" + (faultInjection ? "fault injection " : "") + (bulkImport ? "bulk import" : "") + ")",
-                httpHost, port, akka.http.javadsl.server.Directives.concat(admin.get(0), admin.subList(1, admin.size()).toArray(Route[]::new)))
+        HttpServer.start(system, "admin (" + String.join(", ", what) + ")", adminHost, port,
+                Directives.concat(admin.get(0), admin.subList(1, admin.size()).toArray(Route[]::new)))
             .toCompletableFuture().get(30, TimeUnit.SECONDS);
       } catch (Exception e) {
-        return fail("cannot serve the admin endpoints on " + httpHost + ":" + port + " (is the port in use?)", e);
+        return fail("cannot serve the admin endpoints on " + adminHost + ":" + port + " (is the port in use?)", e);
       }
     }
     log.info("node-{} up: Artery {}, seeds {}", index, artery, config.getStringList("akka.cluster.seed-nodes"));
@@ -162,7 +178,10 @@ public final class NodeMain implements Callable<Integer> {
     return 1;
   }
 
-  /** These options over the --config overlay, merged by {@link TimelineConfig#load}. */
+  /**
+   * These options over the --config overlay, merged by {@link TimelineConfig#load}; an embedded
+   * H2 journal made durable (see {@link #durableJournalUrl}).
+   */
   Config config() {
     Map<String, Object> options = new HashMap<>();
     options.put("akka.remote.artery.canonical.hostname", host);
@@ -170,6 +189,9 @@ public final class NodeMain implements Callable<Integer> {
     options.put("akka.cluster.seed-nodes",
         (seeds == null ? List.of("127.0.0.1:2551") : seeds).stream().map(this::seedAddress).toList());
     options.put("timeline.http.host", host);
+    // The admin port follows its own setting (loopback by default), never --host: its endpoints
+    // break the cluster or rewrite its graph on request.
+    if (adminHost != null) options.put("timeline.http.admin-host", adminHost);
     options.put("timeline.http.port", httpPort != null ? httpPort : 8080 + index);
     if (journalUrl != null) options.put("timeline.journal.url", journalUrl);
     if (faultInjection) {
@@ -185,7 +207,25 @@ public final class NodeMain implements Callable<Integer> {
     Config overlay = configFile == null
         ? ConfigFactory.empty()
         : ConfigFactory.parseFile(configFile, ConfigParseOptions.defaults().setAllowMissing(false));
-    return TimelineConfig.load(ConfigFactory.parseMap(options, "command line options").withFallback(overlay));
+    Config given = ConfigFactory.parseMap(options, "command line options").withFallback(overlay);
+    Config config = TimelineConfig.load(given);
+    String url = config.getString("timeline.journal.url");
+    String durable = durableJournalUrl(url);
+    // Loaded again rather than patched: the Slick settings were resolved from the url.
+    return durable.equals(url) ? config
+        : TimelineConfig.load(ConfigFactory.parseMap(Map.of("timeline.journal.url", durable), "durable journal").withFallback(given));
+  }
+
+  /**
+   * An H2 database embedded in this node (a file URL) gets {@code WRITE_DELAY=0} unless its URL
+   * sets WRITE_DELAY itself: with H2's default of 500 ms a commit stays in memory for up to half a
+   * second, so a node killed right after a 201 loses the acknowledged post. Server and in-memory
+   * URLs are left as they are (an H2 server's URL carries its own setting).
+   */
+  static String durableJournalUrl(String url) {
+    boolean embeddedFile = url.startsWith("jdbc:h2:file:") || url.matches("jdbc:h2:[./~].*");
+    if (!embeddedFile || url.toUpperCase(java.util.Locale.ROOT).contains(";WRITE_DELAY=")) return url;
+    return url + ";WRITE_DELAY=0";
   }
 
   private String seedAddress(String hostPort) {

@@ -13,38 +13,29 @@ import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.typed.Cluster;
 import akka.http.javadsl.marshallers.jackson.Jackson;
 import akka.http.javadsl.marshalling.Marshaller;
-import akka.http.javadsl.model.ContentTypes;
-import akka.http.javadsl.model.HttpEntity;
-import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.RequestEntity;
-import akka.http.javadsl.model.StatusCode;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.model.headers.Location;
-import akka.http.javadsl.model.headers.RetryAfter;
 import akka.http.javadsl.server.AllDirectives;
-import akka.http.javadsl.server.ExceptionHandler;
-import akka.http.javadsl.server.RejectionHandler;
 import akka.http.javadsl.server.Route;
 import akka.serialization.jackson.JacksonObjectMapperProvider;
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.timeline.core.Rejection;
 import dev.timeline.core.TimelineMetrics;
 import dev.timeline.core.Tweet;
 import dev.timeline.core.UserEntity;
 import dev.timeline.core.Users;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import static akka.http.javadsl.server.PathMatchers.segment;
 
@@ -58,7 +49,7 @@ import static akka.http.javadsl.server.PathMatchers.segment;
  * PUT    /users/{id}/following/{other}                        204
  * DELETE /users/{id}/following/{other}                        204
  * POST   /users/{id}/tweets           {"text","requestId"?}   201 {"tweetId","postedAt"}
- * GET    /users/{id}/tweets?limit=&amp;cursor=                    200 {"tweets":[...],"nextCursor"}
+ * GET    /users/{id}/tweets?limit=&amp;cursor=                    200 {"tweets":[...],"nextCursor"}, each tweet with its "requestId" if it had one
  * GET    /users/{id}/timeline?limit=&amp;cursor=                  200 the home timeline, same shape plus "partial"
  * GET    /health                                              200 {"status":"up"} or 503
  * GET    /metrics                                             200 strategy cost counters of this node
@@ -74,14 +65,29 @@ import static akka.http.javadsl.server.PathMatchers.segment;
  * unavailable with {@code Retry-After: 1} when an entity did not answer in time. Only a bug in
  * this node answers 500 internal_error. Ids are checked against {@link UserEntity#VALID_ID} before
  * any entity is touched, so a bad id never starts (or journals) anything.
+ *
+ * <p>Input is strict: a body is one JSON object with only its documented fields, each a string
+ * (a number, boolean, null, object or array is a 400 naming the field, see {@link JsonBody});
+ * {@code limit} is digits, 1..200; {@code cursor} is empty or a tweet id.
  */
 public final class TimelineRoutes extends AllDirectives {
 
   // ---- the JSON documents of the API (kept apart from the domain's messages) ------------------
 
-  public record NewUser(String id, String name) {}
+  public record NewUser(String id, String name) {
+    static NewUser read(String body) {
+      Map<String, String> fields = JsonBody.strings(body, Set.of("id", "name"));
+      return new NewUser(JsonBody.required(fields, "id"), JsonBody.required(fields, "name"));
+    }
+  }
 
-  public record NewTweet(String text, String requestId) {}
+  /** {@code requestId}: the client's idempotency key, optional. */
+  public record NewTweet(String text, Optional<String> requestId) {
+    static NewTweet read(String body) {
+      Map<String, String> fields = JsonBody.strings(body, Set.of("text", "requestId"));
+      return new NewTweet(JsonBody.required(fields, "text"), Optional.ofNullable(fields.get("requestId")));
+    }
+  }
 
   public record UserView(String id, String name, int followers, int following, long tweets) {
     static UserView of(UserEntity.Profile p) {
@@ -91,16 +97,23 @@ public final class TimelineRoutes extends AllDirectives {
 
   public record Posted(String tweetId, long postedAt) {}
 
-  public record TweetView(String id, String authorId, String text, long postedAt) {
-    static TweetView of(Tweet t) {
-      return new TweetView(t.id(), t.authorId(), t.text(), t.postedAt());
+  /**
+   * {@code requestId}: only in the author's own timeline, and only when the post had one, so a
+   * client that never learnt a post's outcome can look for it there.
+   */
+  public record TweetView(String id, String authorId, String text, long postedAt,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String requestId) {
+    static TweetView of(Tweet t, boolean withRequestId) {
+      return new TweetView(t.id(), t.authorId(), t.text(), t.postedAt(), withRequestId ? t.requestId() : null);
     }
   }
 
   /** {@code partial}: a home timeline gathered at read time lacks followees that did not answer. */
   public record Page(List<TweetView> tweets, String nextCursor, boolean partial) {
-    static Page of(UserEntity.TimelinePage page) {
-      return new Page(page.tweets().stream().map(TweetView::of).toList(), page.nextCursor().orElse(null), page.partial());
+    /** Request ids only in an own timeline: in a home timeline they are other authors' business. */
+    static Page of(UserEntity.TimelinePage page, boolean ownTweets) {
+      return new Page(page.tweets().stream().map(t -> TweetView.of(t, ownTweets)).toList(),
+          page.nextCursor().orElse(null), page.partial());
     }
   }
 
@@ -129,21 +142,12 @@ public final class TimelineRoutes extends AllDirectives {
 
   public record RegionView(String address, int shards, int entities) {}
 
-  public record ErrorBody(String error, String message) {}
-
-  /** What a failure means to a client: a status, a stable error kind and a human message. */
-  public record ApiError(StatusCode status, String error, String message) {
-    static ApiError badRequest(String message) {
-      return new ApiError(StatusCodes.BAD_REQUEST, "bad_request", message);
-    }
-  }
-
   // ---- routes ---------------------------------------------------------------------------------
 
   public static final int DEFAULT_LIMIT = 20;
   public static final int MAX_LIMIT = 200;
-
-  private static final Logger log = LoggerFactory.getLogger(TimelineRoutes.class);
+  /** A cursor is a tweet id, as {@link Tweet#idFor} makes them: 13 digits of millis, '-', the author's id. */
+  static final Pattern TWEET_ID = Pattern.compile("\\d{13}-" + UserEntity.VALID_ID.pattern());
 
   private final ActorSystem<?> system;
   private final Users users;
@@ -163,25 +167,27 @@ public final class TimelineRoutes extends AllDirectives {
     this.capacity = Capacity.of(system);
   }
 
+  /** The API; {@link HttpServer} answers its rejections and failures with {@link ApiError}'s document. */
   public Route route() {
-    return handleExceptions(exceptionHandler(), () ->
-        handleRejections(rejectionHandler(), () ->
-            withSizeLimit(maxBody, () -> concat(
-                path("health", () -> get(this::health)),
-                path("metrics", () -> get(() -> completeOK(TimelineMetrics.get(system).counts(), json()))),
-                path("cluster", () -> get(() -> parameterOptional("sharding", sharding ->
-                    cluster(!sharding.filter("off"::equals).isPresent())))),
-                new Wrk2Routes(system, users).route(this::admitted),
-                pathPrefix("users", () -> admitted(() -> concat(
-                    pathEnd(() -> post(() -> body(NewUser.class, this::register))),
-                    pathPrefix(segment(), this::user))))))));
+    return withSizeLimit(maxBody, () -> concat(
+        path("health", () -> get(this::health)),
+        path("metrics", () -> get(() -> completeOK(TimelineMetrics.get(system).counts(), json()))),
+        path("cluster", () -> get(() -> parameterOptional("sharding", sharding -> {
+          if (sharding.isPresent() && !sharding.get().equals("on") && !sharding.get().equals("off"))
+            return ApiError.badRequest("sharding must be on or off").route();
+          return cluster(!sharding.filter("off"::equals).isPresent());
+        }))),
+        new Wrk2Routes(system, users).route(this::admitted),
+        pathPrefix("users", () -> admitted(() -> concat(
+            pathEnd(() -> post(() -> JsonBody.entity(NewUser::read, this::register))),
+            pathPrefix(segment(), this::user))))));
   }
 
   /** Waits for this node's configured capacity (see {@link Capacity}); 503 when the queue is full. */
   public Route admitted(Supplier<Route> inner) {
     return onSuccess(capacity.admit(), admitted -> admitted.isPresent()
         ? inner.get()
-        : error(unavailable("over this node's configured capacity, try again")));
+        : ApiError.unavailable("over this node's configured capacity, try again").route());
   }
 
   private Route user(String id) {
@@ -191,10 +197,10 @@ public final class TimelineRoutes extends AllDirectives {
             put(() -> validIds(() -> ask(users.follow(id, other), done -> complete(StatusCodes.NO_CONTENT)), id, other)),
             delete(() -> validIds(() -> ask(users.unfollow(id, other), done -> complete(StatusCodes.NO_CONTENT)), id, other)))),
         path("tweets", () -> concat(
-            get(() -> validIds(() -> page((limit, cursor) -> users.userTimeline(id, limit, cursor)), id)),
-            post(() -> body(NewTweet.class, tweet -> validIds(() -> postTweet(id, tweet), id))))),
+            get(() -> validIds(() -> page(true, (limit, cursor) -> users.userTimeline(id, limit, cursor)), id)),
+            post(() -> JsonBody.entity(NewTweet::read, tweet -> validIds(() -> postTweet(id, tweet), id))))),
         path("timeline", () ->
-            get(() -> validIds(() -> page((limit, cursor) -> users.homeTimeline(id, limit, cursor)), id))));
+            get(() -> validIds(() -> page(false, (limit, cursor) -> users.homeTimeline(id, limit, cursor)), id))));
   }
 
   private Route register(NewUser user) {
@@ -207,12 +213,12 @@ public final class TimelineRoutes extends AllDirectives {
   }
 
   private Route postTweet(String userId, NewTweet tweet) {
-    String text = tweet.text() == null ? "" : tweet.text();
+    String text = tweet.text();
     int length = text.codePointCount(0, text.length());
     if (text.isBlank() || length > UserEntity.MAX_TWEET_LENGTH)
-      return error(ApiError.badRequest(
-          "text must be 1.." + UserEntity.MAX_TWEET_LENGTH + " characters, not blank (was " + length + ")"));
-    return ask(users.post(userId, tweet.text(), Optional.ofNullable(tweet.requestId())),
+      return ApiError.badRequest(
+          "text must be 1.." + UserEntity.MAX_TWEET_LENGTH + " characters, not blank (was " + length + ")").route();
+    return ask(users.post(userId, text, tweet.requestId()),
         posted -> complete(StatusCodes.CREATED, new Posted(posted.id(), posted.postedAt()), json()));
   }
 
@@ -220,33 +226,40 @@ public final class TimelineRoutes extends AllDirectives {
     CompletionStage<UserEntity.TimelinePage> read(int limit, Optional<String> cursor);
   }
 
-  private Route page(PageRead read) {
-    return parameterOptional("limit", limitParam -> parameterOptional("cursor", cursor -> {
+  /** {@code cursor=} (empty) is the first page, as clients that loop over pages send it. */
+  private Route page(boolean ownTweets, PageRead read) {
+    return parameterOptional("limit", limitParam -> parameterOptional("cursor", cursorParam -> {
       Optional<Integer> limit = limitParam.map(TimelineRoutes::parseLimit).orElse(Optional.of(DEFAULT_LIMIT));
       if (limit.isEmpty())
-        return error(ApiError.badRequest("limit must be a number from 1 to " + MAX_LIMIT));
-      return ask(read.read(limit.get(), cursor.filter(c -> !c.isEmpty())), page -> completeOK(Page.of(page), json()));
+        return ApiError.badRequest("limit must be a number from 1 to " + MAX_LIMIT).route();
+      Optional<String> cursor = cursorParam.filter(c -> !c.isEmpty());
+      if (cursor.isPresent() && !TWEET_ID.matcher(cursor.get()).matches())
+        return ApiError.badRequest("cursor must be the nextCursor of a page (a tweet id), not '"
+            + abbreviate(cursor.get()) + "'").route();
+      return ask(read.read(limit.get(), cursor), page -> completeOK(Page.of(page, ownTweets), json()));
     }));
   }
 
+  /** Digits only: Integer.parseInt would also take "+5". */
   private static Optional<Integer> parseLimit(String text) {
-    try {
-      int limit = Integer.parseInt(text);
-      return limit >= 1 && limit <= MAX_LIMIT ? Optional.of(limit) : Optional.empty();
-    } catch (NumberFormatException e) {
-      return Optional.empty();
-    }
+    if (!text.matches("\\d{1,3}")) return Optional.empty();
+    int limit = Integer.parseInt(text);
+    return limit >= 1 && limit <= MAX_LIMIT ? Optional.of(limit) : Optional.empty();
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 40 ? text : text.substring(0, 40) + "...";
   }
 
   /** Up means: this member is Up and the user entities' shard region is running here. */
   private Route health() {
     MemberStatus status = Cluster.get(system).selfMember().status();
     if (status != MemberStatus.up())
-      return error(unavailable("this node is " + status + ", not Up"));
+      return ApiError.unavailable("this node is " + status + ", not Up").route();
     boolean shardingReady = akka.cluster.sharding.ClusterSharding.get(Adapter.toClassic(system))
         .getShardTypeNames().contains(UserEntity.ENTITY_TYPE_KEY.name());
     if (!shardingReady)
-      return error(unavailable("the user shard region is not started"));
+      return ApiError.unavailable("the user shard region is not started").route();
     return completeOK(new Health("up"), json());
   }
 
@@ -281,109 +294,17 @@ public final class TimelineRoutes extends AllDirectives {
 
   /** Completes with the ask's value, or with the error its failure stands for. */
   private <T> Route ask(CompletionStage<T> reply, Function<T, Route> onSuccess) {
-    return onComplete(reply, result -> result.isSuccess() ? onSuccess.apply(result.get()) : error(errorFor(result.failed().get())));
-  }
-
-  private <T> Route body(Class<T> type, Function<T, Route> inner) {
-    // "null" is valid JSON but not a document of ours.
-    return entity(Jackson.unmarshaller(mapper, type), value ->
-        value == null ? error(ApiError.badRequest("the body must be a JSON object")) : inner.apply(value));
+    return onComplete(reply, result -> result.isSuccess() ? onSuccess.apply(result.get()) : ApiError.of(result.failed().get()).route());
   }
 
   private Route validIds(Supplier<Route> inner, String... ids) {
     for (String id : ids)
-      if (id == null || !UserEntity.VALID_ID.matcher(id).matches())
-        return error(ApiError.badRequest(
-            "bad user id " + (id == null ? "(missing)" : "'" + id + "'") + ": must match " + UserEntity.VALID_ID));
+      if (!UserEntity.VALID_ID.matcher(id).matches())
+        return ApiError.badRequest("bad user id '" + abbreviate(id) + "': must match " + UserEntity.VALID_ID).route();
     return inner.get();
-  }
-
-  /**
-   * A refused command maps to its client error; any other failure of an ask (a timeout, a shard
-   * that cannot be reached) says nothing about the request, so the client may retry shortly.
-   */
-  public static ApiError errorFor(Throwable failure) {
-    return Rejection.of(failure).map(rejection -> {
-      String message = Rejection.messageOf(failure);
-      return switch (rejection) {
-        case INVALID -> ApiError.badRequest(message);
-        case NOT_FOUND -> new ApiError(StatusCodes.NOT_FOUND, "not_found", message);
-        case CONFLICT -> new ApiError(StatusCodes.CONFLICT, "conflict", message);
-      };
-    }).orElseGet(() -> unavailable("no answer in time, try again: " + rootCause(failure)));
-  }
-
-  private static ApiError unavailable(String message) {
-    return new ApiError(StatusCodes.SERVICE_UNAVAILABLE, "unavailable", message);
-  }
-
-  private static String rootCause(Throwable failure) {
-    Throwable t = failure;
-    while (t.getCause() != null) t = t.getCause();
-    return t.getClass().getSimpleName() + ": " + t.getMessage();
-  }
-
-  private Route error(ApiError error) {
-    return complete(errorResponse(error));
-  }
-
-  private HttpResponse errorResponse(ApiError error) {
-    HttpResponse response = HttpResponse.create()
-        .withStatus(error.status())
-        .withEntity(ContentTypes.APPLICATION_JSON, toJson(new ErrorBody(error.error(), error.message())));
-    return error.status().equals(StatusCodes.SERVICE_UNAVAILABLE)
-        ? response.addHeader(RetryAfter.create(1L))
-        : response;
   }
 
   private <T> Marshaller<T, RequestEntity> json() {
     return Jackson.marshaller(mapper);
-  }
-
-  private byte[] toJson(Object value) {
-    try {
-      return mapper.writeValueAsBytes(value);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /**
-   * Akka's default handler knows the right status for every built-in rejection (405 with an
-   * Allow header, 413 for an entity over the size limit, 415, 404 when nothing matched, ...);
-   * only its plain-text bodies are rewritten into the API's error document.
-   */
-  private RejectionHandler rejectionHandler() {
-    return RejectionHandler.defaultHandler().mapRejectionResponse(response -> {
-      if (response.entity().getContentType().equals(ContentTypes.APPLICATION_JSON)) return response;
-      String text = response.entity() instanceof HttpEntity.Strict strict
-          ? strict.getData().decodeString(StandardCharsets.UTF_8)
-          : response.status().reason();
-      return errorResponse(new ApiError(response.status(), errorKind(response.status()), text.strip()))
-          .addHeaders(response.getHeaders()); // e.g. Allow on 405
-    });
-  }
-
-  static String errorKind(StatusCode status) {
-    return switch (status.intValue()) {
-      case 400 -> "bad_request";
-      case 404 -> "not_found";
-      case 405 -> "method_not_allowed";
-      case 409 -> "conflict";
-      case 413 -> "payload_too_large";
-      case 415 -> "unsupported_media_type";
-      case 503 -> "unavailable";
-      default -> status.reason().toLowerCase().replaceAll("[^a-z0-9]+", "_");
-    };
-  }
-
-  /** Reached only by a bug here: every failure of an ask is mapped where it is awaited. */
-  private ExceptionHandler exceptionHandler() {
-    return ExceptionHandler.newBuilder()
-        .match(Throwable.class, failure -> {
-          log.error("request failed", failure);
-          return error(new ApiError(StatusCodes.INTERNAL_SERVER_ERROR, "internal_error", failure.toString()));
-        })
-        .build();
   }
 }

@@ -18,8 +18,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.timeline.core.Tweet;
 import dev.timeline.core.UserEntity;
 import dev.timeline.core.Users;
-import dev.timeline.node.TimelineRoutes.ApiError;
-import dev.timeline.node.TimelineRoutes.ErrorBody;
 import java.io.ByteArrayOutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -71,7 +70,9 @@ import static akka.http.javadsl.server.PathMatchers.segment;
  *       convention from the ids (a tweet keeps ids, not names); {@code urls} is always empty (no
  *       URL shortener) and there is no {@code req_id}.</li>
  *   <li>{@code stop <= start} is 400 (DeathStarBench answers an empty list); stop is capped at
- *       {@link TimelineRoutes#MAX_LIMIT}, the longest page this node reads.</li>
+ *       {@link #MAX_STOP}, more than a timeline keeps (800 by default). A read follows the
+ *       timeline's pages (a page may hold fewer tweets than asked, with a cursor to the rest)
+ *       until it has {@code [start, stop)} or the timeline ends.</li>
  *   <li>Texts are at most {@link UserEntity#MAX_TEXT_LENGTH} code points (400 beyond), not the
  *       public API's 280: DeathStarBench's own scripts send 256 random characters plus mentions
  *       and URLs.</li>
@@ -86,6 +87,8 @@ public final class Wrk2Routes extends AllDirectives {
   /** Media per post: DeathStarBench's scripts send at most 6; a bound keeps a tweet small. */
   static final int MAX_MEDIA = 16;
   static final int MAX_MEDIA_FIELD = 64;
+  /** The highest {@code stop} a read serves; beyond it a read answers up to here. */
+  static final int MAX_STOP = 1000;
 
   private static final String SUCCESS = "Success!\n";
   private static final String POSTED = "Successfully upload post\n";
@@ -134,7 +137,7 @@ public final class Wrk2Routes extends AllDirectives {
     }
 
     static <T> Parsed<T> notFound(String message) {
-      return new Parsed<>(null, new ApiError(StatusCodes.NOT_FOUND, "not_found", message));
+      return new Parsed<>(null, ApiError.notFound(message));
     }
 
     <R> Parsed<R> then(Function<T, Parsed<R>> next) {
@@ -152,8 +155,9 @@ public final class Wrk2Routes extends AllDirectives {
 
   // ---- routes ---------------------------------------------------------------------------------
 
-  private interface TimelineRead {
-    CompletionStage<UserEntity.TimelinePage> read(String userId, int limit);
+  /** A page of a timeline, as {@link Users#homeTimeline} and {@link Users#userTimeline} read one. */
+  interface TimelineRead {
+    CompletionStage<UserEntity.TimelinePage> read(String userId, int limit, Optional<String> cursor);
   }
 
   private final Users users;
@@ -174,10 +178,8 @@ public final class Wrk2Routes extends AllDirectives {
         path(segment("user").slash("follow"), () -> post(() -> form(form -> follow(form, true)))),
         path(segment("user").slash("unfollow"), () -> post(() -> form(form -> follow(form, false)))),
         path(segment("post").slash("compose"), () -> post(() -> form(this::compose))),
-        path(segment("home-timeline").slash("read"), () -> get(() -> parameterMap(query ->
-            read(query, (id, limit) -> users.homeTimeline(id, limit, Optional.empty()))))),
-        path(segment("user-timeline").slash("read"), () -> get(() -> parameterMap(query ->
-            read(query, (id, limit) -> users.userTimeline(id, limit, Optional.empty()))))));
+        path(segment("home-timeline").slash("read"), () -> get(() -> parameterMap(query -> read(query, users::homeTimeline)))),
+        path(segment("user-timeline").slash("read"), () -> get(() -> parameterMap(query -> read(query, users::userTimeline)))));
     return pathPrefix("wrk2-api", () -> admission.apply(() -> endpoints));
   }
 
@@ -211,8 +213,32 @@ public final class Wrk2Routes extends AllDirectives {
   }
 
   private Route read(Map<String, String> query, TimelineRead timeline) {
-    return handle(parseSlice(query), slice -> ask(timeline.read(slice.userId(), slice.stop()),
-        page -> completeOK(slice(page.tweets(), slice).stream().map(PostView::of).toList(), Jackson.marshaller(mapper))));
+    return handle(parseSlice(query), slice -> ask(range(timeline, slice),
+        tweets -> completeOK(tweets.stream().map(PostView::of).toList(), Jackson.marshaller(mapper))));
+  }
+
+  /**
+   * Tweets {@code [start, stop)} of a timeline, newest first: pages of at most
+   * {@link TimelineRoutes#MAX_LIMIT} are read, each after the previous one's cursor, until
+   * {@code stop} tweets are in hand or the timeline has no more.
+   */
+  static CompletionStage<List<Tweet>> range(TimelineRead timeline, Slice slice) {
+    if (slice.start() >= slice.stop()) return CompletableFuture.completedFuture(List.of()); // start beyond MAX_STOP
+    return rangeFrom(timeline, slice, List.of(), Optional.empty());
+  }
+
+  private static CompletionStage<List<Tweet>> rangeFrom(TimelineRead timeline, Slice slice, List<Tweet> newestFirst, Optional<String> cursor) {
+    int wanted = Math.min(slice.stop() - newestFirst.size(), TimelineRoutes.MAX_LIMIT);
+    return timeline.read(slice.userId(), wanted, cursor).thenCompose(page -> {
+      List<Tweet> read = new ArrayList<>(newestFirst);
+      read.addAll(page.tweets());
+      // An empty page or a cursor that does not move would never end; neither is a timeline's.
+      boolean more = page.nextCursor().isPresent() && !page.tweets().isEmpty() && !page.nextCursor().equals(cursor);
+      if (more && read.size() < slice.stop()) return rangeFrom(timeline, slice, List.copyOf(read), page.nextCursor());
+      int from = Math.min(slice.start(), read.size());
+      int to = Math.min(slice.stop(), read.size());
+      return CompletableFuture.completedFuture(List.copyOf(read.subList(from, to)));
+    });
   }
 
   // ---- parsing: pure functions of the request's fields, tested through the routes -------------
@@ -254,7 +280,7 @@ public final class Wrk2Routes extends AllDirectives {
     if (missing.isPresent()) return incomplete(missing.get());
     return userId(query, "user_id").then(id -> offset(query, "start").then(start -> offset(query, "stop").then(stop ->
         stop > start
-            ? Parsed.ok(new Slice(id, start, Math.min(stop, TimelineRoutes.MAX_LIMIT)))
+            ? Parsed.ok(new Slice(id, start, Math.min(stop, MAX_STOP)))
             : Parsed.bad("stop must be greater than start (was start=" + start + ", stop=" + stop + ")"))));
   }
 
@@ -286,13 +312,6 @@ public final class Wrk2Routes extends AllDirectives {
       }
     }
     return bytes.toString(StandardCharsets.UTF_8);
-  }
-
-  /** {@code [start, stop)} of a page read with limit stop (which may hold fewer). */
-  static List<Tweet> slice(List<Tweet> newestFirst, Slice slice) {
-    int from = Math.min(slice.start(), newestFirst.size());
-    int to = Math.min(slice.stop(), newestFirst.size());
-    return newestFirst.subList(from, to);
   }
 
   /** Ids of {@code @username_<id>} mentions, in order, once each; other names are not users here. */
@@ -399,32 +418,17 @@ public final class Wrk2Routes extends AllDirectives {
   // ---- helpers --------------------------------------------------------------------------------
 
   private <T> Route handle(Parsed<T> parsed, Function<T, Route> inner) {
-    return parsed.problem() == null ? inner.apply(parsed.value()) : error(parsed.problem());
+    return parsed.problem() == null ? inner.apply(parsed.value()) : parsed.problem().route();
   }
 
   /** Completes with the ask's value, or with the error its failure stands for. */
   private <T> Route ask(CompletionStage<T> reply, Function<T, Route> onSuccess) {
     return onComplete(reply, result -> result.isSuccess()
         ? onSuccess.apply(result.get())
-        : error(TimelineRoutes.errorFor(result.failed().get())));
+        : ApiError.of(result.failed().get()).route());
   }
 
   private Route text(String body) {
     return complete(HttpResponse.create().withStatus(StatusCodes.OK).withEntity(ContentTypes.TEXT_PLAIN_UTF8, body));
-  }
-
-  private Route error(ApiError error) {
-    HttpResponse response = HttpResponse.create()
-        .withStatus(error.status())
-        .withEntity(ContentTypes.APPLICATION_JSON, toJson(new ErrorBody(error.error(), error.message())));
-    return complete(error.status().equals(StatusCodes.SERVICE_UNAVAILABLE) ? response.addHeader(RetryAfter.create(1L)) : response);
-  }
-
-  private byte[] toJson(Object value) {
-    try {
-      return mapper.writeValueAsBytes(value);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -19,7 +19,9 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.timeline.core.FanOut;
 import dev.timeline.core.Journal;
+import akka.serialization.jackson.JacksonObjectMapperProvider;
 import dev.timeline.core.Rejection;
+import dev.timeline.core.Tweet;
 import dev.timeline.core.UserEntity;
 import dev.timeline.core.Users;
 import java.io.IOException;
@@ -32,6 +34,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -120,6 +123,35 @@ class TimelineRoutesTest {
     assertError(400, "bad_request", post("/users", "{\"id\": \"bob\", "));
     assertError(400, "bad_request", post("/users", "null"));
     assertError(400, "bad_request", post("/users", ""));
+  }
+
+  /** Jackson's data binding took {"text": 42} as the text "42"; a string field takes only a JSON string. */
+  @Test
+  void aStringFieldTakesOnlyAJsonString() throws Exception {
+    String kay = registered("kay");
+    for (String wrong : List.of("42", "4.2", "true", "null", "{}", "[\"x\"]")) {
+      assertNamesField("text", post("/users/" + kay + "/tweets", "{\"text\": " + wrong + "}"));
+      assertNamesField("requestId", post("/users/" + kay + "/tweets", "{\"text\": \"hi\", \"requestId\": " + wrong + "}"));
+      assertNamesField("id", post("/users", "{\"id\": " + wrong + ", \"name\": \"Kay\"}"));
+      assertNamesField("name", post("/users", "{\"id\": \"" + newId("kay") + "\", \"name\": " + wrong + "}"));
+    }
+    assertEquals(0, get("/users/" + kay).body().get("tweets").asInt(), "nothing refused was posted");
+    assertError(404, "not_found", get("/users/42"), "no user '42' was registered from {\"id\": 42}");
+  }
+
+  @Test
+  void aBodyIsOneObjectWithItsOwnFieldsEachOnce() throws Exception {
+    String lee = registered("lee");
+    String tweets = "/users/" + lee + "/tweets";
+    // A misspelt requestId would silently lose the post's idempotency.
+    assertNamesField("requestid", post(tweets, "{\"text\": \"hi\", \"requestid\": \"r-1\"}"));
+    assertNamesField("text", post(tweets, "{\"text\": \"a\", \"text\": \"b\"}"));
+    assertError(400, "bad_request", post(tweets, "{\"text\": \"a\"} {\"text\": \"b\"}"));
+    assertError(400, "bad_request", post(tweets, "[\"text\"]"));
+    assertError(400, "bad_request", post(tweets, "\"hi\""));
+    assertNamesField("text", post(tweets, "{}"));
+    assertEquals(0, get("/users/" + lee).body().get("tweets").asInt(), "nothing refused was posted");
+    assertEquals(201, post(tweets, "{\"requestId\": \"r-2\", \"text\": \"in any order\"}").status());
   }
 
   @Test
@@ -262,11 +294,58 @@ class TimelineRoutesTest {
       assertEquals(5, all.body().get("tweets").size(), "the default limit is 20");
       assertTrue(all.body().get("nextCursor").isNull());
 
-      for (String bad : List.of("0", "201", "-1", "ten", ""))
+      for (String bad : List.of("0", "201", "-1", "ten", "", "+5", "1e2", "5.0", "%205", "99999999999", "0x10"))
         assertError(400, "bad_request", get(path + "?limit=" + bad));
     }
     assertEquals(200, get("/users/" + joy + "/tweets?limit=200").status());
     assertError(404, "not_found", get("/users/" + newId("ghost") + "/timeline"));
+  }
+
+  @Test
+  void aCursorIsEmptyOrATweetId() throws Exception {
+    String max = registered("max");
+    String tweetId = tweet(max, "one", null).body().get("tweetId").asText();
+    for (String timeline : List.of("tweets", "timeline")) {
+      String path = "/users/" + max + "/" + timeline;
+      for (String bad : List.of("%00%ff", "abc", "123-" + max, "0000000000001-", "0000000000001-bad%20id",
+          "00000000000001-" + max, "0000000000001_" + max, "0000000000001-" + "x".repeat(65), tweetId + "%0A"))
+        assertError(400, "bad_request", get(path + "?cursor=" + bad), bad);
+      assertEquals(1, get(path + "?cursor=").body().get("tweets").size(), "empty: the first page");
+      assertEquals(1, get(path + "?cursor=9999999999999-" + max).body().get("tweets").size(), "a tweet id, any author");
+      assertEquals(0, get(path + "?cursor=" + tweetId).body().get("tweets").size());
+    }
+  }
+
+  /** Contract C2: a post's requestId shows in its author's timeline, never in anyone's home timeline. */
+  @Test
+  void aTweetRendersItsRequestIdOnlyInAnOwnTimeline() throws Exception {
+    Tweet with = new Tweet("0000000000002-ned", "ned", "with", 2, "req-9");
+    Tweet without = new Tweet("0000000000001-ned", "ned", "without", 1, null);
+    UserEntity.TimelinePage page = new UserEntity.TimelinePage(List.of(with, without), Optional.empty());
+    var mapper = JacksonObjectMapperProvider.get(system).getOrCreate("timeline-http", Optional.empty());
+
+    JsonNode own = JSON.readTree(mapper.writeValueAsBytes(TimelineRoutes.Page.of(page, true))).get("tweets");
+    assertEquals(json(Map.of("id", with.id(), "authorId", "ned", "text", "with", "postedAt", 2, "requestId", "req-9")), own.get(0));
+    assertEquals(json(Map.of("id", without.id(), "authorId", "ned", "text", "without", "postedAt", 1)), own.get(1),
+        "no requestId: no key, not null");
+    JsonNode home = JSON.readTree(mapper.writeValueAsBytes(TimelineRoutes.Page.of(page, false))).get("tweets");
+    assertEquals(json(Map.of("id", with.id(), "authorId", "ned", "text", "with", "postedAt", 2)), home.get(0));
+
+    String author = registered("ned"), reader = registered("nel");
+    assertEquals(204, put("/users/" + reader + "/following/" + author).status());
+    tweet(author, "unkeyed", null);
+    tweet(author, "keyed", "req-10");
+    JsonNode ownTweets = get("/users/" + author + "/tweets").body().get("tweets");
+    assertEquals("req-10", ownTweets.get(0).path("requestId").asText(null), ownTweets.toString());
+    assertFalse(ownTweets.get(1).has("requestId"), ownTweets.toString());
+    awaitAssert(() -> assertEquals(2, get("/users/" + reader + "/timeline").body().get("tweets").size()));
+    assertFalse(get("/users/" + reader + "/timeline").body().get("tweets").get(0).has("requestId"));
+  }
+
+  @Test
+  void clusterTakesShardingOnOrOff() throws Exception {
+    assertEquals(200, get("/cluster?sharding=on").status());
+    assertError(400, "bad_request", get("/cluster?sharding=no"));
   }
 
   // ---- operations -----------------------------------------------------------------------------
@@ -339,15 +418,15 @@ class TimelineRoutesTest {
 
   @Test
   void failuresOfAnAskMapToStatuses() {
-    assertEquals(StatusCodes.BAD_REQUEST, TimelineRoutes.errorFor(error(Rejection.INVALID.reply("no"))).status());
-    assertEquals(StatusCodes.NOT_FOUND, TimelineRoutes.errorFor(error(Rejection.NOT_FOUND.reply("who"))).status());
-    TimelineRoutes.ApiError conflict = TimelineRoutes.errorFor(new CompletionException(error(Rejection.CONFLICT.reply("taken"))));
+    assertEquals(StatusCodes.BAD_REQUEST, ApiError.of(error(Rejection.INVALID.reply("no"))).status());
+    assertEquals(StatusCodes.NOT_FOUND, ApiError.of(error(Rejection.NOT_FOUND.reply("who"))).status());
+    ApiError conflict = ApiError.of(new CompletionException(error(Rejection.CONFLICT.reply("taken"))));
     assertEquals(StatusCodes.CONFLICT, conflict.status());
     assertEquals("taken", conflict.message());
 
     for (Throwable other : List.of(new TimeoutException("late"), new AskTimeoutException("late"),
         new CompletionException(new IllegalStateException("shard unreachable")), error(StatusReply.error("no kind")))) {
-      TimelineRoutes.ApiError mapped = TimelineRoutes.errorFor(other);
+      ApiError mapped = ApiError.of(other);
       assertEquals(StatusCodes.SERVICE_UNAVAILABLE, mapped.status(), other.toString());
       assertEquals("unavailable", mapped.error());
     }
@@ -388,6 +467,9 @@ class TimelineRoutesTest {
         JSON.writeValueAsString(Map.of("bad id", List.of(known)))));
     assertError(400, "bad_request", send(admin, "POST", "/admin/import/following", "application/json", "{\"a\": "));
     assertError(400, "bad_request", send(admin, "POST", "/admin/import/following", "application/json", "[1,2]"));
+    assertError(400, "bad_request", send(admin, "POST", "/admin/import/followers", "application/json",
+        JSON.writeValueAsString(Map.of(known, List.of(newId("fan"), "bad id")))));
+    assertEquals(1, get("/users/" + known).body().get("followers").asInt(), "a bad id anywhere in a batch: nothing written");
     assertError(404, "not_found", send(base, "POST", "/admin/import/users", "application/json", "{}"));
   }
 
@@ -466,6 +548,18 @@ class TimelineRoutesTest {
     HttpResponse<String> response = http.send(request.build(), BodyHandlers.ofString());
     JsonNode json = response.body().isEmpty() ? null : JSON.readTree(response.body());
     return new Response(response.statusCode(), json, response.headers());
+  }
+
+  /** A 400 whose message names {@code field} in quotes. */
+  private static void assertNamesField(String field, Response response) {
+    assertError(400, "bad_request", response);
+    String message = response.body().get("message").asText();
+    assertTrue(message.contains("'" + field + "'"), message);
+  }
+
+  private static void assertError(int status, String error, Response response, String why) {
+    assertEquals(status, response.status(), () -> why + ": " + response.body());
+    assertError(status, error, response);
   }
 
   private static void assertError(int status, String error, Response response) {

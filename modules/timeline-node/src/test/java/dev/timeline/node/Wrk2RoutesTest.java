@@ -7,6 +7,7 @@ import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorSystem;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.timeline.core.Tweet;
 import dev.timeline.core.UserEntity;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -20,6 +21,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
@@ -230,6 +233,7 @@ class Wrk2RoutesTest {
     assertEquals(newestFirst.subList(4, 5), texts(readArray(path, author, 4, 100)), "stop beyond the end");
     assertEquals(List.of(), texts(readArray(path, author, 10, 20)), "start beyond the end");
     assertEquals(newestFirst, texts(readArray(path, author, 0, 1_000_000)), "stop is capped, not refused");
+    assertError(400, get(path + "?user_id=" + author + "&start=0&stop=9999999999"), "an offset past int");
   }
 
   @Test
@@ -259,6 +263,43 @@ class Wrk2RoutesTest {
       assertError(404, get(path + "?user_id=" + ids.incrementAndGet() + "&start=0&stop=10"), "not registered");
       assertEquals(405, send("POST", path, "application/x-www-form-urlencoded", "user_id=1&start=0&stop=1").status());
     }
+  }
+
+  /**
+   * Core may answer a page with fewer tweets than asked and a cursor to the rest (a byte budget
+   * per page); a read follows the cursors until [start, stop) is filled or the timeline ends.
+   */
+  @Test
+  void aReadFollowsShortPagesUntilItsRangeIsFilled() throws Exception {
+    List<Tweet> timeline = new ArrayList<>();
+    for (int i = 450; i > 0; i--) timeline.add(new Tweet(Tweet.idFor(i, "7"), "7", "t" + i, i, null));
+    List<String> asked = new ArrayList<>();
+    Wrk2Routes.TimelineRead shortPages = (userId, limit, cursor) -> {
+      asked.add(limit + (cursor.isPresent() ? " after " + cursor.get() : ""));
+      int from = cursor.map(c -> timeline.indexOf(timeline.stream().filter(t -> t.id().equals(c)).findFirst().get()) + 1).orElse(0);
+      int to = Math.min(timeline.size(), from + Math.min(limit, 3)); // at most 3 tweets fit the budget
+      List<Tweet> page = timeline.subList(from, to);
+      Optional<String> next = to < timeline.size() ? Optional.of(page.get(page.size() - 1).id()) : Optional.empty();
+      return CompletableFuture.completedFuture(new UserEntity.TimelinePage(List.copyOf(page), next));
+    };
+
+    assertEquals(timeline.subList(4, 11), range(shortPages, 4, 11));
+    assertEquals(List.of("11", "8 after " + timeline.get(2).id(), "5 after " + timeline.get(5).id(), "2 after " + timeline.get(8).id()),
+        asked, "each page asks for what is still missing, after the last cursor");
+    assertEquals(timeline.subList(440, 450), range(shortPages, 440, 460), "the timeline ends first");
+    asked.clear();
+    assertEquals(timeline.subList(0, 450), range(shortPages, 0, 1_000_000));
+    assertTrue(asked.stream().allMatch(a -> Integer.parseInt(a.split(" ")[0]) <= TimelineRoutes.MAX_LIMIT), asked.toString());
+    assertEquals(List.of(), range(shortPages, 2000, 2010), "start beyond the cap");
+
+    Wrk2Routes.TimelineRead stuck = (userId, limit, cursor) -> CompletableFuture.completedFuture(
+        new UserEntity.TimelinePage(List.of(timeline.get(0)), Optional.of(timeline.get(0).id())));
+    assertEquals(List.of(timeline.get(0), timeline.get(0)), range(stuck, 0, 10), "a cursor that does not move ends the read");
+  }
+
+  private static List<Tweet> range(Wrk2Routes.TimelineRead read, int start, int stop) throws Exception {
+    Wrk2Routes.Slice slice = Wrk2Routes.parseSlice(Map.of("user_id", "7", "start", "" + start, "stop", "" + stop)).value();
+    return Wrk2Routes.range(read, slice).toCompletableFuture().get(5, TimeUnit.SECONDS);
   }
 
   @Test
@@ -357,7 +398,7 @@ class Wrk2RoutesTest {
     assertEquals(status, response.status(), () -> why + ": " + response.body());
     assertEquals("application/json", response.header("Content-Type"), why);
     JsonNode error = JSON.readTree(response.body());
-    assertEquals(TimelineRoutes.errorKind(akka.http.javadsl.model.StatusCodes.get(status)), error.get("error").asText(), why);
+    assertEquals(ApiError.kind(akka.http.javadsl.model.StatusCodes.get(status)), error.get("error").asText(), why);
     assertTrue(!error.get("message").asText().isBlank(), why);
   }
 

@@ -1,0 +1,74 @@
+package dev.timeline.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.typesafe.config.Config;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The binding and journal decisions NodeMain takes from its options, without starting a node. */
+class NodeMainTest {
+
+  private static Config configOf(String... args) {
+    NodeMain main = new NodeMain();
+    new CommandLine(main).parseArgs(args);
+    return main.config();
+  }
+
+  @Test
+  void theAdminPortStaysOnLoopbackWhateverHostIs() {
+    Config opened = configOf("--index", "2", "--host", "127.0.0.2", "--fault-injection");
+    assertEquals("127.0.0.2", opened.getString("timeline.http.host"));
+    assertEquals("127.0.0.2", opened.getString("akka.remote.artery.canonical.hostname"));
+    assertEquals("127.0.0.1", opened.getString("timeline.http.admin-host"));
+
+    Config asked = configOf("--host", "127.0.0.2", "--admin-host", "127.0.0.3");
+    assertEquals("127.0.0.3", asked.getString("timeline.http.admin-host"));
+    assertEquals("127.0.0.1", configOf().getString("timeline.http.admin-host"));
+  }
+
+  @Test
+  void anEmbeddedH2FileJournalWritesOnCommit() {
+    assertEquals("jdbc:h2:file:/x/timeline;WRITE_DELAY=0", NodeMain.durableJournalUrl("jdbc:h2:file:/x/timeline"));
+    assertEquals("jdbc:h2:./run/t;AUTO_SERVER=FALSE;WRITE_DELAY=0", NodeMain.durableJournalUrl("jdbc:h2:./run/t;AUTO_SERVER=FALSE"));
+    assertEquals("jdbc:h2:~/t;WRITE_DELAY=0", NodeMain.durableJournalUrl("jdbc:h2:~/t"));
+    // Given explicitly, it is kept (EmbeddedJournalCrashIT shows what 500 costs).
+    assertEquals("jdbc:h2:file:/x;write_delay=500", NodeMain.durableJournalUrl("jdbc:h2:file:/x;write_delay=500"));
+    for (String other : new String[] {"jdbc:h2:mem:t;DB_CLOSE_DELAY=-1", "jdbc:h2:tcp://127.0.0.1:9092/timeline",
+        "jdbc:postgresql://127.0.0.1:5432/timeline"})
+      assertEquals(other, NodeMain.durableJournalUrl(other));
+  }
+
+  /** What the node's journal and Slick's pool are given, whichever way the file URL comes in. */
+  @Test
+  void theNodesConfigCarriesTheDurableUrlEverywhere(@TempDir Path dir) throws Exception {
+    String url = "jdbc:h2:file:" + dir.resolve("timeline");
+    for (Config config : new Config[] {configOf("--journal-url", url), configOf("--config", nodeConf().toString())}) {
+      String journal = config.getString("timeline.journal.url");
+      assertEquals(journal, config.getString("akka-persistence-jdbc.shared-databases.slick.db.url"));
+      assertEquals("0", writeDelayOf(journal.replace("./run/h2/", dir + "/")), journal);
+    }
+  }
+
+  private static Path nodeConf() {
+    Path dir = Path.of("").toAbsolutePath();
+    while (!Files.exists(dir.resolve("config/node.conf"))) dir = dir.getParent();
+    return dir.resolve("config/node.conf");
+  }
+
+  /** H2's own report of the setting, so a URL H2 ignored or refused fails here. */
+  private static String writeDelayOf(String url) throws Exception {
+    try (Connection c = DriverManager.getConnection(url, "sa", "");
+         ResultSet rows = c.createStatement().executeQuery(
+             "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'")) {
+      rows.next();
+      return rows.getString(1);
+    }
+  }
+}
