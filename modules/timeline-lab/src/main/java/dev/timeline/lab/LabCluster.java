@@ -1,10 +1,13 @@
 package dev.timeline.lab;
 
 import dev.timeline.lab.history.Counters;
+import dev.timeline.lab.history.JournalWriters;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A cluster started with {@code scripts/cluster} in the lab's run directory, with a graph
@@ -32,7 +35,10 @@ final class LabCluster implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(stopOnExit);
   }
 
-  /** Stops a lab cluster left over from an interrupted run, starts this one, imports the graph. */
+  /**
+   * Stops a lab cluster left over from an interrupted run, starts this one on an emptied run
+   * directory (journal data survives a plain start), imports the graph.
+   */
   static LabCluster start(ClusterControl control, Experiment.ClusterSpec spec, Experiment.GraphSpec graphSpec) {
     control.run("stop", "all");
     System.out.printf("starting the cluster: %d nodes, %s strategy%s%s...%n", spec.nodes(), spec.strategy(),
@@ -56,17 +62,64 @@ final class LabCluster implements AutoCloseable {
   }
 
   /**
-   * Runs {@code scripts/cluster start}, and once more if that fails: on a busy machine a node can
-   * time out creating the journal tables while the others start, and a second try usually works.
+   * Runs {@code scripts/cluster start --fresh}, and once more if that fails: on a busy machine a
+   * node can time out creating the journal tables while the others start, and a second try
+   * usually works.
    */
   private static String startOnceMore(ClusterControl control, Experiment.ClusterSpec spec) {
     try {
-      return control.run(spec.startArgs().toArray(String[]::new));
+      return control.run(spec.startArgs(true).toArray(String[]::new));
     } catch (IllegalStateException failed) {
       System.out.println("  the cluster did not start (" + failed.getMessage().lines().reduce((a, b) -> b).orElse("") + "); once more");
       stopQuietly(control);
-      return control.run(spec.startArgs().toArray(String[]::new));
+      return control.run(spec.startArgs(true).toArray(String[]::new));
     }
+  }
+
+  /** Every node and the journal SIGKILLed at once: nothing survives but what is on disk. */
+  void crashAll() {
+    control.run("crash", "all");
+  }
+
+  /**
+   * After {@link #crashAll}: everything started again on the same journal data with the same
+   * settings; returns once every node's /health answers 200.
+   */
+  void startAgain(Duration healthyWithin) {
+    control.run(spec.startArgs(false).toArray(String[]::new));
+    awaitHealthy(healthyWithin);
+  }
+
+  /** Until every node's /health answers 200; throws if one does not within {@code timeout}. */
+  void awaitHealthy(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (int node = 1; node <= spec.nodes(); node++) {
+      while (!http.call(node, "GET", "/health", null, Duration.ofSeconds(2)).is(200)) {
+        if (System.nanoTime() > deadline) throw new IllegalStateException("node " + node + " not healthy within " + timeout);
+        LockSupport.parkNanos(200_000_000L);
+      }
+    }
+  }
+
+  /**
+   * The journal's writer runs (contract: GET /admin/journal/writers on a node's admin port), from
+   * the first node that answers; null if none does.
+   */
+  JournalWriters journalWriters() {
+    Http admin = new Http(ADMIN_BASE_PORT);
+    for (int node = 1; node <= spec.nodes(); node++) {
+      Http.Answer a = admin.call(node, "GET", "/admin/journal/writers", null, Duration.ofSeconds(60));
+      // An answer without the contract's fields is not read: an empty check must not pass.
+      if (!a.is(200) || a.body() == null || !a.body().path("writerRuns").isObject() || !a.body().path("events").isNumber()) continue;
+      Map<String, List<String>> runs = new LinkedHashMap<>();
+      a.body().path("writerRuns").fields().forEachRemaining(e -> {
+        List<String> writers = new ArrayList<>();
+        e.getValue().forEach(w -> writers.add(w.asText()));
+        runs.put(e.getKey(), writers);
+      });
+      return new JournalWriters(a.body().path("persistenceIds").asLong(), a.body().path("events").asLong(), runs);
+    }
+    return null;
   }
 
   /** Whether this cluster, with this graph, is what {@code cluster} and {@code graph} describe. */

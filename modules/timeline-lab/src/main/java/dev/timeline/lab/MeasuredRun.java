@@ -52,7 +52,7 @@ final class MeasuredRun {
     RunClock clock = RunClock.startingNow();
     LagProbe lags = new LagProbe(http, graph, nodes, e.load(), clock, e.graph().seed() + 2);
     LoadGenerator load = new LoadGenerator(http, e.load(), graph, nodes, e.cluster().resilient(), lags);
-    Nemesis nemesis = new Nemesis(lab.control, http, nodes, clock);
+    Nemesis nemesis = new Nemesis(lab.control, http, nodes, lab.spec.startArgs(false), clock);
     nemesis.start(e.faults());
     Thread progress = progressLine(clock, load, nemesis, e.duration(), progressSeconds);
     load.run(clock, e.duration().toMillis(), true, "run-" + Instant.now().toEpochMilli(), e.graph().seed() + 3);

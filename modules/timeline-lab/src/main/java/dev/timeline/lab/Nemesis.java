@@ -11,7 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Injects the experiment's faults on schedule through scripts/cluster, and watches the cluster
+ * Injects the experiment's faults on schedule through scripts/cluster (one at a time: a pause
+ * storm holds the schedule until its last pause is over), and watches the cluster
  * (a healthy node's public GET /cluster, every 250 ms) to record when each faulted node was seen
  * unreachable and when it was downed or removed.
  */
@@ -39,15 +40,18 @@ final class Nemesis {
   private final ClusterControl cluster;
   private final Http http;
   private final int nodes;
+  /** scripts/cluster start with the cluster's own settings, not fresh: start-all. */
+  private final List<String> startArgs;
   private final RunClock clock;
   private final List<Open> faults = new CopyOnWriteArrayList<>();
   private volatile boolean watching = true;
   private Thread scheduler;
 
-  Nemesis(ClusterControl cluster, Http http, int nodes, RunClock clock) {
+  Nemesis(ClusterControl cluster, Http http, int nodes, List<String> startArgs, RunClock clock) {
     this.cluster = cluster;
     this.http = http;
     this.nodes = nodes;
+    this.startArgs = List.copyOf(startArgs);
     this.clock = clock;
   }
 
@@ -86,8 +90,9 @@ final class Nemesis {
           case "pause" -> f.nodes.forEach(n -> apply(new Experiment.FaultStep(Duration.ZERO, "resume", List.of(n), List.of(), null)));
           case "partition" -> apply(new Experiment.FaultStep(Duration.ZERO, "heal", List.of(), List.of(), null));
           case "slow" -> f.nodes.forEach(n -> apply(new Experiment.FaultStep(Duration.ZERO, "fast", List.of(n), List.of(), null)));
-          case "journal-stop" -> apply(new Experiment.FaultStep(Duration.ZERO, "journal-start", List.of(), List.of(), null));
+          case "journal-stop", "journal-crash" -> apply(new Experiment.FaultStep(Duration.ZERO, "journal-start", List.of(), List.of(), null));
           case "journal-pause" -> apply(new Experiment.FaultStep(Duration.ZERO, "journal-resume", List.of(), List.of(), null));
+          case "crash-all" -> apply(new Experiment.FaultStep(Duration.ZERO, "start-all", List.of(), List.of(), null));
           default -> { }
         }
     // A node downed during a pause or partition has exited: bring it back too.
@@ -115,9 +120,13 @@ final class Nemesis {
         }
       }
       case "slow" -> args.addAll(List.of("slow", String.valueOf(step.nodes().get(0)), String.valueOf(step.ms())));
-      case "journal-stop", "journal-start", "journal-pause", "journal-resume" ->
+      case "journal-stop", "journal-start", "journal-pause", "journal-resume", "journal-crash" ->
           args.addAll(List.of("journal", step.verb().substring("journal-".length())));
       case "heal" -> args.add("heal");
+      case "crash-all" -> args.addAll(List.of("crash", "all"));
+      case "start-all" -> args.addAll(startArgs);
+      case "pause-storm" -> args.addAll(List.of("pause-storm", String.valueOf(step.nodes().get(0)), String.valueOf(step.storm().count()),
+          String.valueOf(step.storm().pause().toMillis()), String.valueOf(step.storm().gap().toMillis())));
       default -> {
         args.add(step.verb());
         args.add(String.valueOf(step.nodes().get(0)));
@@ -128,20 +137,37 @@ final class Nemesis {
     // A restart of a running node (a rolling restart) is a fault of its own: until it is back.
     Open restart = step.verb().equals("restart") && !endedOne ? new Open("restart", step.nodes(), at) : null;
     if (restart != null) faults.add(restart);
-    if (opens(step.verb())) faults.add(new Open(step.verb(), step.nodes(), at));
+    Open opened = null;
+    if (opens(step.verb())) {
+      opened = new Open(step.verb(), step.verb().equals("crash-all") ? allNodes() : step.nodes(), at);
+      faults.add(opened);
+    }
     try {
       cluster.run(args.toArray(String[]::new));
     } catch (IllegalStateException e) {
-      System.out.println("[nemesis] " + e.getMessage().lines().findFirst().orElse("failed"));
+      // The first line names the command, the last says why it failed.
+      List<String> lines = e.getMessage().lines().filter(l -> !l.isBlank()).toList();
+      System.out.println("[nemesis] " + lines.get(0) + (lines.size() > 1 ? " " + lines.get(lines.size() - 1).strip() : ""));
     }
     if (restart != null) restart.endedMs = clock.ms();
+    // A storm is over when its command returns, after a last gap that is no longer part of it:
+    // from its first pause to its last resume.
+    if (step.verb().equals("pause-storm")) opened.endedMs = Math.max(at, clock.ms() - step.storm().gap().toMillis());
   }
 
   private static boolean opens(String verb) {
-    return List.of("crash", "stop", "pause", "partition", "slow", "journal-stop", "journal-pause").contains(verb);
+    return List.of("crash", "stop", "pause", "partition", "slow", "journal-stop", "journal-pause", "journal-crash", "crash-all",
+        "pause-storm").contains(verb);
   }
 
-  /** The verb that undoes a fault ends it: restart or resume its node, heal, fast, journal start. */
+  private List<Integer> allNodes() {
+    return java.util.stream.IntStream.rangeClosed(1, nodes).boxed().toList();
+  }
+
+  /**
+   * The verb that undoes a fault ends it: restart or resume its node, heal, fast, journal start,
+   * start-all.
+   */
   private boolean end(Experiment.FaultStep step, double at) {
     boolean any = false;
     for (Open f : faults) {
@@ -151,7 +177,9 @@ final class Nemesis {
         case "resume" -> f.verb.equals("pause") && f.nodes.containsAll(step.nodes());
         case "heal" -> f.verb.equals("partition");
         case "fast" -> f.verb.equals("slow") && f.nodes.containsAll(step.nodes());
-        case "journal-start" -> f.verb.equals("journal-stop");
+        case "journal-start" -> f.verb.equals("journal-stop") || f.verb.equals("journal-crash");
+        // start brings back every process that is not running: nodes and the journal.
+        case "start-all" -> List.of("crash-all", "crash", "stop", "journal-stop", "journal-crash").contains(f.verb);
         case "journal-resume" -> f.verb.equals("journal-pause");
         default -> false;
       };

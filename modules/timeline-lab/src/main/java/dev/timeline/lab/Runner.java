@@ -1,7 +1,10 @@
 package dev.timeline.lab;
 
 import dev.timeline.lab.check.Slo;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.timeline.lab.history.FinalState;
+import dev.timeline.lab.history.JournalWriters;
+import dev.timeline.lab.history.OwnTweet;
 import dev.timeline.lab.history.LagSample;
 import dev.timeline.lab.history.Op;
 import dev.timeline.lab.report.HtmlReport;
@@ -16,15 +19,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
  * One experiment, start to end: cluster up, graph loaded, warm-up, the measured run with its
- * fault schedule, every fault undone, a settle period, every timeline read back, the checkers,
- * the report. The cluster is stopped at the end whatever happened.
+ * fault schedule, every fault undone, a settle period, every timeline read back (warm), a cold
+ * restart of the whole cluster from the journal and every timeline read back again (cold), the
+ * journal's writers, the checkers, the report. The cluster is stopped at the end whatever happened.
  */
 final class Runner {
   private final Experiment experiment;
@@ -53,11 +59,14 @@ final class Runner {
       run.nemesis.undoAll();
       List<LagSample> lags = run.lagSamples();
       Thread.sleep(e.settle().toMillis());
-      FinalState state = readBack(lab.http, lab.graph, e.cluster().nodes());
+      FinalState warm = readBack(lab.http, lab.graph, e.cluster().nodes(), "warm");
+      FinalState cold = coldReadBack(lab, e.cluster().nodes(), e.settle());
+      JournalWriters writers = lab.journalWriters();
+      if (writers == null) System.out.println("the journal's writers could not be read (GET /admin/journal/writers)");
 
       List<Op> history = run.history();
       Report report = Report.build(e.name(), e.cluster().profile(), e.description(), run.startedIso, run.durationMs,
-          Slo.fromConfig(e.slo()), history, lags, run.nemesis.records(), state, run.cost, e.expect(),
+          Slo.fromConfig(e.slo()), history, lags, run.nemesis.records(), warm, cold, writers, run.cost, e.expect(),
           settings(e, lab.graph, run.lags));
       ReportWriter.writeJson(report, results.resolve("report.json"));
       ReportWriter.writeHistory(history, results.resolve("history.jsonl"));
@@ -87,7 +96,9 @@ final class Runner {
     settings.put("maxInFlight", e.load().maxInFlight());
     settings.put("lagSample", e.load().lagSample());
     settings.put("lagSamplesSkipped", lags.skipped.get());
-    settings.put("faults", e.faults().stream().map(f -> f.at().toSeconds() + "s " + f.verb() + (f.nodes().isEmpty() ? "" : " " + f.nodes())).toList());
+    settings.put("faults", e.faults().stream().map(f -> f.at().toSeconds() + "s " + f.verb() + (f.nodes().isEmpty() ? "" : " " + f.nodes())
+        + (f.storm() == null ? "" : " " + f.storm().count() + " x " + f.storm().pause().toMillis() + " ms, gap " + f.storm().gap().toMillis() + " ms"))
+        .toList());
     return settings;
   }
 
@@ -98,44 +109,103 @@ final class Runner {
         + (g.celebrities() > 0 ? ", " + g.celebrities() + " celebrities followed by " + g.celebrityFollowers() * 100 + " % each" : "");
   }
 
-  /** Every home and user timeline, through whichever node answers, many reads at once. */
-  private static FinalState readBack(Http http, Graph graph, int nodes) throws Exception {
-    System.out.printf("reading back %d home and user timelines...%n", graph.size());
+  /** Within this, after a cold start, every node must answer /health. */
+  static final Duration COLD_START_HEALTHY = Duration.ofMinutes(2);
+
+  /**
+   * Every node and the journal killed at once, started again on the same data, every timeline
+   * read again: now only what the journal held can be found. If the kill failed, the cluster
+   * still runs on its memory: nothing is read, so that every timeline counts as unreadable rather
+   * than a warm read passing as a cold one. A cluster that does not come back is read anyway.
+   * Once healthy it settles as after the run: the fan-out resumes from its stored offsets and
+   * waits out any gap in the journal's ordering (a crashed H2 server skips the ids it had cached)
+   * before it delivers what follows.
+   */
+  private static FinalState coldReadBack(LabCluster lab, int nodes, Duration settle) throws Exception {
+    System.out.println("cold restart: every node and the journal killed at once, then started again on the same data...");
+    try {
+      lab.crashAll();
+    } catch (IllegalStateException notKilled) {
+      String why = notKilled.getMessage().lines().findFirst().orElse("");
+      System.out.println("  the cluster could not be killed, so no cold read-back: " + why);
+      return new FinalState(lab.graph.followersById(), Map.of(), Map.of(), TIMELINE_LIMIT, List.of("cold restart failed: " + why));
+    }
+    long t0 = System.nanoTime();
+    try {
+      lab.startAgain(COLD_START_HEALTHY);
+      System.out.printf("  every node healthy again after %.1f s; settling %d s...%n", (System.nanoTime() - t0) / 1e9, settle.toSeconds());
+      Thread.sleep(settle.toMillis());
+    } catch (IllegalStateException notBack) {
+      System.out.println("  the cluster did not come back: " + notBack.getMessage().lines().findFirst().orElse(""));
+    }
+    return readBack(lab.http, lab.graph, nodes, "cold");
+  }
+
+  /**
+   * Every user's own timeline, then every home timeline, through whichever node answers, many
+   * reads at once. Own timelines first: reading one starts its user's entity, so that a home
+   * read that gathers from followees (pull, hybrid) finds them running rather than recovering.
+   */
+  private static FinalState readBack(Http http, Graph graph, int nodes, String which) throws Exception {
+    System.out.printf("reading back %d user and home timelines (%s)...%n", graph.size(), which);
     Map<String, List<String>> homes = new ConcurrentHashMap<>();
-    Map<String, List<String>> own = new ConcurrentHashMap<>();
+    Map<String, List<OwnTweet>> own = new ConcurrentHashMap<>();
+    Queue<String> unanswered = new ConcurrentLinkedQueue<>();
     ExecutorService pool = Executors.newFixedThreadPool(16);
     try {
       List<Future<?>> reads = new ArrayList<>();
       for (int u = 0; u < graph.size(); u++) {
         String user = graph.id(u);
         reads.add(pool.submit(() -> {
-          List<String> home = readAll(http, nodes, "/users/" + user + "/timeline");
-          if (home != null) homes.put(user, home);
-          List<String> tweets = readAll(http, nodes, "/users/" + user + "/tweets");
-          if (tweets != null) own.put(user, tweets);
+          List<JsonNode> tweets = readAll(http, nodes, "/users/" + user + "/tweets", unanswered);
+          if (tweets != null) own.put(user, tweets.stream().map(Runner::ownTweet).toList());
+        }));
+      }
+      for (Future<?> read : reads) read.get();
+      reads.clear();
+      for (int u = 0; u < graph.size(); u++) {
+        String user = graph.id(u);
+        reads.add(pool.submit(() -> {
+          List<JsonNode> home = readAll(http, nodes, "/users/" + user + "/timeline", unanswered);
+          if (home != null) homes.put(user, home.stream().map(t -> t.get("id").asText()).toList());
         }));
       }
       for (Future<?> read : reads) read.get();
     } finally {
       pool.shutdownNow();
     }
-    return new FinalState(graph.followersById(), homes, own, TIMELINE_LIMIT);
+    return new FinalState(graph.followersById(), homes, own, TIMELINE_LIMIT, List.copyOf(unanswered));
   }
 
-  /** The bounded home timeline length of the nodes (timeline.home-timeline-size). */
+  private static OwnTweet ownTweet(JsonNode t) {
+    JsonNode requestId = t.get("requestId");
+    return new OwnTweet(t.get("id").asText(), requestId == null || requestId.isNull() ? null : requestId.asText());
+  }
+
+  /** The bounded length of home and own timelines on the nodes (timeline.home-timeline-size, user-timeline-size). */
   static final int TIMELINE_LIMIT = 800;
 
-  /** Every page of a timeline, newest first; a failed page starts over on the next node. Null if none could. */
-  private static List<String> readAll(Http http, int nodes, String path) {
+  /**
+   * Every page of a timeline, newest first; a page not answered whole (no answer, not 200, or
+   * partial: a followee was left out) is noted in {@code unanswered} and the timeline is read
+   * again from the next node. Null if no node could.
+   */
+  private static List<JsonNode> readAll(Http http, int nodes, String path, Queue<String> unanswered) {
     attempts:
     for (int attempt = 0; attempt < 3 * nodes; attempt++) {
-      List<String> ids = new ArrayList<>();
+      List<JsonNode> tweets = new ArrayList<>();
       String cursor = "";
+      int node = attempt % nodes + 1;
       while (true) {
-        Http.Answer page = http.call(attempt % nodes + 1, "GET", path + "?limit=200&cursor=" + cursor, null, Duration.ofSeconds(10));
-        if (!page.is(200)) continue attempts;
-        page.body().get("tweets").forEach(t -> ids.add(t.get("id").asText()));
-        if (page.body().get("nextCursor").isNull()) return ids;
+        Http.Answer page = http.call(node, "GET", path + "?limit=200&cursor=" + cursor, null, Duration.ofSeconds(10));
+        boolean partial = page.is(200) && page.body().path("partial").asBoolean(false);
+        if (!page.is(200) || partial) {
+          unanswered.add("GET " + path + " on node " + node + ": "
+              + (partial ? "partial" : page.status() == 0 ? page.error() : String.valueOf(page.status())));
+          continue attempts;
+        }
+        page.body().get("tweets").forEach(tweets::add);
+        if (page.body().get("nextCursor").isNull()) return tweets;
         cursor = page.body().get("nextCursor").asText();
       }
     }

@@ -31,7 +31,7 @@ class ExperimentTest {
   void everyShippedExperimentParsesAndSchedulesItsFaultsInOrder() throws IOException {
     try (Stream<Path> files = Files.list(SHIPPED)) {
       List<Path> all = files.filter(f -> f.toString().endsWith(".conf")).toList();
-      assertTrue(all.size() >= 6, "six shipped experiments: " + all);
+      assertTrue(all.size() >= 9, "nine shipped experiments: " + all);
       for (Path file : all) {
         Experiment e = Experiment.load(file, ConfigFactory.empty());
         assertTrue(!e.faults().isEmpty(), file + " injects faults");
@@ -39,6 +39,41 @@ class ExperimentTest {
           assertTrue(e.faults().get(i - 1).at().compareTo(e.faults().get(i).at()) <= 0, file + " in time order");
       }
     }
+  }
+
+  @Test
+  void theNewFaultsParseAsStepsAndAPauseStormNeedsItsShape() throws IOException {
+    Experiment e = parse("""
+        experiment.faults = [
+          { at = 10s, do = pause-storm, node = 3, count = 20, pause = 1500ms, gap = 1500ms }
+          { at = 20s, do = journal-crash }
+          { at = 25s, do = journal-start }
+          { at = 20s, do = crash-all }
+          { at = 30s, do = start-all }
+        ]
+        """);
+    assertEquals(List.of("pause-storm", "journal-crash", "crash-all", "journal-start", "start-all"),
+        e.faults().stream().map(Experiment.FaultStep::verb).toList());
+    assertEquals(new Experiment.Storm(20, Duration.ofMillis(1500), Duration.ofMillis(1500)), e.faults().get(0).storm());
+    assertEquals(List.of(3), e.faults().get(0).nodes());
+    assertEquals(List.of(), e.faults().get(2).nodes(), "crash-all names no node");
+    assertBad("experiment.faults", "experiment.faults = [{ at = 1s, do = pause-storm, node = 3 }]");
+    assertBad("experiment.faults", "experiment.faults = [{ at = 1s, do = pause-storm, count = 2, pause = 1s, gap = 1s }]");
+    assertBad("experiment.faults.count", "experiment.faults = [{ at = 1s, do = pause-storm, node = 3, count = 0, pause = 1s, gap = 1s }]");
+  }
+
+  @Test
+  void theNewFaultExperimentsExpectNothingLostOrDoubled() {
+    for (String name : List.of("journal-crash", "power-loss", "pause-storm")) {
+      Experiment e = Experiment.load(SHIPPED.resolve(name + ".conf"), ConfigFactory.empty());
+      for (String key : List.of("lost", "duplicated", "unreadable-timelines", "unresolved-posts", "unanswered-reads", "interleaved-writers"))
+        assertEquals(0, e.expect().getInt(key), name + " expects " + key + " = 0");
+    }
+    Experiment storm = Experiment.load(SHIPPED.resolve("pause-storm.conf"), ConfigFactory.empty());
+    Experiment.Storm shape = storm.faults().get(0).storm();
+    assertTrue(shape.count() >= 20 && shape.pause().toMillis() == 1500, "at least 20 pauses of 1.5 s: " + shape);
+    Duration stormEnds = storm.faults().get(0).at().plus(shape.pause().plus(shape.gap()).multipliedBy(shape.count()));
+    assertTrue(storm.duration().compareTo(stormEnds) >= 0, "posting goes on through the whole storm");
   }
 
   @Test
@@ -79,8 +114,10 @@ class ExperimentTest {
   @Test
   void strategyAndCapacityBecomeOptionsOfScriptsClusterStart() throws IOException {
     Experiment e = parse("experiment { cluster { nodes = 2, strategy = hybrid, hybrid-threshold = 50, node-capacity = 40 } }");
+    assertEquals(List.of("start", "2", "--fresh", "--journal", "h2", "--profile", "resilient", "--strategy", "hybrid",
+        "--hybrid-threshold", "50", "--node-capacity", "40"), e.cluster().startArgs(true));
     assertEquals(List.of("start", "2", "--journal", "h2", "--profile", "resilient", "--strategy", "hybrid",
-        "--hybrid-threshold", "50", "--node-capacity", "40"), e.cluster().startArgs());
+        "--hybrid-threshold", "50", "--node-capacity", "40"), e.cluster().startArgs(false), "on the data already there");
     Experiment defaults = parse("experiment { }");
     assertEquals("push", defaults.cluster().strategy());
     assertEquals(0, defaults.cluster().nodeCapacity());

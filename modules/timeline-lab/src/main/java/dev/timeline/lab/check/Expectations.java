@@ -3,25 +3,42 @@ package dev.timeline.lab.check;
 import com.typesafe.config.Config;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.ToLongFunction;
 
 /**
  * An experiment's pass/fail rules, from its {@code expect} block. Every key is optional (absent or
- * null: not checked): {@code lost}, {@code duplicated}, {@code out-of-order} are upper bounds on
- * the delivery check's counts, {@code max-failed-seconds} on the run's failed seconds,
- * {@code min-failed-seconds} a lower bound on them (an experiment that shows a fault becoming a
- * failure expects one), and {@code min-success-ratio} a lower bound on ok / all operations over
- * the whole run.
+ * null: not checked). Upper bounds on each read-back's delivery check (warm, and cold after a
+ * restart of the whole cluster from the journal; each is its own result): {@code lost},
+ * {@code duplicated}, {@code out-of-order}, {@code unreadable-timelines}, {@code unresolved-posts},
+ * {@code unanswered-reads}. An upper bound on the single-writer check: {@code interleaved-writers}
+ * (fails when the journal's writers could not be read). On the run: {@code max-failed-seconds},
+ * {@code min-failed-seconds} (an experiment that shows a fault becoming a failure expects one),
+ * {@code min-success-ratio} (ok / all operations over the whole run).
  */
 public final class Expectations {
 
   static final String LOST = "lost";
   static final String DUPLICATED = "duplicated";
   static final String OUT_OF_ORDER = "out-of-order";
+  static final String UNREADABLE_TIMELINES = "unreadable-timelines";
+  static final String UNRESOLVED_POSTS = "unresolved-posts";
+  static final String UNANSWERED_READS = "unanswered-reads";
+  static final String INTERLEAVED_WRITERS = "interleaved-writers";
   static final String MAX_FAILED_SECONDS = "max-failed-seconds";
   static final String MIN_FAILED_SECONDS = "min-failed-seconds";
   static final String MIN_SUCCESS_RATIO = "min-success-ratio";
-  private static final List<String> KEYS =
-      List.of(LOST, DUPLICATED, OUT_OF_ORDER, MAX_FAILED_SECONDS, MIN_FAILED_SECONDS, MIN_SUCCESS_RATIO);
+
+  /** The delivery keys, each read from one read-back's result. */
+  private static final Map<String, ToLongFunction<DeliveryResult>> DELIVERY = Map.of(
+      LOST, DeliveryResult::lost,
+      DUPLICATED, DeliveryResult::duplicated,
+      OUT_OF_ORDER, DeliveryResult::outOfOrderTimelines,
+      UNREADABLE_TIMELINES, DeliveryResult::unreadableTimelines,
+      UNRESOLVED_POSTS, DeliveryResult::unresolvedPosts,
+      UNANSWERED_READS, DeliveryResult::unansweredReads);
+  private static final List<String> KEYS = List.of(LOST, DUPLICATED, OUT_OF_ORDER, UNREADABLE_TIMELINES, UNRESOLVED_POSTS,
+      UNANSWERED_READS, INTERLEAVED_WRITERS, MAX_FAILED_SECONDS, MIN_FAILED_SECONDS, MIN_SUCCESS_RATIO);
 
   private Expectations() {}
 
@@ -34,23 +51,38 @@ public final class Expectations {
     }
   }
 
-  /** In the order above. */
-  public static List<ExpectationResult> check(Config expect, Summary summary) {
+  /**
+   * In the order of the keys above; a delivery key once per read-back, named e.g. "lost (cold)".
+   * {@code readBacks}: name -> result, in the order they were read.
+   */
+  public static List<ExpectationResult> check(Config expect, Summary summary, Map<String, DeliveryResult> readBacks,
+      SingleWriterResult writers) {
     validate(expect);
     List<ExpectationResult> results = new ArrayList<>();
     for (String key : KEYS) {
-      if (expect.hasPath(key)) {
-        results.add(check(key, expect, summary));
+      if (!expect.hasPath(key)) continue;
+      if (DELIVERY.containsKey(key)) {
+        if (readBacks.isEmpty()) results.add(new ExpectationResult(key, "at most " + expect.getLong(key), "nothing read back", false));
+        readBacks.forEach((name, d) -> results.add(atMost(key + " (" + name + ")", expect.getLong(key), DELIVERY.get(key).applyAsLong(d))));
+      } else if (key.equals(INTERLEAVED_WRITERS)) {
+        results.add(writers(expect.getLong(key), writers));
+      } else {
+        results.add(run(key, expect, summary));
       }
     }
     return List.copyOf(results);
   }
 
-  private static ExpectationResult check(String key, Config expect, Summary summary) {
+  /** A check that saw nothing holds nothing: unread writers, or an empty journal, fail it. */
+  private static ExpectationResult writers(long max, SingleWriterResult w) {
+    String expected = "at most " + max;
+    if (!w.read()) return new ExpectationResult(INTERLEAVED_WRITERS, expected, "journal writers not read", false);
+    if (w.events() == 0) return new ExpectationResult(INTERLEAVED_WRITERS, expected, "no events in the journal", false);
+    return atMost(INTERLEAVED_WRITERS, max, w.interleaved());
+  }
+
+  private static ExpectationResult run(String key, Config expect, Summary summary) {
     return switch (key) {
-      case LOST -> atMost(key, expect.getLong(key), summary.lost());
-      case DUPLICATED -> atMost(key, expect.getLong(key), summary.duplicated());
-      case OUT_OF_ORDER -> atMost(key, expect.getLong(key), summary.outOfOrderTimelines());
       case MAX_FAILED_SECONDS -> {
         double max = expect.getDouble(key);
         yield new ExpectationResult(key, "at most " + Fmt.plain(max) + " s",
@@ -72,7 +104,7 @@ public final class Expectations {
     };
   }
 
-  private static ExpectationResult atMost(String key, long max, long actual) {
-    return new ExpectationResult(key, "at most " + max, String.valueOf(actual), actual <= max);
+  private static ExpectationResult atMost(String name, long max, long actual) {
+    return new ExpectationResult(name, "at most " + max, String.valueOf(actual), actual <= max);
   }
 }

@@ -16,11 +16,11 @@ public final class FaultVerdicts {
 
   /**
    * A fault's interval runs from its injection to its end, or to the end of the run if it was
-   * never undone during the run. The delivery check covers the whole run, so lost data condemns
-   * every fault of the run: the lab cannot tell which one lost it.
+   * never undone during the run. The delivery checks cover the whole run, so data lost in either
+   * read-back ({@code dataLost}) condemns every fault of the run: the lab cannot tell which one lost it.
    */
   public static List<FaultVerdict> of(List<FaultRecord> faults, List<Op> history, List<Window> windows,
-      DeliveryResult delivery, double durationMs, Slo slo) {
+      boolean dataLost, double durationMs, Slo slo) {
     double windowMs = Windows.lengthMs(windows, durationMs);
     List<FaultVerdict> verdicts = new ArrayList<>(faults.size());
     for (FaultRecord fault : faults) {
@@ -30,7 +30,7 @@ public final class FaultVerdicts {
           .filter(w -> w.failed() && w.startMs() <= to && w.startMs() + windowMs > from)
           .count();
       double failedSeconds = failedWindows * windowMs / 1000;
-      String verdict = delivery.lost() > 0 ? DATA_LOST
+      String verdict = dataLost ? DATA_LOST
           : failedSeconds == 0 ? TOLERATED
           : "became a failure for " + Fmt.plain(failedSeconds) + " s";
       verdicts.add(new FaultVerdict(fault.verb(), fault.nodes(), from, fault.endedMs(), fault.detectedMs(),

@@ -4,7 +4,8 @@ import dev.timeline.lab.history.Op;
 import java.util.List;
 
 /**
- * The run in a line, and what the expectations are checked against.
+ * The run in a line, and what the run's expectations (failed seconds, success ratio) are checked
+ * against; the delivery expectations are checked against each read-back's {@link DeliveryResult}.
  *
  * @param partialReads ok home-timeline reads answered partial (a followee left out in time): ok
  *                     outcomes, counted apart because the reader saw less than everything
@@ -19,12 +20,9 @@ public record Summary(
     int partialReads,
     Double successRatio,
     int failedWindows,
-    double failedSeconds,
-    long lost,
-    long duplicated,
-    int outOfOrderTimelines) {
+    double failedSeconds) {
 
-  public static Summary of(List<Op> history, List<Window> windows, Slo slo, DeliveryResult delivery) {
+  public static Summary of(List<Op> history, List<Window> windows, Slo slo) {
     int ok = 0;
     int fail = 0;
     int info = 0;
@@ -40,6 +38,6 @@ public record Summary(
     int ops = history.size();
     int failedWindows = (int) windows.stream().filter(Window::failed).count();
     return new Summary(ops, ok, fail, info, partial, ops == 0 ? null : (double) ok / ops, failedWindows,
-        failedWindows * slo.windowMs() / 1000, delivery.lost(), delivery.duplicated(), delivery.outOfOrderTimelines());
+        failedWindows * slo.windowMs() / 1000);
   }
 }

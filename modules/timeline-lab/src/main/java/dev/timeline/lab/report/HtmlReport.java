@@ -6,6 +6,7 @@ import dev.timeline.lab.check.ExpectationResult;
 import dev.timeline.lab.check.FaultVerdict;
 import dev.timeline.lab.check.LagStats;
 import dev.timeline.lab.check.OpStats;
+import dev.timeline.lab.check.SingleWriterResult;
 import dev.timeline.lab.check.Slo;
 import dev.timeline.lab.check.StrategyCost;
 import dev.timeline.lab.check.Summary;
@@ -23,6 +24,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -108,7 +111,8 @@ public final class HtmlReport {
         .append("Red strip along the time axis: windows that broke the SLO.</p>\n");
 
     faults(html, r.faults());
-    delivery(html, r.delivery());
+    delivery(html, r.delivery(), r.coldDelivery());
+    writers(html, r.writers());
     expectations(html, r.expectations());
     summary(html, r.summary(), r.totals(), r.lag(), r.cost());
     failedWindows(html, r.windows());
@@ -142,21 +146,68 @@ public final class HtmlReport {
     html.append("</table></div>\n");
   }
 
-  private static void delivery(StringBuilder html, DeliveryResult d) {
-    html.append("<h3>Delivery</h3>\n<div class=\"table-wrap\"><table class=\"kv\">\n");
-    row(html, "acknowledged posts", String.valueOf(d.ackedPosts()), null);
-    row(html, "deliveries checked (post × follower)", String.valueOf(d.expectedDeliveries()), null);
-    row(html, "lost", String.valueOf(d.lost()), d.lost() > 0 ? "fail" : "pass");
-    row(html, "duplicated", String.valueOf(d.duplicated()), d.duplicated() > 0 ? "fail" : "pass");
-    row(html, "timelines out of order", String.valueOf(d.outOfOrderTimelines()), d.outOfOrderTimelines() > 0 ? "fail" : "pass");
-    row(html, "deliveries unchecked (timeline unreadable)", String.valueOf(d.unreadable()), d.unreadable() > 0 ? "warn" : null);
-    row(html, "posts with unknown outcome (info)", String.valueOf(d.infoPosts()), null);
+  /**
+   * One column per read-back: warm (after the settle period), cold (after a restart of the whole
+   * cluster from the journal).
+   */
+  private static void delivery(StringBuilder html, DeliveryResult warm, DeliveryResult cold) {
+    List<DeliveryResult> reads = cold == null ? List.of(warm) : List.of(warm, cold);
+    html.append("<h3>Delivery</h3>\n<div class=\"table-wrap\"><table class=\"delivery\">\n<tr><th></th><th class=\"num\">warm</th>")
+        .append(cold == null ? "" : "<th class=\"num\">cold restart</th>").append("</tr>\n");
+    deliveryRow(html, reads, "acknowledged posts", d -> d.ackedPosts(), null);
+    deliveryRow(html, reads, "unknown posts (info): appeared / not appeared", d -> d.infoAppeared() + " / " + d.infoNotAppeared(), null);
+    deliveryRow(html, reads, "unknown posts unresolved", d -> d.unresolvedPosts(), DeliveryResult::unresolvedPosts);
+    deliveryRow(html, reads, "deliveries checked (post × timeline)", d -> d.expectedDeliveries(), null);
+    deliveryRow(html, reads, "lost", d -> d.lost(), DeliveryResult::lost);
+    deliveryRow(html, reads, "duplicated (of them: one request id, two tweets)", d -> d.duplicated() + " (" + d.duplicatedPosts() + ")",
+        DeliveryResult::duplicated);
+    deliveryRow(html, reads, "timelines out of order", d -> d.outOfOrderTimelines(), DeliveryResult::outOfOrderTimelines);
+    deliveryRow(html, reads, "timelines unreadable (deliveries unchecked)",
+        d -> d.unreadableTimelines() + " (" + d.uncheckedDeliveries() + ")", DeliveryResult::unreadableTimelines);
+    deliveryRow(html, reads, "reads unanswered", d -> d.unansweredReads(), DeliveryResult::unansweredReads);
     html.append("</table></div>\n");
-    if (!d.lostExamples().isEmpty()) {
-      html.append("<p class=\"note\">Lost, for example (tweet → follower):</p>\n<ul class=\"examples\">\n");
-      d.lostExamples().forEach(e -> html.append("<li>").append(escape(e)).append("</li>\n"));
-      html.append("</ul>\n");
+    String[] names = {"warm", "cold restart"};
+    for (int i = 0; i < reads.size(); i++) {
+      DeliveryResult d = reads.get(i);
+      examples(html, names[i] + ": lost, for example (tweet → timeline)", d.lostExamples());
+      examples(html, names[i] + ": duplicated, for example (request id → tweets)", d.duplicateExamples());
+      examples(html, names[i] + ": unresolved, for example", d.unresolvedExamples());
+      examples(html, names[i] + ": unanswered, for example", d.unansweredExamples());
     }
+  }
+
+  /** {@code failing}: a count that marks the cell failed when above 0 (passed at 0); null for a plain row. */
+  private static void deliveryRow(StringBuilder html, List<DeliveryResult> reads, String label,
+      Function<DeliveryResult, Object> value, ToLongFunction<DeliveryResult> failing) {
+    html.append("<tr><th>").append(escape(label)).append("</th>");
+    for (DeliveryResult d : reads) {
+      String text = String.valueOf(value.apply(d));
+      String css = failing == null ? "" : failing.applyAsLong(d) > 0 ? " fail" : " pass";
+      html.append("<td class=\"num").append(css).append("\">").append(escape(text)).append("</td>");
+    }
+    html.append("</tr>\n");
+  }
+
+  private static void examples(StringBuilder html, String title, List<String> examples) {
+    if (examples.isEmpty()) return;
+    html.append("<p class=\"note\">").append(escape(title)).append(":</p>\n<ul class=\"examples\">\n");
+    examples.forEach(e -> html.append("<li>").append(escape(e)).append("</li>\n"));
+    html.append("</ul>\n");
+  }
+
+  private static void writers(StringBuilder html, SingleWriterResult w) {
+    html.append("<h3>One incarnation per user</h3>\n");
+    if (!w.read()) {
+      html.append("<p class=\"note fail\">The journal's writers could not be read (GET /admin/journal/writers): not checked.</p>\n");
+      return;
+    }
+    html.append("<div class=\"table-wrap\"><table class=\"kv\">\n");
+    row(html, "persistence ids / events in the journal", w.persistenceIds() + " / " + w.events(), null);
+    row(html, "written by more than one incarnation (hand-overs)", String.valueOf(w.severalWriters()), null);
+    row(html, "an incarnation wrote again after another (ran on two nodes at once)", String.valueOf(w.interleaved()),
+        w.interleaved() > 0 ? "fail" : "pass");
+    html.append("</table></div>\n");
+    examples(html, "interleaved writers, for example", w.interleavedExamples());
   }
 
   private static void expectations(StringBuilder html, List<ExpectationResult> expectations) {

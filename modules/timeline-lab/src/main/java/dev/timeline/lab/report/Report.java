@@ -9,6 +9,8 @@ import dev.timeline.lab.check.FaultVerdict;
 import dev.timeline.lab.check.FaultVerdicts;
 import dev.timeline.lab.check.LagStats;
 import dev.timeline.lab.check.OpStats;
+import dev.timeline.lab.check.SingleWriter;
+import dev.timeline.lab.check.SingleWriterResult;
 import dev.timeline.lab.check.Slo;
 import dev.timeline.lab.check.StrategyCost;
 import dev.timeline.lab.check.Summary;
@@ -16,6 +18,7 @@ import dev.timeline.lab.check.Window;
 import dev.timeline.lab.check.Windows;
 import dev.timeline.lab.history.FaultRecord;
 import dev.timeline.lab.history.FinalState;
+import dev.timeline.lab.history.JournalWriters;
 import dev.timeline.lab.history.LagSample;
 import dev.timeline.lab.history.Op;
 import dev.timeline.lab.history.OpType;
@@ -32,6 +35,10 @@ import java.util.Map;
  * @param startedIso   wall-clock start of the measured run, ISO-8601; every other time is
  *                     milliseconds since then
  * @param totals       per operation type, over the whole run
+ * @param delivery     the delivery check against the warm read-back (faults undone, settled)
+ * @param coldDelivery the delivery check against the read-back after a cold restart of the whole
+ *                     cluster from the journal; null when there was none
+ * @param writers      the single-writer check of the journal
  * @param passed       whether every expectation holds (true when there is none)
  * @param cost         what the fan-out strategy cost, from the nodes' /metrics; null when not read
  * @param settings     the experiment's settings as the runner chose to record them (JSON-friendly
@@ -49,6 +56,8 @@ public record Report(
     List<Window> windows,
     List<FaultVerdict> faults,
     DeliveryResult delivery,
+    DeliveryResult coldDelivery,
+    SingleWriterResult writers,
     List<ExpectationResult> expectations,
     boolean passed,
     Summary summary,
@@ -63,18 +72,26 @@ public record Report(
     settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
   }
 
-  /** Runs every checker over a finished run's history. */
+  /**
+   * Runs every checker over a finished run's history and what was read back: {@code warm} after
+   * the settle period, {@code cold} after a cold restart (null if none was made), {@code writers}
+   * the journal's writer runs (null if they could not be read).
+   */
   public static Report build(String name, String profile, String description, String startedIso, double durationMs,
-      Slo slo, List<Op> history, List<LagSample> lags, List<FaultRecord> faults, FinalState state, StrategyCost cost,
-      Config expect, Map<String, Object> settings) {
+      Slo slo, List<Op> history, List<LagSample> lags, List<FaultRecord> faults, FinalState warm, FinalState cold,
+      JournalWriters writers, StrategyCost cost, Config expect, Map<String, Object> settings) {
     List<Window> windows = Windows.of(history, lags, slo, durationMs);
-    DeliveryResult delivery = Delivery.check(history, state);
-    List<FaultVerdict> verdicts = FaultVerdicts.of(faults, history, windows, delivery, durationMs, slo);
-    Summary summary = Summary.of(history, windows, slo, delivery);
-    List<ExpectationResult> expectations = Expectations.check(expect, summary);
+    Map<String, DeliveryResult> readBacks = new LinkedHashMap<>();
+    readBacks.put("warm", Delivery.check(history, warm));
+    if (cold != null) readBacks.put("cold", Delivery.check(history, cold));
+    boolean dataLost = readBacks.values().stream().anyMatch(d -> d.lost() > 0);
+    List<FaultVerdict> verdicts = FaultVerdicts.of(faults, history, windows, dataLost, durationMs, slo);
+    Summary summary = Summary.of(history, windows, slo);
+    SingleWriterResult singleWriter = SingleWriter.check(writers);
+    List<ExpectationResult> expectations = Expectations.check(expect, summary, readBacks, singleWriter);
     boolean passed = expectations.stream().allMatch(ExpectationResult::holds);
     return new Report(name, profile, description, startedIso, durationMs, slo, totals(history), LagStats.of(lags),
-        windows, verdicts, delivery, expectations, passed, summary, cost, settings);
+        windows, verdicts, readBacks.get("warm"), readBacks.get("cold"), singleWriter, expectations, passed, summary, cost, settings);
   }
 
   private static Map<OpType, OpStats> totals(List<Op> history) {

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 class FaultVerdictsTest {
 
   private static final double DURATION = 20_000;
-  private static final DeliveryResult NOTHING_LOST = new DeliveryResult(10, 30, 0, 0, 0, 0, 0, List.of());
-  private static final DeliveryResult ONE_LOST = new DeliveryResult(10, 30, 1, 0, 0, 0, 0, List.of("t -> f"));
+  private static final boolean NOTHING_LOST = false;
+  private static final boolean ONE_LOST = true;
 
   /** Served every 100 ms, except that "victim" fails in seconds 3, 4, 5 and 12. */
   private static List<Op> history() {
@@ -30,10 +30,10 @@ class FaultVerdictsTest {
     return history;
   }
 
-  private static List<FaultVerdict> verdicts(DeliveryResult delivery, FaultRecord... faults) {
+  private static List<FaultVerdict> verdicts(boolean dataLost, FaultRecord... faults) {
     List<Op> history = history();
     List<Window> windows = Windows.of(history, List.of(), Slo.defaults(), DURATION);
-    return FaultVerdicts.of(List.of(faults), history, windows, delivery, DURATION, Slo.defaults());
+    return FaultVerdicts.of(List.of(faults), history, windows, dataLost, DURATION, Slo.defaults());
   }
 
   @Test

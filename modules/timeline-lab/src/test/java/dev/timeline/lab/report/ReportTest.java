@@ -62,10 +62,22 @@ class ReportTest {
     assertFalse(report.passed());
     assertEquals(1, report.delivery().lost());
     assertEquals("data lost", report.faults().get(0).verdict());
-    assertEquals(List.of("lost", "duplicated", "max-failed-seconds"),
+    assertEquals(List.of("lost (warm)", "lost (cold)", "duplicated (warm)", "duplicated (cold)", "max-failed-seconds"),
         report.expectations().stream().map(ExpectationResult::name).toList());
-    assertEquals(List.of(false, true, false), report.expectations().stream().map(ExpectationResult::holds).toList());
+    assertEquals(List.of(false, false, true, true, false), report.expectations().stream().map(ExpectationResult::holds).toList());
     assertTrue(report.lag().neverVisible() > 0);
+  }
+
+  @Test
+  void aTweetTheColdReadBackCannotFindFailsTheRunAlthoughTheWarmOneFoundIt() {
+    Report report = SampleRun.report("resilient", true);
+
+    assertEquals(0, report.delivery().lost());
+    assertEquals(1, report.coldDelivery().lost());
+    assertFalse(report.passed());
+    assertEquals("data lost", report.faults().get(0).verdict());
+    String page = HtmlReport.page("t", List.of(report));
+    assertTrue(page.contains("cold restart"), "the page shows both read-backs");
   }
 
   @Test
@@ -90,6 +102,11 @@ class ReportTest {
     assertEquals("data lost", json.get("faults").get(0).get("verdict").asText());
     assertTrue(json.get("faults").get(0).get("downedMs").isNull());
     assertEquals(1, json.get("delivery").get("lost").asLong());
+    assertEquals(1, json.get("coldDelivery").get("lost").asLong());
+    assertTrue(json.get("delivery").get("infoPosts").asInt() > 0, "the naive run has unknown posts");
+    assertEquals(json.get("delivery").get("infoPosts").asInt(), json.get("delivery").get("infoNotAppeared").asInt(), "none appeared");
+    assertTrue(json.get("writers").get("read").asBoolean());
+    assertEquals(1, json.get("writers").get("severalWriters").asInt());
     assertFalse(json.get("passed").asBoolean());
     assertEquals(report.summary().fail(), json.get("summary").get("fail").asInt());
     assertTrue(json.get("settings").get("file").isNull());

@@ -6,6 +6,8 @@ import dev.timeline.lab.check.StrategyCost;
 import dev.timeline.lab.history.Counters;
 import dev.timeline.lab.history.FaultRecord;
 import dev.timeline.lab.history.FinalState;
+import dev.timeline.lab.history.JournalWriters;
+import dev.timeline.lab.history.OwnTweet;
 import dev.timeline.lab.history.LagSample;
 import dev.timeline.lab.history.Op;
 import dev.timeline.lab.history.OpType;
@@ -27,9 +29,20 @@ final class SampleRun {
   static final int USERS = 10;
   static final String DESCRIPTION = "Crash one node </script><b>mid-run</b> & see";
 
+  /** Node 2's users handed over once each. */
+  static final JournalWriters WRITERS = new JournalWriters(10, 150, Map.of("User|u2", List.of("w1", "w2")));
+
   private SampleRun() {}
 
   static Report report(String profile) {
+    return report(profile, false);
+  }
+
+  /**
+   * {@code coldLosesOne}: the cold read-back misses one delivery the warm one found (a tweet that
+   * lived only in memory).
+   */
+  static Report report(String profile, boolean coldLosesOne) {
     boolean naive = profile.equals("naive");
     List<Op> history = history(naive);
     Map<String, List<String>> followersOf = new HashMap<>();
@@ -53,14 +66,26 @@ final class SampleRun {
     if (naive) {
       homes.get(user(1)).remove(homes.get(user(1)).size() / 2);
     }
-    FinalState state = new FinalState(followersOf, homes, Map.of(), 800);
+    Map<String, List<OwnTweet>> own = new HashMap<>();
+    for (int u = 0; u < USERS; u++) own.put(user(u), new ArrayList<>());
+    history.stream().filter(op -> op.type() == OpType.post && op.outcome() == Outcome.ok)
+        .forEach(op -> own.get(op.user()).add(0, new OwnTweet(op.tweetId(), op.requestId())));
+    FinalState state = new FinalState(followersOf, homes, own, 800);
     List<FaultRecord> faults = List.of(new FaultRecord("crash", List.of(2), 5000, 12_000.0, 6200.0, naive ? null : 8100.0));
     Map<String, Object> settings = new LinkedHashMap<>();
     settings.put("rate", 20);
     settings.put("graph", Map.of("users", USERS, "mean-followers", 3));
     settings.put("file", null);
     return Report.build("crash-one", profile, DESCRIPTION, "2025-01-01T12:00:00Z", DURATION_MS, Slo.defaults(), history,
-        lags, faults, state, cost(), ConfigFactory.parseString("lost = 0, duplicated = 0, max-failed-seconds = 5"), settings);
+        lags, faults, state, coldLosesOne ? withoutOneDelivery(state) : state, WRITERS, cost(), ConfigFactory.parseString("lost = 0, duplicated = 0, max-failed-seconds = 5"), settings);
+  }
+
+  private static FinalState withoutOneDelivery(FinalState state) {
+    Map<String, List<String>> homes = new HashMap<>(state.homeTimelines());
+    List<String> home = new ArrayList<>(homes.get(user(4)));
+    home.remove(0);
+    homes.put(user(4), home);
+    return new FinalState(state.followersOf(), homes, state.userTimelines(), state.timelineLimit());
   }
 
   /** Three nodes; node 3 restarted during the run, so its counters went down. */
