@@ -24,7 +24,7 @@ class ShortExperimentIT {
     LabRun run = LabRun.of(dir, "short-crash", """
         experiment {
           name = short-crash
-          duration = 50s
+          duration = 60s
           warm-up = 5s
           settle = 15s
           graph { users = 60, mean-followers = 5 }
@@ -35,7 +35,7 @@ class ShortExperimentIT {
             { at = 26s, do = crash-all }
             { at = 30s, do = start-all }
           ]
-          expect { max-failed-seconds = 40 }
+          expect { max-failed-seconds = 45 }
         }
         """);
 
@@ -47,7 +47,9 @@ class ShortExperimentIT {
     JsonNode powerLoss = run.fault("crash-all");
     assertTrue(powerLoss.get("endedMs").isNumber(), "start-all ended the power loss: " + powerLoss);
     assertTrue(powerLoss.get("servedAgainAfterMs").asDouble() <= 20_000, "every request served again within 20 s: " + powerLoss);
-    Double okLast = run.okRatio(java.util.List.of("post", "home", "user"), 45_000, 50_000);
+    // Served again within 20 s of start-all (30 s); the last seconds are left out: operations
+    // due then may still be in flight when the run ends.
+    Double okLast = run.okRatio(java.util.List.of("post", "home", "user"), 50_000, 56_000);
     assertTrue(okLast != null && okLast > 0.9, "served again at the end of the run: " + okLast);
     assertTrue(Files.size(run.out().resolve("history.jsonl")) > 0);
     assertTrue(Files.exists(run.out().resolve("logs").resolve("node-2.log")), "node logs are kept with the report");
