@@ -89,13 +89,23 @@ public final class Users {
 
   /** Every follower of {@code userId}, a page at a time: the next page is fetched once {@code each} is done with this one. */
   CompletionStage<Integer> forEachFollowerPage(String userId, Function<List<String>, CompletionStage<Done>> each) {
-    return followersAfter(userId, Optional.empty(), each, 0);
+    return forEachFollowerPage(userId, Optional.empty(), each);
+  }
+
+  /** Like {@link #forEachFollowerPage(String, Function)}, for the followers after {@code after}. */
+  CompletionStage<Integer> forEachFollowerPage(
+      String userId, Optional<String> after, Function<List<String>, CompletionStage<Done>> each) {
+    return followersAfter(userId, after, each, 0);
+  }
+
+  /** One page of followers after {@code after} (in id order). */
+  CompletionStage<UserEntity.Followers> followersPage(String userId, Optional<String> after) {
+    return ref(userId).askWithStatus(r -> new UserEntity.GetFollowers(after, FOLLOWERS_PAGE, r), timeout);
   }
 
   private CompletionStage<Integer> followersAfter(
       String userId, Optional<String> after, Function<List<String>, CompletionStage<Done>> each, int sofar) {
-    return ref(userId)
-        .<UserEntity.Followers>askWithStatus(r -> new UserEntity.GetFollowers(after, FOLLOWERS_PAGE, r), timeout)
+    return followersPage(userId, after)
         .thenCompose(page -> each.apply(page.ids()).thenCompose(done -> page.more() && !page.ids().isEmpty()
             ? followersAfter(userId, Optional.of(page.ids().get(page.ids().size() - 1)), each, sofar + page.ids().size())
             : CompletableFuture.completedFuture(sofar + page.ids().size())));
@@ -154,7 +164,8 @@ public final class Users {
           return CompletableFuture.allOf(pulled.toArray(CompletableFuture[]::new)).thenApply(v -> {
             List<UserEntity.TimelinePage> pages = new ArrayList<>();
             pages.add(sources.stored());
-            boolean partial = sources.capped();
+            // Stored partial: the reader's home view is still being rebuilt (see HomeView).
+            boolean partial = sources.capped() || sources.stored().partial();
             for (var page : pulled) {
               Optional<UserEntity.TimelinePage> answer = page.join();
               if (answer.isPresent()) pages.add(answer.get());
