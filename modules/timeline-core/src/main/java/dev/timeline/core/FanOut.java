@@ -215,8 +215,7 @@ public final class FanOut {
       int i = next.getAndIncrement();
       if (i >= batches.size()) return CompletableFuture.completedFuture(Done.getInstance());
       var batch = batches.get(i);
-      return user(batch.getKey()).<Done>ask(r -> new UserEntity.Deliver(batch.getValue(), r), settings.deliveryTimeout())
-          .toCompletableFuture()
+      return users.plain(user(batch.getKey()).<Done>ask(r -> new UserEntity.Deliver(batch.getValue(), r), settings.deliveryTimeout()))
           .thenCompose(done -> lane(batches, next));
     }
 
@@ -240,7 +239,7 @@ public final class FanOut {
 
     private CompletionStage<Done> pullFrom(String celebrityId, List<String> followers) {
       return allDone(followers.stream()
-          .map(f -> user(f).<Done>ask(r -> new UserEntity.PullFrom(celebrityId, r), settings.deliveryTimeout()).toCompletableFuture())
+          .map(f -> users.plain(user(f).<Done>ask(r -> new UserEntity.PullFrom(celebrityId, r), settings.deliveryTimeout())))
           .toList());
     }
 

@@ -44,8 +44,9 @@ final class HomeView {
 
     /** Through sharding, looked up on first use (an entity that never rebuilds needs no cluster). */
     static Source sharded(ActorSystem<?> system, Duration timeout) {
-      return (id, limit, cursor) -> ClusterSharding.get(system).entityRefFor(UserEntity.ENTITY_TYPE_KEY, id)
-          .askWithStatus(r -> new UserEntity.GetUserTimeline(limit, cursor, r), timeout);
+      // Plain: pipeToSelf's callback would otherwise start a thread (see Users.plain).
+      return (id, limit, cursor) -> Users.plain(ClusterSharding.get(system).entityRefFor(UserEntity.ENTITY_TYPE_KEY, id)
+          .askWithStatus(r -> new UserEntity.GetUserTimeline(limit, cursor, r), timeout), system.executionContext());
     }
   }
 
