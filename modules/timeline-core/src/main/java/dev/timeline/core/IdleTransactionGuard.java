@@ -1,7 +1,6 @@
 package dev.timeline.core;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -33,17 +32,13 @@ public final class IdleTransactionGuard implements AutoCloseable {
           + "where contains_uncommitted and session_state = 'SLEEP' "
           + "and sleep_since < localtimestamp - cast(? as interval second)";
 
-  private final String url;
-  private final String user;
-  private final String password;
+  private final Journal.Login journal;
   private final Duration limit;
   private final ScheduledExecutorService timer;
   private Connection connection;
 
-  private IdleTransactionGuard(String url, String user, String password, Duration limit) {
-    this.url = url;
-    this.user = user;
-    this.password = password;
+  private IdleTransactionGuard(Journal.Login journal, Duration limit) {
+    this.journal = journal;
     this.limit = limit;
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "h2-idle-transaction-guard");
@@ -53,12 +48,12 @@ public final class IdleTransactionGuard implements AutoCloseable {
   }
 
   /**
-   * Starts a guard when {@code url} is an H2 server (TCP) journal and {@code limit} is positive;
+   * Starts a guard when {@code journal} is an H2 server (TCP) and {@code limit} is positive;
    * an embedded H2 lives and pauses with its only node, and other databases bound it themselves.
    */
-  public static java.util.Optional<IdleTransactionGuard> startFor(String url, String user, String password, Duration limit) {
-    if (!url.startsWith("jdbc:h2:tcp:") || limit.isZero() || limit.isNegative()) return java.util.Optional.empty();
-    IdleTransactionGuard guard = new IdleTransactionGuard(url, user, password, limit);
+  public static java.util.Optional<IdleTransactionGuard> startFor(Journal.Login journal, Duration limit) {
+    if (!journal.url().startsWith("jdbc:h2:tcp:") || limit.isZero() || limit.isNegative()) return java.util.Optional.empty();
+    IdleTransactionGuard guard = new IdleTransactionGuard(journal, limit);
     long every = Math.max(100, limit.toMillis() / 3);
     guard.timer.scheduleWithFixedDelay(guard::sweep, every, every, TimeUnit.MILLISECONDS);
     log.info("aborting H2 journal sessions idle for more than {} ms with uncommitted changes", limit.toMillis());
@@ -69,7 +64,7 @@ public final class IdleTransactionGuard implements AutoCloseable {
   List<Integer> sweep() {
     List<Integer> aborted = new ArrayList<>();
     try {
-      if (connection == null || connection.isClosed()) connection = DriverManager.getConnection(url, user, password);
+      if (connection == null || connection.isClosed()) connection = journal.connect();
       List<Integer> idle = new ArrayList<>();
       try (PreparedStatement query = connection.prepareStatement(IDLE_WITH_CHANGES)) {
         query.setDouble(1, limit.toMillis() / 1000.0);

@@ -27,6 +27,18 @@ import java.util.function.Supplier;
 public final class Journal {
   private Journal() {}
 
+  /** Where the journal is and how to log in ({@code timeline.journal}): every plain JDBC use of it. */
+  public record Login(String url, String user, String password) {
+    public static Login of(Config config) {
+      Config journal = config.getConfig("timeline.journal");
+      return new Login(journal.getString("url"), journal.getString("user"), journal.getString("password"));
+    }
+
+    public Connection connect() throws SQLException {
+      return DriverManager.getConnection(url, user, password);
+    }
+  }
+
   /**
    * Creates the journal, snapshot, tag and offset tables if missing. Several nodes may start at
    * once; "create if not exists" can still race on some databases, so a failure is retried.
@@ -53,9 +65,8 @@ public final class Journal {
    * changes (see {@link IdleTransactionGuard}) until the system terminates; elsewhere nothing.
    */
   public static void guardIdleTransactions(ActorSystem<?> system) {
-    Config journal = system.settings().config().getConfig("timeline.journal");
-    IdleTransactionGuard.startFor(journal.getString("url"), journal.getString("user"), journal.getString("password"),
-            journal.getDuration("abort-idle-transactions-after"))
+    Config config = system.settings().config();
+    IdleTransactionGuard.startFor(Login.of(config), config.getDuration("timeline.journal.abort-idle-transactions-after"))
         .ifPresent(guard -> system.getWhenTerminated().thenRun(guard::close));
   }
 
@@ -68,15 +79,12 @@ public final class Journal {
   }
 
   static Supplier<JdbcSession> sessionFactory(ActorSystem<?> system) {
-    Config journal = system.settings().config().getConfig("timeline.journal");
-    String url = journal.getString("url");
-    String user = journal.getString("user");
-    String password = journal.getString("password");
+    Login login = Login.of(system.settings().config());
     return () -> {
       try {
-        return new PlainJdbcSession(DriverManager.getConnection(url, user, password));
+        return new PlainJdbcSession(login.connect());
       } catch (SQLException e) {
-        throw new IllegalStateException("cannot connect to the journal at " + url, e);
+        throw new IllegalStateException("cannot connect to the journal at " + login.url(), e);
       }
     };
   }

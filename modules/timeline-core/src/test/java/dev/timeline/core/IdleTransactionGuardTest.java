@@ -68,7 +68,7 @@ class IdleTransactionGuardTest {
       Thread.sleep(600); // both writers idle past the limit below; the guard runs its pass by hand
       busy.commit();     // ... but this one commits before the pass: nothing left to abort
 
-      try (IdleTransactionGuard guard = IdleTransactionGuard.startFor(url, "sa", "", Duration.ofMillis(500)).orElseThrow()) {
+      try (IdleTransactionGuard guard = IdleTransactionGuard.startFor(new Journal.Login(url, "sa", ""), Duration.ofMillis(500)).orElseThrow()) {
         List<Integer> aborted = guard.sweep();
         assertEquals(1, aborted.size(), "only the idle writer with uncommitted changes: " + aborted);
       }
@@ -81,7 +81,7 @@ class IdleTransactionGuardTest {
   @Test
   void aWriterThatCommitsWithinTheLimitKeepsItsTransaction() throws Exception {
     try (Connection writer = insertWithoutCommit(connect(), 1);
-         IdleTransactionGuard guard = IdleTransactionGuard.startFor(url, "sa", "", Duration.ofSeconds(30)).orElseThrow()) {
+         IdleTransactionGuard guard = IdleTransactionGuard.startFor(new Journal.Login(url, "sa", ""), Duration.ofSeconds(30)).orElseThrow()) {
       assertTrue(guard.sweep().isEmpty());
       writer.commit();
       assertEquals(1, rows());
@@ -90,8 +90,8 @@ class IdleTransactionGuardTest {
 
   @Test
   void onlyAnH2ServerJournalGetsAGuard() {
-    assertTrue(IdleTransactionGuard.startFor("jdbc:h2:mem:x", "sa", "", Duration.ofSeconds(3)).isEmpty());
-    assertTrue(IdleTransactionGuard.startFor("jdbc:postgresql://127.0.0.1/x", "u", "p", Duration.ofSeconds(3)).isEmpty());
-    assertTrue(IdleTransactionGuard.startFor(url, "sa", "", Duration.ZERO).isEmpty());
+    assertTrue(IdleTransactionGuard.startFor(new Journal.Login("jdbc:h2:mem:x", "sa", ""), Duration.ofSeconds(3)).isEmpty());
+    assertTrue(IdleTransactionGuard.startFor(new Journal.Login("jdbc:postgresql://127.0.0.1/x", "u", "p"), Duration.ofSeconds(3)).isEmpty());
+    assertTrue(IdleTransactionGuard.startFor(new Journal.Login(url, "sa", ""), Duration.ZERO).isEmpty());
   }
 }

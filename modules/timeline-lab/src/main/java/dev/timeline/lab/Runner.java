@@ -153,28 +153,28 @@ final class Runner {
     Queue<String> unanswered = new ConcurrentLinkedQueue<>();
     ExecutorService pool = Executors.newFixedThreadPool(16);
     try {
-      List<Future<?>> reads = new ArrayList<>();
-      for (int u = 0; u < graph.size(); u++) {
-        String user = graph.id(u);
-        reads.add(pool.submit(() -> {
-          List<JsonNode> tweets = readAll(http, nodes, "/users/" + user + "/tweets", unanswered);
-          if (tweets != null) own.put(user, tweets.stream().map(Runner::ownTweet).toList());
-        }));
-      }
-      for (Future<?> read : reads) read.get();
-      reads.clear();
-      for (int u = 0; u < graph.size(); u++) {
-        String user = graph.id(u);
-        reads.add(pool.submit(() -> {
-          List<JsonNode> home = readAll(http, nodes, "/users/" + user + "/timeline", unanswered);
-          if (home != null) homes.put(user, home.stream().map(t -> t.get("id").asText()).toList());
-        }));
-      }
-      for (Future<?> read : reads) read.get();
+      forEveryUser(pool, graph, user -> {
+        List<JsonNode> tweets = readAll(http, nodes, "/users/" + user + "/tweets", unanswered);
+        if (tweets != null) own.put(user, tweets.stream().map(Runner::ownTweet).toList());
+      });
+      forEveryUser(pool, graph, user -> {
+        List<JsonNode> home = readAll(http, nodes, "/users/" + user + "/timeline", unanswered);
+        if (home != null) homes.put(user, home.stream().map(t -> t.get("id").asText()).toList());
+      });
     } finally {
       pool.shutdownNow();
     }
     return new FinalState(graph.followersById(), homes, own, TIMELINE_LIMIT, List.copyOf(unanswered));
+  }
+
+  /** {@code read} for every user of the graph on the pool, returning once all are done. */
+  private static void forEveryUser(ExecutorService pool, Graph graph, java.util.function.Consumer<String> read) throws Exception {
+    List<Future<?>> reads = new ArrayList<>();
+    for (int u = 0; u < graph.size(); u++) {
+      String user = graph.id(u);
+      reads.add(pool.submit(() -> read.accept(user)));
+    }
+    for (Future<?> done : reads) done.get();
   }
 
   private static OwnTweet ownTweet(JsonNode t) {

@@ -9,7 +9,7 @@ import akka.serialization.jackson.JacksonObjectMapperProvider;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import java.sql.Connection;
-import java.sql.DriverManager;
+import dev.timeline.core.Journal;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -45,13 +45,12 @@ public final class JournalWriters extends AllDirectives {
   public record Report(long persistenceIds, long events, Map<String, List<String>> writerRuns) {}
 
   /** The journal's connection and akka-persistence-jdbc's names for its event table, read once. */
-  record Table(String url, String user, String password, String table, String persistenceId, String sequenceNumber, String writer) {
+  record Table(Journal.Login journal, String table, String persistenceId, String sequenceNumber, String writer) {
     static Table of(Config config) {
-      Config journal = config.getConfig("timeline.journal");
       Config events = config.getConfig("jdbc-journal.tables.event_journal");
       Config columns = events.getConfig("columnNames");
       String schema = events.getString("schemaName");
-      return new Table(journal.getString("url"), journal.getString("user"), journal.getString("password"),
+      return new Table(Journal.Login.of(config),
           (schema.isEmpty() ? "" : quoted(schema) + ".") + quoted(events.getString("tableName")),
           quoted(columns.getString("persistenceId")), quoted(columns.getString("sequenceNumber")),
           quoted(columns.getString("writer")));
@@ -121,13 +120,13 @@ public final class JournalWriters extends AllDirectives {
             }, blocking),
             result -> result.isSuccess()
                 ? completeOK(result.get(), Jackson.marshaller(mapper))
-                : ApiError.unavailable("cannot read the journal at " + table.url() + ": " + cause(result.failed().get())).route()))));
+                : ApiError.unavailable("cannot read the journal at " + table.journal().url() + ": " + cause(result.failed().get())).route()))));
   }
 
   static Report scan(Table table) throws SQLException {
     String query = "SELECT " + table.persistenceId() + ", " + table.writer() + " FROM " + table.table()
         + " ORDER BY " + table.persistenceId() + ", " + table.sequenceNumber();
-    try (Connection connection = DriverManager.getConnection(table.url(), table.user(), table.password())) {
+    try (Connection connection = table.journal().connect()) {
       connection.setReadOnly(true);
       connection.setAutoCommit(false);
       try (PreparedStatement statement = connection.prepareStatement(query, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {

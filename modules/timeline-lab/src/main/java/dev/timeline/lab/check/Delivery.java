@@ -39,6 +39,8 @@ public final class Delivery {
     /** Request id -> the distinct tweets it made, over every own timeline that was read. */
     final Map<String, Set<String>> tweetsOfRequest = new LinkedHashMap<>();
     final Map<String, String> requestOfTweet = new HashMap<>();
+    /** Author -> the ids of its own timeline as read, newest first (built once, asked per post). */
+    final Map<String, List<String>> ownIds = new HashMap<>();
     int ackedPosts, infoPosts, infoAppeared, infoNotAppeared, unresolved;
     long expected, lost, unchecked;
     final List<String> lostExamples = new ArrayList<>();
@@ -46,11 +48,14 @@ public final class Delivery {
 
     Check(FinalState state) {
       this.state = state;
-      state.userTimelines().forEach((author, tweets) -> tweets.forEach(t -> {
-        if (t.requestId() == null) return;
-        tweetsOfRequest.computeIfAbsent(t.requestId(), r -> new LinkedHashSet<>()).add(t.id());
-        requestOfTweet.put(t.id(), t.requestId());
-      }));
+      state.userTimelines().forEach((author, tweets) -> {
+        ownIds.put(author, tweets.stream().map(OwnTweet::id).toList());
+        tweets.forEach(t -> {
+          if (t.requestId() == null) return;
+          tweetsOfRequest.computeIfAbsent(t.requestId(), r -> new LinkedHashSet<>()).add(t.id());
+          requestOfTweet.put(t.id(), t.requestId());
+        });
+      });
     }
 
     DeliveryResult run(List<Op> history) {
@@ -70,7 +75,7 @@ public final class Delivery {
       long repeats = 0;
       int outOfOrder = 0;
       List<List<String>> timelines = new ArrayList<>(state.homeTimelines().values());
-      state.userTimelines().values().forEach(own -> timelines.add(own.stream().map(OwnTweet::id).toList()));
+      timelines.addAll(ownIds.values());
       for (List<String> timeline : timelines) {
         repeats += timeline.size() - new HashSet<>(timeline).size();
         if (outOfOrder(timeline)) outOfOrder++;
@@ -90,10 +95,9 @@ public final class Delivery {
     private void acknowledged(Op op) {
       if (op.tweetId() == null) throw new IllegalArgumentException("acknowledged post " + op.id() + " has no tweet id");
       ackedPosts++;
-      List<OwnTweet> own = state.userTimelines().get(op.user());
-      if (own != null) {
-        List<String> ids = own.stream().map(OwnTweet::id).toList();
-        boolean there = ids.contains(op.tweetId());
+      List<String> ids = ownIds.get(op.user());
+      if (ids != null) {
+        boolean there = contents("own:" + op.user(), ids).contains(op.tweetId());
         if (there || !pushedOut(op.tweetId(), ids, state.timelineLimit())) {
           expected++;
           if (!there) {
@@ -134,10 +138,15 @@ public final class Delivery {
         }
         if (pushedOut(tweetId, home, state.timelineLimit())) continue;
         expected++;
-        if (!contents.computeIfAbsent(follower, f -> new HashSet<>(home)).contains(tweetId)) {
+        if (!contents(follower, home).contains(tweetId)) {
           lose(tweetId + " -> " + follower);
         }
       }
+    }
+
+    /** The ids of a timeline as a set, made once per timeline ({@code key}: home follower, or "own:" author). */
+    private Set<String> contents(String key, List<String> timeline) {
+      return contents.computeIfAbsent(key, k -> new HashSet<>(timeline));
     }
 
     private void lose(String example) {
