@@ -182,15 +182,22 @@ final class Runner {
     return new OwnTweet(t.get("id").asText(), requestId == null || requestId.isNull() ? null : requestId.asText());
   }
 
+  /** 503s a read-back waits out per timeline (a second each) before it counts one as unanswered. */
+  private static final int NOT_NOW_RETRIES = 30;
+
   /** The bounded length of home and own timelines on the nodes (timeline.home-timeline-size, user-timeline-size). */
   static final int TIMELINE_LIMIT = 800;
 
   /**
-   * Every page of a timeline, newest first; a page not answered whole (no answer, not 200, or
-   * partial: a followee was left out) is noted in {@code unanswered} and the timeline is read
-   * again from the next node. Null if no node could.
+   * Every page of a timeline, newest first. A 503 ("not now": the user's entity is still
+   * recovering, say, right after the cold start) is asked again after a second, up to
+   * {@link #NOT_NOW_RETRIES} times per timeline, and is not counted. A page not answered whole
+   * otherwise (no answer, another status, or partial: a followee was left out), or still 503, is
+   * noted in {@code unanswered} and the timeline is read again from the next node. Null if no
+   * node could.
    */
   private static List<JsonNode> readAll(Http http, int nodes, String path, Queue<String> unanswered) {
+    int notNow = 0;
     attempts:
     for (int attempt = 0; attempt < 3 * nodes; attempt++) {
       List<JsonNode> tweets = new ArrayList<>();
@@ -198,6 +205,15 @@ final class Runner {
       int node = attempt % nodes + 1;
       while (true) {
         Http.Answer page = http.call(node, "GET", path + "?limit=200&cursor=" + cursor, null, Duration.ofSeconds(10));
+        if (page.is(503) && notNow++ < NOT_NOW_RETRIES) {
+          try {
+            Thread.sleep(1_000);
+          } catch (InterruptedException stopped) {
+            Thread.currentThread().interrupt();
+            return null;
+          }
+          continue;
+        }
         boolean partial = page.is(200) && page.body().path("partial").asBoolean(false);
         if (!page.is(200) || partial) {
           unanswered.add("GET " + path + " on node " + node + ": "
