@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -33,6 +34,10 @@ import java.util.function.Function;
  * the slices are spread over the cluster by a sharded daemon process, so a crashed node's slices
  * restart on a survivor from their last stored offset. An offset is stored only after every
  * follower acknowledged, which makes delivery at-least-once; {@link UserEntity} deduplicates.
+ *
+ * <p>The tweets of a group travel in batches: one {@code Deliver} per follower with every tweet
+ * of the group for it, one acknowledgement each, at most {@code maxInFlight} batches awaiting
+ * theirs, so a celebrity's post cannot flood the mailboxes.
  */
 public final class FanOut {
   private FanOut() {}
@@ -43,13 +48,15 @@ public final class FanOut {
     return NAME + "-" + Math.abs(persistenceId.hashCode() % instances);
   }
 
+  /** {@code batchMaxBytes}: the tweets of one batch (see {@link Tweet#wireBytes}), so it fits an Artery frame. */
   public record Settings(int instances, Duration deliveryTimeout, int groupSize, Duration groupWithin,
-                         int retries, Duration retryDelay) {
+                         int retries, Duration retryDelay, int maxInFlight, int batchMaxBytes) {
     static Settings of(ActorSystem<?> system) {
       Config c = system.settings().config().getConfig("timeline.fan-out");
       return new Settings(
           c.getInt("instances"), c.getDuration("delivery-timeout"), c.getInt("group-size"),
-          c.getDuration("group-within"), c.getInt("retries"), c.getDuration("retry-delay"));
+          c.getDuration("group-within"), c.getInt("retries"), c.getDuration("retry-delay"),
+          c.getInt("max-in-flight"), UserEntity.Settings.of(system).pageMaxBytes());
     }
   }
 
@@ -75,40 +82,46 @@ public final class FanOut {
         .withRestartBackoff(settings.retryDelay(), settings.retryDelay().multipliedBy(10), 0.2);
   }
 
-  /** Handles a group of envelopes: users in parallel, each user's events in journal order. */
+  /**
+   * Handles a group of envelopes: the tweets batched by follower, beside the other events by user
+   * (users in parallel, each user's in journal order).
+   */
   static final class DeliveryHandler extends Handler<List<EventEnvelope<UserEntity.Event>>> {
     private final ClusterSharding sharding;
     private final Users users;
-    private final Duration timeout;
+    private final Settings settings;
     private final TimelineMetrics metrics;
 
     DeliveryHandler(ActorSystem<?> system, Settings settings) {
       this.sharding = ClusterSharding.get(system);
       this.users = new Users(system, settings.deliveryTimeout());
-      this.timeout = settings.deliveryTimeout();
+      this.settings = settings;
       this.metrics = TimelineMetrics.get(system);
     }
 
     @Override
     public CompletionStage<Done> process(List<EventEnvelope<UserEntity.Event>> envelopes) {
       Map<String, List<EventEnvelope<UserEntity.Event>>> byUser = new LinkedHashMap<>();
-      for (var envelope : envelopes)
-        byUser.computeIfAbsent(envelope.persistenceId(), k -> new ArrayList<>()).add(envelope);
-      List<CompletableFuture<Done>> users = new ArrayList<>(byUser.size());
+      Tweets tweets = new Tweets();
+      for (var envelope : envelopes) {
+        if (envelope.event() instanceof UserEntity.TweetPosted posted) tweets.add(posted);
+        else byUser.computeIfAbsent(envelope.persistenceId(), k -> new ArrayList<>()).add(envelope);
+      }
+      List<CompletableFuture<Done>> all = new ArrayList<>(byUser.size() + 1);
+      all.add(deliver(tweets).toCompletableFuture());
       for (var events : byUser.values()) {
         CompletionStage<Done> chain = CompletableFuture.completedFuture(Done.getInstance());
         for (var envelope : events) {
           String userId = PersistenceIds.entityId(envelope.persistenceId());
           chain = chain.thenCompose(done -> handle(userId, envelope.event(), envelope.sequenceNr()));
         }
-        users.add(chain.toCompletableFuture());
+        all.add(chain.toCompletableFuture());
       }
-      return allDone(users);
+      return allDone(all);
     }
 
     /** {@code sequenceNr}: the event's, which versions a follow or unfollow for the followee. */
     private CompletionStage<Done> handle(String userId, UserEntity.Event event, long sequenceNr) {
-      if (event instanceof UserEntity.TweetPosted posted) return deliver(userId, posted);
       if (event instanceof UserEntity.BecameCelebrity)
         return users.forEachFollowerPage(userId, followers -> pullFrom(userId, followers)).thenApply(n -> Done.getInstance());
       if (event instanceof UserEntity.FollowersImported imported && imported.pull())
@@ -118,24 +131,115 @@ public final class FanOut {
       return CompletableFuture.completedFuture(Done.getInstance());
     }
 
+    /** The tweets of a group: per author those pushed to its followers, per mentioned user those naming it. */
+    static final class Tweets {
+      final Map<String, List<Tweet>> pushedBy = new LinkedHashMap<>();
+      final Map<String, List<Tweet>> mentioning = new LinkedHashMap<>();
+      int count;
+
+      void add(UserEntity.TweetPosted posted) {
+        Tweet tweet = posted.tweet().withoutRequestId();
+        count++;
+        if (!posted.pulled()) pushedBy.computeIfAbsent(tweet.authorId(), k -> new ArrayList<>()).add(tweet);
+        for (String m : tweet.mentions()) mentioning.computeIfAbsent(m, k -> new ArrayList<>()).add(tweet);
+      }
+    }
+
     /**
-     * Mentioned users always get the tweet; followers only when it is pushed. Counted once all
-     * its deliveries are acknowledged (a retried group counts again: the cost was paid again).
+     * Mentioned users always get the tweet; followers only when it is pushed. The first page of
+     * every author's followers is fetched at once and the group's tweets are delivered grouped by
+     * follower; an author with more followers (a celebrity) continues a page at a time. Counted
+     * once all are acknowledged (a retried group counts again: the cost was paid again).
      */
-    private CompletionStage<Done> deliver(String authorId, UserEntity.TweetPosted posted) {
-      Tweet tweet = posted.tweet().withoutRequestId();
-      CompletionStage<Integer> followers = posted.pulled()
-          ? CompletableFuture.completedFuture(0)
-          : users.forEachFollowerPage(authorId, page -> deliverTo(page, tweet));
-      return followers.thenCompose(pushed -> deliverTo(tweet.mentions(), tweet).thenApply(done -> {
-        metrics.fannedOut(pushed + tweet.mentions().size());
-        return done;
-      }));
+    private CompletionStage<Done> deliver(Tweets tweets) {
+      if (tweets.count == 0) return CompletableFuture.completedFuture(Done.getInstance());
+      List<String> authors = List.copyOf(tweets.pushedBy.keySet());
+      List<CompletableFuture<UserEntity.Followers>> firstPages =
+          authors.stream().map(a -> users.followersPage(a, Optional.empty()).toCompletableFuture()).toList();
+      return CompletableFuture.allOf(firstPages.toArray(CompletableFuture[]::new)).thenCompose(v -> {
+        Map<String, List<Tweet>> byFollower = new LinkedHashMap<>();
+        tweets.mentioning.forEach((user, list) -> byFollower.computeIfAbsent(user, k -> new ArrayList<>()).addAll(list));
+        long[] deliveries = {tweets.mentioning.values().stream().mapToLong(List::size).sum()};
+        List<CompletionStage<Integer>> rest = new ArrayList<>();
+        for (int i = 0; i < authors.size(); i++) {
+          List<Tweet> own = tweets.pushedBy.get(authors.get(i));
+          UserEntity.Followers page = firstPages.get(i).join();
+          for (String f : page.ids()) byFollower.computeIfAbsent(f, k -> new ArrayList<>()).addAll(own);
+          deliveries[0] += (long) page.ids().size() * own.size();
+        }
+        return deliverAll(byFollower)
+            .thenCompose(done -> morePages(authors, firstPages, tweets, 0, deliveries))
+            .thenApply(done -> {
+              metrics.fannedOut(tweets.count, deliveries[0]);
+              return done;
+            });
+      });
+    }
+
+    /** The followers beyond the first page, author after author, a page at a time. */
+    private CompletionStage<Done> morePages(List<String> authors, List<CompletableFuture<UserEntity.Followers>> firstPages,
+                                            Tweets tweets, int from, long[] deliveries) {
+      for (int i = from; i < authors.size(); i++) {
+        UserEntity.Followers first = firstPages.get(i).join();
+        if (!first.more() || first.ids().isEmpty()) continue;
+        List<Tweet> own = tweets.pushedBy.get(authors.get(i));
+        int next = i + 1;
+        return users.forEachFollowerPage(authors.get(i), Optional.of(first.ids().get(first.ids().size() - 1)), page -> {
+              Map<String, List<Tweet>> byFollower = new LinkedHashMap<>();
+              for (String f : page) byFollower.put(f, own);
+              return deliverAll(byFollower);
+            })
+            .thenCompose(n -> {
+              synchronized (deliveries) {
+                deliveries[0] += (long) n * own.size();
+              }
+              return morePages(authors, firstPages, tweets, next, deliveries);
+            });
+      }
+      return CompletableFuture.completedFuture(Done.getInstance());
+    }
+
+    /** One Deliver per follower (more if its tweets exceed a batch's bytes), at most maxInFlight unacknowledged. */
+    private CompletionStage<Done> deliverAll(Map<String, List<Tweet>> byFollower) {
+      List<Map.Entry<String, List<Tweet>>> batches = new ArrayList<>(byFollower.size());
+      for (var e : byFollower.entrySet())
+        for (List<Tweet> batch : withinBytes(e.getValue(), settings.batchMaxBytes())) batches.add(Map.entry(e.getKey(), batch));
+      AtomicInteger next = new AtomicInteger();
+      List<CompletableFuture<Done>> lanes = new ArrayList<>();
+      for (int i = 0; i < Math.min(settings.maxInFlight(), batches.size()); i++) lanes.add(lane(batches, next));
+      return allDone(lanes);
+    }
+
+    /** Sends the next unsent batch each time the last one is acknowledged. */
+    private CompletableFuture<Done> lane(List<Map.Entry<String, List<Tweet>>> batches, AtomicInteger next) {
+      int i = next.getAndIncrement();
+      if (i >= batches.size()) return CompletableFuture.completedFuture(Done.getInstance());
+      var batch = batches.get(i);
+      return users.plain(user(batch.getKey()).<Done>ask(r -> new UserEntity.Deliver(batch.getValue(), r), settings.deliveryTimeout()))
+          .thenCompose(done -> lane(batches, next));
+    }
+
+    /** The tweets in runs of at most {@code maxBytes} (but at least one tweet each). */
+    static List<List<Tweet>> withinBytes(List<Tweet> tweets, int maxBytes) {
+      List<List<Tweet>> runs = new ArrayList<>();
+      List<Tweet> run = new ArrayList<>();
+      long bytes = 0;
+      for (Tweet t : tweets) {
+        if (!run.isEmpty() && bytes + t.wireBytes() > maxBytes) {
+          runs.add(run);
+          run = new ArrayList<>();
+          bytes = 0;
+        }
+        run.add(t);
+        bytes += t.wireBytes();
+      }
+      if (!run.isEmpty()) runs.add(run);
+      return runs;
     }
 
     private CompletionStage<Done> pullFrom(String celebrityId, List<String> followers) {
       return allDone(followers.stream()
-          .map(f -> user(f).<Done>ask(r -> new UserEntity.PullFrom(celebrityId, r), timeout).toCompletableFuture())
+          .map(f -> users.plain(user(f).<Done>ask(r -> new UserEntity.PullFrom(celebrityId, r), settings.deliveryTimeout())))
           .toList());
     }
 
@@ -145,12 +249,6 @@ public final class FanOut {
       if (from >= ids.size()) return CompletableFuture.completedFuture(Done.getInstance());
       int to = Math.min(ids.size(), from + Users.FOLLOWERS_PAGE);
       return each.apply(ids.subList(from, to)).thenCompose(done -> pagesInTurn(ids, to, each));
-    }
-
-    private CompletionStage<Done> deliverTo(List<String> userIds, Tweet tweet) {
-      return allDone(userIds.stream()
-          .map(u -> user(u).<Done>ask(r -> new UserEntity.Deliver(tweet, r), timeout).toCompletableFuture())
-          .toList());
     }
 
     private EntityRef<UserEntity.Command> user(String id) {

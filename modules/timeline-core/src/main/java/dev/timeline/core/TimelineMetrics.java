@@ -9,7 +9,9 @@ import java.util.concurrent.atomic.LongAdder;
  * What each strategy costs, counted on this node since it started: tweets the fan-out handled
  * and the home-timeline writes it sent for them (push: one per follower; pull: none but
  * mentions), home reads served here and the entities each asked (pull: one per followee).
- * Counters only grow; a reader diffs two snapshots.
+ * Counters only grow; a reader diffs two snapshots. Besides: deliveries that put a tweet new to
+ * it into a home timeline on this node ({@link #homeInserts}), which counts each (follower,
+ * tweet) once however often the fan-out delivers it.
  */
 public final class TimelineMetrics implements Extension {
 
@@ -20,14 +22,24 @@ public final class TimelineMetrics implements Extension {
   private final LongAdder homeReads = new LongAdder();
   private final LongAdder entitiesAsked = new LongAdder();
   private final LongAdder partialReads = new LongAdder();
+  private final LongAdder homeInserts = new LongAdder();
 
   public static TimelineMetrics get(ActorSystem<?> system) {
     return system.registerExtension(Id.INSTANCE);
   }
 
-  void fannedOut(int writes) {
-    posts.increment();
+  /** {@code writes}: the deliveries sent for those posts, one per follower pushed to and per mention. */
+  void fannedOut(int posts, long writes) {
+    this.posts.add(posts);
     timelineWrites.add(writes);
+  }
+
+  void homeInserted(int tweets) {
+    if (tweets > 0) homeInserts.add(tweets);
+  }
+
+  public long homeInserts() {
+    return homeInserts.sum();
   }
 
   void homeRead(int entitiesAsked, boolean partial) {

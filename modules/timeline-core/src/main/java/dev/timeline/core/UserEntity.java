@@ -15,7 +15,9 @@ import akka.persistence.typed.javadsl.CommandHandlerWithReply;
 import akka.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
 import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import akka.persistence.typed.RecoveryCompleted;
 import akka.persistence.typed.javadsl.ReplyEffect;
+import akka.persistence.typed.javadsl.SignalHandler;
 import akka.persistence.typed.javadsl.RetentionCriteria;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import java.util.List;
@@ -28,10 +30,15 @@ import java.util.regex.Pattern;
  * One sharded, event-sourced entity per user id.
  *
  * <p>A post is acknowledged once {@link TweetPosted} is durable. Delivery to followers is not done
- * here: {@link FanOut} reads the tagged events from the journal and sends {@link Deliver} to each
- * follower, at least once, so it survives a crash of this entity's node mid-fan-out. Following is
- * recorded here first ({@link Followed}); the followee learns of it the same way
+ * here: {@link FanOut} reads the tagged events from the journal and sends {@link Deliver} batches
+ * to each follower, at least once, so it survives a crash of this entity's node mid-fan-out.
+ * Following is recorded here first ({@link Followed}); the followee learns of it the same way
  * ({@link AddFollower}), versioned so that a late or replayed change cannot undo a newer one.
+ *
+ * <p>The home timeline is not in the journal: it is a {@link HomeView} derived from durable facts,
+ * kept in memory, added to by deliveries without a write, and rebuilt from the followees' own
+ * tweets every time the entity starts. Only mentions are written on the mentioned side
+ * ({@link Mentioned}): no followee's timeline holds them.
  */
 public final class UserEntity
     extends EventSourcedBehaviorWithEnforcedReplies<UserEntity.Command, UserEntity.Event, UserEntity.State> {
@@ -88,8 +95,32 @@ public final class UserEntity
     }
   }
 
-  /** From the fan-out: a tweet of someone this user may follow, or that mentions them. Always acknowledged. */
-  public record Deliver(Tweet tweet, ActorRef<Done> replyTo) implements Command {}
+  /**
+   * From the fan-out: tweets of someone this user may follow, or that mention them, newest or not,
+   * possibly seen before. Acknowledged once applied: at once for followed authors (the view is
+   * memory), after the write for mentions.
+   */
+  public record Deliver(List<Tweet> tweets, ActorRef<Done> replyTo) implements Command {
+    @JsonCreator
+    public Deliver {}
+
+    public Deliver(Tweet tweet, ActorRef<Done> replyTo) {
+      this(List.of(tweet), replyTo);
+    }
+  }
+
+  /**
+   * Internal (the home view's rebuild): a page of a followee's own tweets after {@code cursor},
+   * {@code fetched} of them before it; empty when the followee did not answer.
+   */
+  public record RebuildPage(String followeeId, Optional<String> cursor, int fetched, Optional<TimelinePage> page)
+      implements Command {}
+
+  /** Internal: ask a followee (again) for its tweets after {@code cursor}. */
+  public record RebuildAsk(String followeeId, Optional<String> cursor, int fetched) implements Command {}
+
+  /** Internal: the rebuild took longer than the read wait; held reads are answered partial. */
+  public enum RebuildOverdue implements Command { INSTANCE }
 
   /** From the fan-out (hybrid): {@code authorId} became a celebrity; read its tweets at read time. */
   public record PullFrom(String authorId, ActorRef<Done> replyTo) implements Command {}
@@ -241,6 +272,19 @@ public final class UserEntity
     }
   }
 
+  /**
+   * A tweet that mentions this user: durable here, since the home view's rebuild reads only
+   * followees, and the author may not be one (or may be unfollowed later).
+   */
+  public record Mentioned(Tweet tweet) implements Event {
+    @JsonCreator
+    public Mentioned {}
+  }
+
+  /**
+   * Written before home timelines were derived (one per delivery); never written now. Replayed,
+   * a mention among them is kept as one, the rest is left to the rebuild.
+   */
   public record TimelineDelivered(Tweet tweet) implements Event {
     @JsonCreator
     public TimelineDelivered {}
@@ -249,9 +293,11 @@ public final class UserEntity
   // ---- state ----------------------------------------------------------------------------------
 
   /**
-   * {@code name} is null until registered; everything else is empty until then. {@code pulling}:
-   * followees that became celebrities (hybrid), read at read time; {@code celebrity}: this user is one.
+   * The durable facts of a user (the home timeline is not one: see {@link HomeView}). {@code name}
+   * is null until registered; everything else is empty until then. {@code pulling}: followees that
+   * became celebrities (hybrid), read at read time; {@code celebrity}: this user is one.
    * {@code followerVersions}: per follower (and former follower), the newest change applied.
+   * {@code mentions}: the newest tweets that mention this user.
    */
   public record State(
       String name,
@@ -262,13 +308,15 @@ public final class UserEntity
       boolean celebrity,
       Timeline ownTweets,
       long tweetCount,
-      Timeline home,
+      Timeline mentions,
       long lastPostedAt)
       implements CborSerializable {
 
     public State {
       // Snapshots taken before versions existed have none.
       followerVersions = followerVersions == null ? Versions.empty() : followerVersions;
+      // Snapshots taken before mentions were facts have none (their "home" is ignored: derived).
+      mentions = mentions == null ? Timeline.empty() : mentions;
     }
 
     public static State unregistered() {
@@ -281,40 +329,45 @@ public final class UserEntity
     }
 
     State registered(String name) {
-      return new State(name, following, followers, followerVersions, pulling, celebrity, ownTweets, tweetCount, home, lastPostedAt);
+      return new State(name, following, followers, followerVersions, pulling, celebrity, ownTweets, tweetCount, mentions, lastPostedAt);
     }
 
     State withFollowing(IdSet following) {
-      return new State(name, following, followers, followerVersions, pulling, celebrity, ownTweets, tweetCount, home, lastPostedAt);
+      return new State(name, following, followers, followerVersions, pulling, celebrity, ownTweets, tweetCount, mentions, lastPostedAt);
     }
 
     State withFollowers(IdSet followers) {
-      return new State(name, following, followers, followerVersions, pulling, celebrity, ownTweets, tweetCount, home, lastPostedAt);
+      return new State(name, following, followers, followerVersions, pulling, celebrity, ownTweets, tweetCount, mentions, lastPostedAt);
     }
 
     State withFollower(String followerId, boolean follows, long version) {
       return new State(name, following, follows ? followers.with(followerId) : followers.without(followerId),
-          followerVersions.advanced(followerId, version), pulling, celebrity, ownTweets, tweetCount, home, lastPostedAt);
+          followerVersions.advanced(followerId, version), pulling, celebrity, ownTweets, tweetCount, mentions, lastPostedAt);
     }
 
     State withPulling(IdSet pulling) {
-      return new State(name, following, followers, followerVersions, pulling, celebrity, ownTweets, tweetCount, home, lastPostedAt);
+      return new State(name, following, followers, followerVersions, pulling, celebrity, ownTweets, tweetCount, mentions, lastPostedAt);
     }
 
     State asCelebrity() {
-      return new State(name, following, followers, followerVersions, pulling, true, ownTweets, tweetCount, home, lastPostedAt);
+      return new State(name, following, followers, followerVersions, pulling, true, ownTweets, tweetCount, mentions, lastPostedAt);
     }
 
     State posted(Tweet tweet, Settings settings) {
       return new State(name, following, followers, followerVersions, pulling, celebrity,
-          ownTweets.insert(tweet, settings.userTimelineSize()), tweetCount + 1,
-          home.insert(tweet.withoutRequestId(), settings.homeTimelineSize()),
+          ownTweets.insert(tweet, settings.userTimelineSize()), tweetCount + 1, mentions,
           Math.max(lastPostedAt, tweet.postedAt()));
     }
 
-    State delivered(Tweet tweet, Settings settings) {
+    State mentioned(Tweet tweet, Settings settings) {
       return new State(name, following, followers, followerVersions, pulling, celebrity, ownTweets, tweetCount,
-          home.insert(tweet, settings.homeTimelineSize()), lastPostedAt);
+          mentions.insert(tweet, settings.homeTimelineSize()), lastPostedAt);
+    }
+
+    /** Followees whose tweets are pushed here, so a rebuild of the home view reads them. */
+    List<String> pushedFrom(Strategy strategy) {
+      if (strategy == Strategy.PULL) return List.of();
+      return following.toList().stream().filter(id -> !pulling.contains(id)).toList();
     }
 
     /** Followees whose tweets a home read gathers from their own timelines. */
@@ -343,10 +396,18 @@ public final class UserEntity
 
   /**
    * {@code pageMaxBytes}: what the tweets of one timeline page may take in a message (see
-   * {@link TimelinePage#within}); {@code pullMaxFollowees}: followees a home read gathers from at most.
+   * {@link TimelinePage#within}); {@code pullMaxFollowees}: followees a home read gathers from at most;
+   * {@code rebuild}: how the home view is rebuilt at start.
    */
   public record Settings(int homeTimelineSize, int userTimelineSize, int snapshotEvery, int fanOutInstances,
-                         Strategy strategy, int hybridThreshold, int pageMaxBytes, int pullMaxFollowees) {
+                         Strategy strategy, int hybridThreshold, int pageMaxBytes, int pullMaxFollowees,
+                         HomeView.Settings rebuild) {
+    public Settings(int homeTimelineSize, int userTimelineSize, int snapshotEvery, int fanOutInstances,
+                    Strategy strategy, int hybridThreshold, int pageMaxBytes, int pullMaxFollowees) {
+      this(homeTimelineSize, userTimelineSize, snapshotEvery, fanOutInstances, strategy, hybridThreshold, pageMaxBytes,
+          pullMaxFollowees, HomeView.Settings.DEFAULT);
+    }
+
     public static Settings fromConfig(com.typesafe.config.Config timeline) {
       return new Settings(
           timeline.getInt("home-timeline-size"),
@@ -356,7 +417,8 @@ public final class UserEntity
           Strategy.parse(timeline.getString("fan-out.strategy")),
           timeline.getInt("fan-out.hybrid-threshold"),
           Math.toIntExact(timeline.getBytes("page-max-bytes")),
-          timeline.getInt("pull-max-followees"));
+          timeline.getInt("pull-max-followees"),
+          HomeView.Settings.fromConfig(timeline.getConfig("home-rebuild")));
     }
 
     /** Whether this user's next tweet is left for followers to pull. */
@@ -376,25 +438,40 @@ public final class UserEntity
 
   public static void init(ActorSystem<?> system) {
     Settings settings = Settings.of(system);
+    HomeView.Source followees = HomeView.Source.sharded(system, system.settings().config().getDuration("timeline.ask-timeout"));
     ClusterSharding.get(system).init(
-        Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), settings)));
+        Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), settings, followees)));
   }
 
+  /** An entity that rebuilds its home view through sharding. */
   public static Behavior<Command> create(String userId, Settings settings) {
-    return Behaviors.setup(ctx -> new UserEntity(userId, settings, ctx));
+    return Behaviors.setup(ctx -> new UserEntity(userId, settings,
+        HomeView.Source.sharded(ctx.getSystem(), ctx.getSystem().settings().config().getDuration("timeline.ask-timeout")), ctx));
+  }
+
+  /** {@code followees}: where the home view's rebuild reads the followees' tweets. */
+  static Behavior<Command> create(String userId, Settings settings, HomeView.Source followees) {
+    return Behaviors.setup(ctx -> new UserEntity(userId, settings, followees, ctx));
   }
 
   private final String userId;
   private final Settings settings;
+  private final HomeView.Source followees;
   private final ActorContext<Command> ctx;
   private final Set<String> tags;
+  private final TimelineMetrics metrics;
+  /** This incarnation's home timeline: memory only, set up again on every recovery. */
+  private HomeView home;
 
-  private UserEntity(String userId, Settings settings, ActorContext<Command> ctx) {
+  private UserEntity(String userId, Settings settings, HomeView.Source followees, ActorContext<Command> ctx) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), userId));
     this.userId = userId;
     this.settings = settings;
+    this.followees = followees;
     this.ctx = ctx;
     this.tags = Set.of(FanOut.tagFor(persistenceId().id(), settings.fanOutInstances()));
+    this.metrics = TimelineMetrics.get(ctx.getSystem());
+    this.home = HomeView.empty(settings.homeTimelineSize());
   }
 
   @Override
@@ -417,6 +494,88 @@ public final class UserEntity
         : Set.of();
   }
 
+  // ---- the home view: rebuilt on every start ---------------------------------------------------
+
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::rebuildHome).build();
+  }
+
+  /**
+   * Starts the view from this user's own facts, then asks the followees whose tweets are pushed
+   * here for their newest ones, a few at a time; deliveries meanwhile are merged as usual.
+   */
+  private void rebuildHome(State state) {
+    home = HomeView.seeded(state, settings.homeTimelineSize());
+    if (!state.isRegistered()) return;
+    home.rebuildFrom(state.pushedFrom(settings.strategy()));
+    if (home.complete()) return;
+    askFollowees();
+    ctx.scheduleOnce(settings.rebuild().readWait(), ctx.getSelf(), RebuildOverdue.INSTANCE);
+  }
+
+  private void askFollowees() {
+    for (Optional<String> next = home.nextToAsk(settings.rebuild().parallelism()); next.isPresent();
+         next = home.nextToAsk(settings.rebuild().parallelism()))
+      askFollowee(next.get(), Optional.empty(), 0);
+  }
+
+  private void askFollowee(String followeeId, Optional<String> cursor, int fetched) {
+    ctx.pipeToSelf(followees.newest(followeeId, settings.homeTimelineSize() - fetched, cursor), (page, failure) ->
+        // An unregistered followee has no tweets; any other failure: ask again later.
+        new RebuildPage(followeeId, cursor, fetched, failure == null ? Optional.of(page)
+            : Rejection.of(failure).isPresent() ? Optional.of(new TimelinePage(List.of(), Optional.empty())) : Optional.empty()));
+  }
+
+  private ReplyEffect<Event, State> rebuildPage(State state, RebuildPage msg) {
+    if (msg.page().isEmpty()) {
+      ctx.scheduleOnce(settings.rebuild().retryDelay(), ctx.getSelf(), new RebuildAsk(msg.followeeId(), msg.cursor(), msg.fetched()));
+      return Effect().noReply();
+    }
+    TimelinePage page = msg.page().get();
+    // Unfollowed meanwhile: its tweets are not wanted; the rest of it is not asked for either.
+    boolean followed = state.following().contains(msg.followeeId());
+    if (followed) for (Tweet t : page.tweets()) home.add(t.withoutRequestId());
+    int fetched = msg.fetched() + page.tweets().size();
+    if (followed && page.nextCursor().isPresent() && fetched < settings.homeTimelineSize()) {
+      askFollowee(msg.followeeId(), page.nextCursor(), fetched);
+      return Effect().noReply();
+    }
+    home.followeeDone();
+    askFollowees();
+    if (home.complete()) answerHeldReads(state);
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, State> rebuildOverdue(State state) {
+    if (!home.complete()) {
+      ctx.getLog().info("home timeline of {} not rebuilt within {}: reads are answered partial until it is",
+          userId, settings.rebuild().readWait());
+      home.overdue();
+      answerHeldReads(state);
+    }
+    return Effect().noReply();
+  }
+
+  /** A home read waits (bounded) while the view is rebuilt; answered at once otherwise, partial if incomplete. */
+  private ReplyEffect<Event, State> homeRead(State state, Command read) {
+    if (home.readsWait() && home.hold(read)) return Effect().noReply();
+    answerHomeRead(state, read);
+    return Effect().noReply();
+  }
+
+  private void answerHeldReads(State state) {
+    for (Command read : home.release()) answerHomeRead(state, read);
+  }
+
+  private void answerHomeRead(State state, Command read) {
+    boolean partial = !home.complete();
+    if (read instanceof GetHomeTimeline c)
+      c.replyTo().tell(page(home.timeline(), c.cursor(), c.limit(), false, partial));
+    else if (read instanceof GetHomeSources c)
+      c.replyTo().tell(homeSources(state, c, partial));
+  }
+
   // ---- command handlers -----------------------------------------------------------------------
 
   @Override
@@ -426,6 +585,9 @@ public final class UserEntity
         .onCommand(Register.class, this::register)
         .onCommand(Deliver.class, (s, c) -> Effect().reply(c.replyTo(), Done.getInstance()))
         .onCommand(PullFrom.class, (s, c) -> Effect().reply(c.replyTo(), Done.getInstance()))
+        .onCommand(RebuildPage.class, (s, c) -> Effect().noReply())
+        .onCommand(RebuildAsk.class, (s, c) -> Effect().noReply())
+        .onCommand(RebuildOverdue.class, (s, c) -> Effect().noReply())
         .onCommand(ImportFollowing.class, (s, c) -> notRegistered(c.replyTo()))
         .onCommand(ImportFollowers.class, (s, c) -> notRegistered(c.replyTo()))
         .onCommand(GetHomeSources.class, (s, c) -> notRegistered(c.replyTo()))
@@ -451,10 +613,16 @@ public final class UserEntity
         .onCommand(ImportFollowing.class, this::importFollowing)
         .onCommand(ImportFollowers.class, this::importFollowers)
         .onCommand(GetFollowers.class, (s, c) -> Effect().reply(c.replyTo(), followers(s, c)))
-        .onCommand(GetHomeTimeline.class, (s, c) -> Effect().reply(c.replyTo(), page(s.home(), c.cursor(), c.limit(), false)))
-        .onCommand(GetHomeSources.class, (s, c) -> Effect().reply(c.replyTo(), homeSources(s, c)))
+        .onCommand(GetHomeTimeline.class, this::homeRead)
+        .onCommand(GetHomeSources.class, this::homeRead)
         // The author's own pages keep request ids: a client resolves a post whose answer it missed.
-        .onCommand(GetUserTimeline.class, (s, c) -> Effect().reply(c.replyTo(), page(s.ownTweets(), c.cursor(), c.limit(), true)));
+        .onCommand(GetUserTimeline.class, (s, c) -> Effect().reply(c.replyTo(), page(s.ownTweets(), c.cursor(), c.limit(), true, false)))
+        .onCommand(RebuildPage.class, this::rebuildPage)
+        .onCommand(RebuildAsk.class, (s, c) -> {
+          askFollowee(c.followeeId(), c.cursor(), c.fetched());
+          return Effect().noReply();
+        })
+        .onCommand(RebuildOverdue.class, (s, c) -> rebuildOverdue(s));
     return builder.build();
   }
 
@@ -562,8 +730,8 @@ public final class UserEntity
   }
 
   /** At most pullMaxFollowees followees to pull from, the first in id order (so pages agree); capped if more. */
-  private StatusReply<HomeSources> homeSources(State state, GetHomeSources cmd) {
-    StatusReply<TimelinePage> stored = page(state.home(), cmd.cursor(), cmd.limit(), false);
+  private StatusReply<HomeSources> homeSources(State state, GetHomeSources cmd, boolean partial) {
+    StatusReply<TimelinePage> stored = page(home.timeline(), cmd.cursor(), cmd.limit(), false, partial);
     if (stored.isError()) return StatusReply.error(stored.getError());
     List<String> pullFrom = state.pullFrom(settings.strategy());
     boolean capped = pullFrom.size() > settings.pullMaxFollowees();
@@ -607,17 +775,37 @@ public final class UserEntity
     Tweet tweet = new Tweet(Tweet.idFor(postedAt, userId), userId, text, postedAt, requestId.orElse(null),
         mentions, cmd.media() == null ? List.of() : cmd.media());
     return Effect().persist(new TweetPosted(tweet, settings.pulls(state)))
+        .thenRun(s -> home.add(tweet.withoutRequestId()))
         .thenReply(cmd.replyTo(), s -> StatusReply.success(tweet));
   }
 
+  /**
+   * A followed author's tweets go into the view, no write: they are durable at the author, where
+   * a rebuild finds them. A mention is written first (acknowledged once durable), whoever the
+   * author. Idempotent: duplicates, tweets too old to be kept and tweets of users no longer
+   * followed (unless they mention this user) change nothing.
+   */
   private ReplyEffect<Event, State> deliver(State state, Deliver cmd) {
-    Tweet tweet = cmd.tweet();
-    // Idempotent: duplicates, tweets too old to be kept and tweets of users no longer followed
-    // (unless they mention this user) change nothing and are acknowledged without a write.
-    boolean wanted = state.following().contains(tweet.authorId()) || tweet.mentions().contains(userId);
-    if (!wanted || state.home().wouldIgnore(tweet, settings.homeTimelineSize()))
-      return Effect().reply(cmd.replyTo(), Done.getInstance());
-    return Effect().persist(new TimelineDelivered(tweet)).thenReply(cmd.replyTo(), s -> Done.getInstance());
+    List<Event> mentions = new java.util.ArrayList<>();
+    Set<String> mentionIds = new java.util.HashSet<>();
+    int added = 0;
+    for (Tweet tweet : cmd.tweets()) {
+      if (tweet.mentions().contains(userId)) {
+        if (!state.mentions().wouldIgnore(tweet, settings.homeTimelineSize()) && mentionIds.add(tweet.id()))
+          mentions.add(new Mentioned(tweet));
+      } else if (state.following().contains(tweet.authorId()) && home.add(tweet)) {
+        added++;
+      }
+    }
+    metrics.homeInserted(added);
+    if (mentions.isEmpty()) return Effect().reply(cmd.replyTo(), Done.getInstance());
+    return Effect().persist(mentions)
+        .thenRun(s -> {
+          int fresh = 0;
+          for (Event m : mentions) if (home.add(((Mentioned) m).tweet())) fresh++;
+          metrics.homeInserted(fresh);
+        })
+        .thenReply(cmd.replyTo(), s -> Done.getInstance());
   }
 
   private <T> ReplyEffect<Event, State> notRegistered(ActorRef<StatusReply<T>> replyTo) {
@@ -629,13 +817,14 @@ public final class UserEntity
   }
 
   /** A page of the timeline; request ids only in the author's own pages (contract C2). */
-  private StatusReply<TimelinePage> page(Timeline timeline, Optional<String> cursor, int limit, boolean withRequestIds) {
+  private StatusReply<TimelinePage> page(Timeline timeline, Optional<String> cursor, int limit, boolean withRequestIds,
+                                         boolean partial) {
     if (limit < 1) return Rejection.INVALID.reply("limit must be at least 1");
     // One more than asked tells whether an older page exists (capped first: limit + 1 overflows
     // for Integer.MAX_VALUE, and a negative limit makes Timeline.page throw, stopping the entity).
     List<Tweet> tweets = timeline.page(cursor, Math.min(limit, timeline.size()) + 1);
     if (!withRequestIds) tweets = tweets.stream().map(Tweet::withoutRequestId).toList();
-    return StatusReply.success(TimelinePage.within(tweets, limit, settings.pageMaxBytes(), false, false));
+    return StatusReply.success(TimelinePage.within(tweets, limit, settings.pageMaxBytes(), false, partial));
   }
 
   // ---- event handler --------------------------------------------------------------------------
@@ -654,7 +843,8 @@ public final class UserEntity
         .onEvent(FollowerAdded.class, (s, e) -> s.withFollower(e.followerId(), true, e.version()))
         .onEvent(FollowerRemoved.class, (s, e) -> s.withFollower(e.followerId(), false, e.version()))
         .onEvent(TweetPosted.class, (s, e) -> s.posted(e.tweet(), settings))
-        .onEvent(TimelineDelivered.class, (s, e) -> s.delivered(e.tweet(), settings))
+        .onEvent(Mentioned.class, (s, e) -> s.mentioned(e.tweet(), settings))
+        .onEvent(TimelineDelivered.class, (s, e) -> e.tweet().mentions().contains(userId) ? s.mentioned(e.tweet(), settings) : s)
         .build();
   }
 }

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
@@ -31,6 +32,7 @@ public final class Users {
   private final UserEntity.Strategy strategy;
   private final int pageMaxBytes;
   private final TimelineMetrics metrics;
+  private final Executor dispatcher;
 
   public Users(ActorSystem<?> system) {
     this(system, system.settings().config().getDuration("timeline.ask-timeout"));
@@ -44,6 +46,27 @@ public final class Users {
     this.strategy = settings.strategy();
     this.pageMaxBytes = settings.pageMaxBytes();
     this.metrics = TimelineMetrics.get(system);
+    this.dispatcher = system.executionContext();
+  }
+
+  /**
+   * The stage of an ask as a plain CompletableFuture whose callbacks run on the actor system's
+   * dispatcher. Akka's Java asks return scala-java8-compat stages, which run every callback
+   * (thenCompose, whenComplete, ...) as its *Async form on the common pool; on a 2-core machine
+   * the common pool has parallelism 1, and CompletableFuture then starts a new thread per
+   * callback (a fan-out of 50k deliveries started 50k threads).
+   */
+  public <T> CompletableFuture<T> plain(CompletionStage<T> ask) {
+    return plain(ask, dispatcher);
+  }
+
+  static <T> CompletableFuture<T> plain(CompletionStage<T> ask, Executor executor) {
+    CompletableFuture<T> plain = new CompletableFuture<>();
+    ask.whenCompleteAsync((value, failure) -> {
+      if (failure != null) plain.completeExceptionally(failure);
+      else plain.complete(value);
+    }, executor);
+    return plain;
   }
 
   public EntityRef<UserEntity.Command> ref(String userId) {
@@ -51,11 +74,11 @@ public final class Users {
   }
 
   public CompletionStage<UserEntity.Registration> register(String userId, String name) {
-    return ref(userId).askWithStatus(r -> new UserEntity.Register(name, r), timeout);
+    return plain(ref(userId).askWithStatus(r -> new UserEntity.Register(name, r), timeout));
   }
 
   public CompletionStage<UserEntity.Profile> profile(String userId) {
-    return ref(userId).askWithStatus(UserEntity.GetProfile::new, timeout);
+    return plain(ref(userId).askWithStatus(UserEntity.GetProfile::new, timeout));
   }
 
   /**
@@ -70,7 +93,7 @@ public final class Users {
     if (followerId.equals(followeeId))
       return CompletableFuture.failedFuture(rejected(Rejection.INVALID, "a user cannot follow themselves"));
     return profile(followeeId)
-        .thenCompose(followee -> ref(followerId).<Long>askWithStatus(r -> new UserEntity.Follow(followeeId, r), timeout))
+        .thenCompose(followee -> plain(ref(followerId).<Long>askWithStatus(r -> new UserEntity.Follow(followeeId, r), timeout)))
         .thenCompose(version -> addFollower(followerId, followeeId, version));
   }
 
@@ -80,44 +103,54 @@ public final class Users {
    */
   CompletionStage<Done> addFollower(String followerId, String followeeId, long version) {
     CompletionStage<Done> added =
-        ref(followeeId).askWithStatus(r -> new UserEntity.AddFollower(followerId, version, r), timeout);
+        plain(ref(followeeId).askWithStatus(r -> new UserEntity.AddFollower(followerId, version, r), timeout));
     if (strategy != UserEntity.Strategy.HYBRID) return added;
     return added.thenCompose(done -> profile(followeeId)).thenCompose(followee -> followee.celebrity()
-        ? ref(followerId).ask(r -> new UserEntity.PullFrom(followeeId, r), timeout)
+        ? plain(ref(followerId).ask(r -> new UserEntity.PullFrom(followeeId, r), timeout))
         : CompletableFuture.completedFuture(Done.getInstance()));
   }
 
   /** Every follower of {@code userId}, a page at a time: the next page is fetched once {@code each} is done with this one. */
   CompletionStage<Integer> forEachFollowerPage(String userId, Function<List<String>, CompletionStage<Done>> each) {
-    return followersAfter(userId, Optional.empty(), each, 0);
+    return forEachFollowerPage(userId, Optional.empty(), each);
+  }
+
+  /** Like {@link #forEachFollowerPage(String, Function)}, for the followers after {@code after}. */
+  CompletionStage<Integer> forEachFollowerPage(
+      String userId, Optional<String> after, Function<List<String>, CompletionStage<Done>> each) {
+    return followersAfter(userId, after, each, 0);
+  }
+
+  /** One page of followers after {@code after} (in id order). */
+  CompletionStage<UserEntity.Followers> followersPage(String userId, Optional<String> after) {
+    return plain(ref(userId).askWithStatus(r -> new UserEntity.GetFollowers(after, FOLLOWERS_PAGE, r), timeout));
   }
 
   private CompletionStage<Integer> followersAfter(
       String userId, Optional<String> after, Function<List<String>, CompletionStage<Done>> each, int sofar) {
-    return ref(userId)
-        .<UserEntity.Followers>askWithStatus(r -> new UserEntity.GetFollowers(after, FOLLOWERS_PAGE, r), timeout)
+    return followersPage(userId, after)
         .thenCompose(page -> each.apply(page.ids()).thenCompose(done -> page.more() && !page.ids().isEmpty()
             ? followersAfter(userId, Optional.of(page.ids().get(page.ids().size() - 1)), each, sofar + page.ids().size())
             : CompletableFuture.completedFuture(sofar + page.ids().size())));
   }
 
   public CompletionStage<Done> importFollowing(String userId, List<String> followeeIds) {
-    return ref(userId).askWithStatus(r -> new UserEntity.ImportFollowing(followeeIds, r), timeout);
+    return plain(ref(userId).askWithStatus(r -> new UserEntity.ImportFollowing(followeeIds, r), timeout));
   }
 
   /** Under hybrid, followers imported into a celebrity learn to pull from it through the fan-out. */
   public CompletionStage<Done> importFollowers(String userId, List<String> followerIds) {
-    return ref(userId).askWithStatus(r -> new UserEntity.ImportFollowers(followerIds, r), timeout);
+    return plain(ref(userId).askWithStatus(r -> new UserEntity.ImportFollowers(followerIds, r), timeout));
   }
 
   /** Like {@link #follow}: the follower's side first, then the followee's, each durable. */
   public CompletionStage<Done> unfollow(String followerId, String followeeId) {
-    return ref(followerId).<Long>askWithStatus(r -> new UserEntity.Unfollow(followeeId, r), timeout)
+    return plain(ref(followerId).<Long>askWithStatus(r -> new UserEntity.Unfollow(followeeId, r), timeout))
         .thenCompose(version -> removeFollower(followerId, followeeId, version));
   }
 
   CompletionStage<Done> removeFollower(String followerId, String followeeId, long version) {
-    return ref(followeeId).askWithStatus(r -> new UserEntity.RemoveFollower(followerId, version, r), timeout);
+    return plain(ref(followeeId).askWithStatus(r -> new UserEntity.RemoveFollower(followerId, version, r), timeout));
   }
 
   public CompletionStage<Tweet> post(String userId, String text, Optional<String> requestId) {
@@ -127,7 +160,7 @@ public final class Users {
   /** A post also delivered to the {@code mentions} (user ids), followers or not. */
   public CompletionStage<Tweet> post(
       String userId, String text, Optional<String> requestId, List<String> mentions, List<Tweet.Media> media) {
-    return ref(userId).askWithStatus(r -> new UserEntity.PostTweet(text, requestId, mentions, media, r), timeout);
+    return plain(ref(userId).askWithStatus(r -> new UserEntity.PostTweet(text, requestId, mentions, media, r), timeout));
   }
 
   /**
@@ -138,13 +171,13 @@ public final class Users {
    * the page of a reader who pulls from more than pull-max-followees (the first are gathered).
    */
   public CompletionStage<UserEntity.TimelinePage> homeTimeline(String userId, int limit, Optional<String> cursor) {
-    return ref(userId)
-        .<UserEntity.HomeSources>askWithStatus(r -> new UserEntity.GetHomeSources(limit, cursor, r), timeout)
+    return plain(ref(userId)
+        .<UserEntity.HomeSources>askWithStatus(r -> new UserEntity.GetHomeSources(limit, cursor, r), timeout))
         .thenCompose(sources -> {
           List<CompletableFuture<Optional<UserEntity.TimelinePage>>> pulled = new ArrayList<>();
           for (String followee : sources.pullFrom())
-            pulled.add(ref(followee)
-                .<UserEntity.TimelinePage>askWithStatus(r -> new UserEntity.GetUserTimeline(limit, cursor, r), pullTimeout)
+            pulled.add(plain(ref(followee)
+                .<UserEntity.TimelinePage>askWithStatus(r -> new UserEntity.GetUserTimeline(limit, cursor, r), pullTimeout))
                 .thenApply(Optional::of)
                 // A followee that is not registered has no tweets; any other failure: not now.
                 .exceptionally(failure -> Rejection.of(failure).isPresent()
@@ -154,7 +187,8 @@ public final class Users {
           return CompletableFuture.allOf(pulled.toArray(CompletableFuture[]::new)).thenApply(v -> {
             List<UserEntity.TimelinePage> pages = new ArrayList<>();
             pages.add(sources.stored());
-            boolean partial = sources.capped();
+            // Stored partial: the reader's home view is still being rebuilt (see HomeView).
+            boolean partial = sources.capped() || sources.stored().partial();
             for (var page : pulled) {
               Optional<UserEntity.TimelinePage> answer = page.join();
               if (answer.isPresent()) pages.add(answer.get());
@@ -186,7 +220,7 @@ public final class Users {
   }
 
   public CompletionStage<UserEntity.TimelinePage> userTimeline(String userId, int limit, Optional<String> cursor) {
-    return ref(userId).askWithStatus(r -> new UserEntity.GetUserTimeline(limit, cursor, r), timeout);
+    return plain(ref(userId).askWithStatus(r -> new UserEntity.GetUserTimeline(limit, cursor, r), timeout));
   }
 
   private static Throwable rejected(Rejection rejection, String message) {

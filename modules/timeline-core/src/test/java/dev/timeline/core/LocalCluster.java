@@ -151,6 +151,28 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
+  /** The journal's JDBC url (an in-memory H2 database unless the overrides named another). */
+  public String journalUrl() {
+    return nodes.get(0).settings().config().getString("timeline.journal.url");
+  }
+
+  /** Tagged events that no fan-out projection has stored an offset past, over all tag slices. */
+  public long fanOutBacklog() {
+    String sql = """
+        select count(*) from "event_tag" t
+        left join "akka_projection_offset_store" o on o."projection_key" = t."tag"
+        where o."current_offset" is null or t."event_id" > cast(o."current_offset" as bigint)
+        """;
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(journalUrl(), "sa", "");
+         var statement = c.prepareStatement(sql);
+         java.sql.ResultSet rs = statement.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Polls a condition until it holds or the deadline passes. */
   public static void await(Duration timeout, BooleanSupplier condition, String what) {
     Instant deadline = Instant.now().plus(timeout);
