@@ -4,6 +4,7 @@ import akka.Done;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -440,7 +441,8 @@ public final class UserEntity
     Settings settings = Settings.of(system);
     HomeView.Source followees = HomeView.Source.sharded(system, system.settings().config().getDuration("timeline.ask-timeout"));
     ClusterSharding.get(system).init(
-        Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), settings, followees)));
+        Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), settings, followees))
+            .withEntityProps(DispatcherSelector.fromConfig("timeline.entity-dispatcher")));
   }
 
   /** An entity that rebuilds its home view through sharding. */

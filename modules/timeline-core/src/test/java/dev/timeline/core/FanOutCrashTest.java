@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class FanOutCrashTest {
   static final int FOLLOWERS = 2000;
-  static final int TWEETS = 5;
+  static final int TWEETS = 40;
   LocalCluster cluster;
 
   @AfterEach
@@ -38,7 +38,9 @@ class FanOutCrashTest {
 
   @Test
   void fanOutSurvivesACrashOfItsNode() {
-    cluster = LocalCluster.start(3, ConfigFactory.parseString("akka.actor.serialize-messages = on"));
+    // One tweet per group, so the fan-out takes long enough (40 groups of 2000 deliveries) to crash in.
+    cluster = LocalCluster.start(3, ConfigFactory.parseString("akka.actor.serialize-messages = on\n"
+        + "timeline.fan-out.group-size = 1"));
     int instances = cluster.node(0).settings().config().getInt("timeline.fan-out.instances");
     Users setup = new Users(cluster.node(0), Duration.ofSeconds(30)); // 2000 follows of one author queue up at it
 

@@ -189,12 +189,12 @@ final class Runner {
   static final int TIMELINE_LIMIT = 800;
 
   /**
-   * Every page of a timeline, newest first. A 503 ("not now": the user's entity is still
-   * recovering, say, right after the cold start) is asked again after a second, up to
-   * {@link #NOT_NOW_RETRIES} times per timeline, and is not counted. A page not answered whole
-   * otherwise (no answer, another status, or partial: a followee was left out), or still 503, is
-   * noted in {@code unanswered} and the timeline is read again from the next node. Null if no
-   * node could.
+   * Every page of a timeline, newest first. A 503 or a partial page ("not now": the user's
+   * entity is still recovering, or still rebuilding its home timeline, say, right after the cold
+   * start) is asked again after a second, up to {@link #NOT_NOW_RETRIES} times per timeline, and
+   * is not counted. A page not answered whole otherwise (no answer, another status), or still 503
+   * or partial, is noted in {@code unanswered} and the timeline is read again from the next node.
+   * Null if no node could.
    */
   private static List<JsonNode> readAll(Http http, int nodes, String path, Queue<String> unanswered) {
     int notNow = 0;
@@ -205,7 +205,8 @@ final class Runner {
       int node = attempt % nodes + 1;
       while (true) {
         Http.Answer page = http.call(node, "GET", path + "?limit=200&cursor=" + cursor, null, Duration.ofSeconds(10));
-        if (page.is(503) && notNow++ < NOT_NOW_RETRIES) {
+        boolean partial = page.is(200) && page.body().path("partial").asBoolean(false);
+        if ((page.is(503) || partial) && notNow++ < NOT_NOW_RETRIES) {
           try {
             Thread.sleep(1_000);
           } catch (InterruptedException stopped) {
@@ -214,7 +215,6 @@ final class Runner {
           }
           continue;
         }
-        boolean partial = page.is(200) && page.body().path("partial").asBoolean(false);
         if (!page.is(200) || partial) {
           unanswered.add("GET " + path + " on node " + node + ": "
               + (partial ? "partial" : page.status() == 0 ? page.error() : String.valueOf(page.status())));

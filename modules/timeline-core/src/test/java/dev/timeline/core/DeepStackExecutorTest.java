@@ -1,0 +1,94 @@
+package dev.timeline.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.DispatcherSelector;
+import akka.pattern.StatusReply;
+import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A user entity that finds thousands of read-only commands stashed when its recovery ends
+ * unstashes them all on the entity dispatcher; on threads with a small stack the same run
+ * overflows it (akka/akka#29933), which is why the dispatcher exists.
+ */
+class DeepStackExecutorTest {
+
+  /** As many as the stash holds (akka.persistence.typed.stash-capacity in reference.conf). */
+  static final int STASHED = 10_000;
+
+  @Test
+  void aFullStashOfReadsIsUnstashedOnTheEntityDispatcher() {
+    ActorTestKit kit = ActorTestKit.create("DeepStack", config());
+    try {
+      assertEquals(STASHED, readsAnswered(kit, "timeline.entity-dispatcher"), "every stashed read answered");
+    } finally {
+      kit.shutdownTestKit();
+    }
+  }
+
+  @Test
+  void onAShallowStackTheSameRunOverflowsIt() {
+    ActorTestKit kit = ActorTestKit.create("ShallowStack", config());
+    try {
+      int answered = readsAnswered(kit, "shallow-dispatcher");
+      assertTrue(answered < STASHED, "the unstashing overflowed a 256 KiB stack: " + answered + " answered");
+      // A StackOverflowError is fatal: the actor system shuts down (the JVM would exit, were
+      // jvm-exit-on-fatal-error on as on the nodes).
+      kit.system().getWhenTerminated().toCompletableFuture().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
+    } finally {
+      kit.shutdownTestKit();
+    }
+  }
+
+  private static Config config() {
+    return ConfigFactory.parseString("""
+            akka.actor.provider = local
+            akka.remote.artery.enabled = off
+            akka.loglevel = OFF
+            akka.jvm-exit-on-fatal-error = off
+            shallow-dispatcher = ${timeline.entity-dispatcher}
+            shallow-dispatcher.deep-stack-executor.stack-size = 256KiB
+            """)
+        .withFallback(EventSourcedBehaviorTestKit.config())
+        .withFallback(ConfigFactory.load())
+        .resolve();
+  }
+
+  /**
+   * Registers a user, then starts it again and sends it {@link #STASHED} reads at once, while it
+   * recovers: they wait in its stash until the recovery ends. Counts the answers.
+   */
+  private static int readsAnswered(ActorTestKit kit, String dispatcher) {
+    UserEntity.Settings settings = UserEntity.Settings.of(kit.system());
+    HomeView.Source none = (id, limit, cursor) -> new CompletableFuture<>();
+    TestProbe<StatusReply<UserEntity.Registration>> registered = kit.createTestProbe();
+    ActorRef<UserEntity.Command> first = kit.spawn(UserEntity.create("deep", settings, none), DispatcherSelector.fromConfig(dispatcher));
+    first.tell(new UserEntity.Register("Deep", registered.ref()));
+    assertTrue(registered.receiveMessage(Duration.ofSeconds(10)).isSuccess());
+    kit.stop(first);
+
+    TestProbe<StatusReply<UserEntity.TimelinePage>> reads = kit.createTestProbe();
+    ActorRef<UserEntity.Command> again = kit.spawn(UserEntity.create("deep", settings, none), DispatcherSelector.fromConfig(dispatcher));
+    for (int i = 0; i < STASHED; i++) again.tell(new UserEntity.GetUserTimeline(1, Optional.empty(), reads.ref()));
+    int answered = 0;
+    try {
+      while (answered < STASHED) {
+        reads.receiveMessage(Duration.ofSeconds(5));
+        answered++;
+      }
+    } catch (AssertionError noMore) {
+      // the entity (or the whole system) is gone
+    }
+    return answered;
+  }
+}
