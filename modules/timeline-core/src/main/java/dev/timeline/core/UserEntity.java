@@ -14,6 +14,7 @@ import akka.pattern.StatusReply;
 import akka.persistence.typed.PersistenceId;
 import akka.persistence.typed.javadsl.CommandHandlerWithReply;
 import akka.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
+import akka.persistence.typed.javadsl.EffectBuilder;
 import akka.persistence.typed.javadsl.EventHandler;
 import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import akka.persistence.typed.RecoveryCompleted;
@@ -122,6 +123,20 @@ public final class UserEntity
 
   /** Internal: the rebuild took longer than the read wait; held reads are answered partial. */
   public enum RebuildOverdue implements Command { INSTANCE }
+
+  /**
+   * Internal, from the writer to its {@link ReadFront}: what reads are answered from, as of now.
+   * Sent after every change and before the reply to the command that made it, so a client that
+   * got an answer reads its own write.
+   */
+  public record Published(View view) implements Command {}
+
+  /**
+   * A user as reads see it: the durable facts and the derived home timeline. {@code homeComplete}:
+   * the home view's rebuild is done; {@code homeReadsWait}: home reads should wait for it (it is
+   * not done and not yet overdue).
+   */
+  public record View(State state, Timeline home, boolean homeComplete, boolean homeReadsWait) implements CborSerializable {}
 
   /** From the fan-out (hybrid): {@code authorId} became a celebrity; read its tweets at read time. */
   public record PullFrom(String authorId, ActorRef<Done> replyTo) implements Command {}
@@ -437,39 +452,46 @@ public final class UserEntity
     }
   }
 
+  /**
+   * Each user is a {@link ReadFront} (answers reads, holds no journal) over this event-sourced
+   * writer, both on the entity dispatcher.
+   */
   public static void init(ActorSystem<?> system) {
     Settings settings = Settings.of(system);
     HomeView.Source followees = HomeView.Source.sharded(system, system.settings().config().getDuration("timeline.ask-timeout"));
     ClusterSharding.get(system).init(
-        Entity.of(ENTITY_TYPE_KEY, ctx -> create(ctx.getEntityId(), settings, followees))
+        Entity.of(ENTITY_TYPE_KEY, ctx -> ReadFront.create(ctx.getEntityId(), settings, front -> writer(ctx.getEntityId(), settings, followees, front)))
             .withEntityProps(DispatcherSelector.fromConfig("timeline.entity-dispatcher")));
   }
 
-  /** An entity that rebuilds its home view through sharding. */
-  public static Behavior<Command> create(String userId, Settings settings) {
-    return Behaviors.setup(ctx -> new UserEntity(userId, settings,
-        HomeView.Source.sharded(ctx.getSystem(), ctx.getSystem().settings().config().getDuration("timeline.ask-timeout")), ctx));
+  /** The writer alone, answering every command itself. {@code followees}: where the home view's rebuild reads. */
+  static Behavior<Command> create(String userId, Settings settings, HomeView.Source followees) {
+    return Behaviors.setup(ctx -> new UserEntity(userId, settings, followees, Optional.empty(), ctx));
   }
 
-  /** {@code followees}: where the home view's rebuild reads the followees' tweets. */
-  static Behavior<Command> create(String userId, Settings settings, HomeView.Source followees) {
-    return Behaviors.setup(ctx -> new UserEntity(userId, settings, followees, ctx));
+  /** The writer under a {@link ReadFront}, to which it publishes every change. */
+  static Behavior<Command> writer(String userId, Settings settings, HomeView.Source followees, ActorRef<Command> front) {
+    return Behaviors.setup(ctx -> new UserEntity(userId, settings, followees, Optional.of(front), ctx));
   }
 
   private final String userId;
   private final Settings settings;
   private final HomeView.Source followees;
+  /** Where reads are answered, if not here. */
+  private final Optional<ActorRef<Command>> front;
   private final ActorContext<Command> ctx;
   private final Set<String> tags;
   private final TimelineMetrics metrics;
   /** This incarnation's home timeline: memory only, set up again on every recovery. */
   private HomeView home;
 
-  private UserEntity(String userId, Settings settings, HomeView.Source followees, ActorContext<Command> ctx) {
+  private UserEntity(String userId, Settings settings, HomeView.Source followees, Optional<ActorRef<Command>> front,
+                     ActorContext<Command> ctx) {
     super(PersistenceId.of(ENTITY_TYPE_KEY.name(), userId));
     this.userId = userId;
     this.settings = settings;
     this.followees = followees;
+    this.front = front;
     this.ctx = ctx;
     this.tags = Set.of(FanOut.tagFor(persistenceId().id(), settings.fanOutInstances()));
     this.metrics = TimelineMetrics.get(ctx.getSystem());
@@ -509,11 +531,14 @@ public final class UserEntity
    */
   private void rebuildHome(State state) {
     home = HomeView.seeded(state, settings.homeTimelineSize());
-    if (!state.isRegistered()) return;
-    home.rebuildFrom(state.pushedFrom(settings.strategy()));
-    if (home.complete()) return;
-    askFollowees();
-    ctx.scheduleOnce(settings.rebuild().readWait(), ctx.getSelf(), RebuildOverdue.INSTANCE);
+    if (state.isRegistered()) {
+      home.rebuildFrom(state.pushedFrom(settings.strategy()));
+      if (!home.complete()) {
+        askFollowees();
+        ctx.scheduleOnce(settings.rebuild().readWait(), ctx.getSelf(), RebuildOverdue.INSTANCE);
+      }
+    }
+    publish(state);
   }
 
   private void askFollowees() {
@@ -541,11 +566,12 @@ public final class UserEntity
     int fetched = msg.fetched() + page.tweets().size();
     if (followed && page.nextCursor().isPresent() && fetched < settings.homeTimelineSize()) {
       askFollowee(msg.followeeId(), page.nextCursor(), fetched);
-      return Effect().noReply();
+    } else {
+      home.followeeDone();
+      askFollowees();
+      if (home.complete()) answerHeldReads(state);
     }
-    home.followeeDone();
-    askFollowees();
-    if (home.complete()) answerHeldReads(state);
+    publish(state);
     return Effect().noReply();
   }
 
@@ -555,6 +581,7 @@ public final class UserEntity
           userId, settings.rebuild().readWait());
       home.overdue();
       answerHeldReads(state);
+      publish(state);
     }
     return Effect().noReply();
   }
@@ -571,11 +598,13 @@ public final class UserEntity
   }
 
   private void answerHomeRead(State state, Command read) {
-    boolean partial = !home.complete();
-    if (read instanceof GetHomeTimeline c)
-      c.replyTo().tell(page(home.timeline(), c.cursor(), c.limit(), false, partial));
-    else if (read instanceof GetHomeSources c)
-      c.replyTo().tell(homeSources(state, c, partial));
+    ReadFront.answer(view(state), read, userId, settings);
+  }
+
+  /** A read that reached the writer (no front, or the front had no view yet): the front's answer. */
+  private ReplyEffect<Event, State> read(State state, Command read) {
+    ReadFront.answer(view(state), read, userId, settings);
+    return Effect().noReply();
   }
 
   // ---- command handlers -----------------------------------------------------------------------
@@ -604,7 +633,7 @@ public final class UserEntity
         .onCommand(GetUserTimeline.class, (s, c) -> notRegistered(c.replyTo()));
     builder.forState(State::isRegistered)
         .onCommand(Register.class, this::register)
-        .onCommand(GetProfile.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(profile(s))))
+        .onCommand(GetProfile.class, this::read)
         .onCommand(Follow.class, this::follow)
         .onCommand(Unfollow.class, this::unfollow)
         .onCommand(AddFollower.class, this::addFollower)
@@ -614,11 +643,10 @@ public final class UserEntity
         .onCommand(PullFrom.class, this::pullFrom)
         .onCommand(ImportFollowing.class, this::importFollowing)
         .onCommand(ImportFollowers.class, this::importFollowers)
-        .onCommand(GetFollowers.class, (s, c) -> Effect().reply(c.replyTo(), followers(s, c)))
+        .onCommand(GetFollowers.class, this::read)
         .onCommand(GetHomeTimeline.class, this::homeRead)
         .onCommand(GetHomeSources.class, this::homeRead)
-        // The author's own pages keep request ids: a client resolves a post whose answer it missed.
-        .onCommand(GetUserTimeline.class, (s, c) -> Effect().reply(c.replyTo(), page(s.ownTweets(), c.cursor(), c.limit(), true, false)))
+        .onCommand(GetUserTimeline.class, this::read)
         .onCommand(RebuildPage.class, this::rebuildPage)
         .onCommand(RebuildAsk.class, (s, c) -> {
           askFollowee(c.followeeId(), c.cursor(), c.fetched());
@@ -634,10 +662,10 @@ public final class UserEntity
       return Effect().reply(cmd.replyTo(), Rejection.INVALID.reply(
           "name must be 1.." + MAX_NAME_LENGTH + " characters"));
     if (!state.isRegistered())
-      return Effect().persist(new Registered(name))
-          .thenReply(cmd.replyTo(), s -> StatusReply.success(new Registration(profile(s), true)));
+      return persist(new Registered(name))
+          .thenReply(cmd.replyTo(), s -> StatusReply.success(new Registration(ReadFront.profile(userId, s), true)));
     if (state.name().equals(name))
-      return Effect().reply(cmd.replyTo(), StatusReply.success(new Registration(profile(state), false)));
+      return Effect().reply(cmd.replyTo(), StatusReply.success(new Registration(ReadFront.profile(userId, state), false)));
     return Effect().reply(cmd.replyTo(), Rejection.CONFLICT.reply(
         "user " + userId + " is already registered with another name"));
   }
@@ -649,13 +677,13 @@ public final class UserEntity
       return Effect().reply(cmd.replyTo(), Rejection.INVALID.reply("bad user id"));
     if (state.following().contains(cmd.followeeId()))
       return Effect().reply(cmd.replyTo(), version());
-    return Effect().persist(new Followed(cmd.followeeId())).thenReply(cmd.replyTo(), s -> version());
+    return persist(new Followed(cmd.followeeId())).thenReply(cmd.replyTo(), s -> version());
   }
 
   private ReplyEffect<Event, State> unfollow(State state, Unfollow cmd) {
     if (!state.following().contains(cmd.followeeId()))
       return Effect().reply(cmd.replyTo(), version());
-    return Effect().persist(new Unfollowed(cmd.followeeId())).thenReply(cmd.replyTo(), s -> version());
+    return persist(new Unfollowed(cmd.followeeId())).thenReply(cmd.replyTo(), s -> version());
   }
 
   /**
@@ -671,7 +699,7 @@ public final class UserEntity
     boolean present = state.followers().contains(cmd.followerId());
     if (changesNothing(state, cmd.followerId(), cmd.version(), present))
       return Effect().reply(cmd.replyTo(), StatusReply.ack());
-    return Effect().persist(withCelebrityCheck(state, List.of(new FollowerAdded(cmd.followerId(), cmd.version())), present ? 0 : 1))
+    return persist(withCelebrityCheck(state, List.of(new FollowerAdded(cmd.followerId(), cmd.version())), present ? 0 : 1))
         .thenReply(cmd.replyTo(), s -> StatusReply.ack());
   }
 
@@ -679,7 +707,7 @@ public final class UserEntity
     boolean absent = !state.followers().contains(cmd.followerId());
     if (changesNothing(state, cmd.followerId(), cmd.version(), absent))
       return Effect().reply(cmd.replyTo(), StatusReply.ack());
-    return Effect().persist(new FollowerRemoved(cmd.followerId(), cmd.version())).thenReply(cmd.replyTo(), s -> StatusReply.ack());
+    return persist(new FollowerRemoved(cmd.followerId(), cmd.version())).thenReply(cmd.replyTo(), s -> StatusReply.ack());
   }
 
   /**
@@ -703,7 +731,7 @@ public final class UserEntity
   private ReplyEffect<Event, State> importFollowing(State state, ImportFollowing cmd) {
     List<String> fresh = freshIds(cmd.ids(), state.following());
     if (fresh.isEmpty()) return Effect().reply(cmd.replyTo(), StatusReply.ack());
-    return Effect().persist(new FollowingImported(fresh)).thenReply(cmd.replyTo(), s -> StatusReply.ack());
+    return persist(new FollowingImported(fresh)).thenReply(cmd.replyTo(), s -> StatusReply.ack());
   }
 
   private ReplyEffect<Event, State> importFollowers(State state, ImportFollowers cmd) {
@@ -711,7 +739,7 @@ public final class UserEntity
     if (fresh.isEmpty()) return Effect().reply(cmd.replyTo(), StatusReply.ack());
     // Followers imported into a celebrity must pull from it; those of the batch that makes one
     // hear it from BecameCelebrity's fan-out like every follower before them.
-    return Effect().persist(withCelebrityCheck(state, List.of(new FollowersImported(fresh, state.celebrity())), fresh.size()))
+    return persist(withCelebrityCheck(state, List.of(new FollowersImported(fresh, state.celebrity())), fresh.size()))
         .thenReply(cmd.replyTo(), s -> StatusReply.ack());
   }
 
@@ -728,28 +756,7 @@ public final class UserEntity
     // order); reads pull only from followees in it.
     if (state.pulling().contains(cmd.authorId()))
       return Effect().reply(cmd.replyTo(), Done.getInstance());
-    return Effect().persist(new PullingFrom(cmd.authorId())).thenReply(cmd.replyTo(), s -> Done.getInstance());
-  }
-
-  /** At most pullMaxFollowees followees to pull from, the first in id order (so pages agree); capped if more. */
-  private StatusReply<HomeSources> homeSources(State state, GetHomeSources cmd, boolean partial) {
-    StatusReply<TimelinePage> stored = page(home.timeline(), cmd.cursor(), cmd.limit(), false, partial);
-    if (stored.isError()) return StatusReply.error(stored.getError());
-    List<String> pullFrom = state.pullFrom(settings.strategy());
-    boolean capped = pullFrom.size() > settings.pullMaxFollowees();
-    return StatusReply.success(new HomeSources(stored.getValue(),
-        capped ? List.copyOf(pullFrom.subList(0, settings.pullMaxFollowees())) : pullFrom, capped));
-  }
-
-  private static StatusReply<Followers> followers(State state, GetFollowers cmd) {
-    if (cmd.max() < 1) return Rejection.INVALID.reply("max must be at least 1");
-    List<String> all = state.followers().toList();
-    int from = cmd.after().map(after -> {
-      int at = java.util.Collections.binarySearch(all, after);
-      return at >= 0 ? at + 1 : -(at + 1);
-    }).orElse(0);
-    int to = (int) Math.min(all.size(), (long) from + cmd.max());
-    return StatusReply.success(new Followers(List.copyOf(all.subList(from, to)), to < all.size()));
+    return persist(new PullingFrom(cmd.authorId())).thenReply(cmd.replyTo(), s -> Done.getInstance());
   }
 
   private ReplyEffect<Event, State> post(State state, PostTweet cmd) {
@@ -776,9 +783,7 @@ public final class UserEntity
         return Effect().reply(cmd.replyTo(), Rejection.INVALID.reply("bad mentioned user id '" + mention + "'"));
     Tweet tweet = new Tweet(Tweet.idFor(postedAt, userId), userId, text, postedAt, requestId.orElse(null),
         mentions, cmd.media() == null ? List.of() : cmd.media());
-    return Effect().persist(new TweetPosted(tweet, settings.pulls(state)))
-        .thenRun(s -> home.add(tweet.withoutRequestId()))
-        .thenReply(cmd.replyTo(), s -> StatusReply.success(tweet));
+    return persist(new TweetPosted(tweet, settings.pulls(state))).thenReply(cmd.replyTo(), s -> StatusReply.success(tweet));
   }
 
   /**
@@ -800,33 +805,43 @@ public final class UserEntity
       }
     }
     metrics.homeInserted(added);
+    if (added > 0) publish(state);
     if (mentions.isEmpty()) return Effect().reply(cmd.replyTo(), Done.getInstance());
-    return Effect().persist(mentions)
-        .thenRun(s -> {
-          int fresh = 0;
-          for (Event m : mentions) if (home.add(((Mentioned) m).tweet())) fresh++;
-          metrics.homeInserted(fresh);
-        })
-        .thenReply(cmd.replyTo(), s -> Done.getInstance());
+    return persist(mentions).thenReply(cmd.replyTo(), s -> Done.getInstance());
+  }
+
+  // ---- publishing to the read front -------------------------------------------------------------
+
+  private EffectBuilder<Event, State> persist(Event event) {
+    return persist(List.of(event));
+  }
+
+  /**
+   * Persists, then adds what the events bring to the home view (own tweets, mentions) and
+   * publishes the result, before any reply that follows.
+   */
+  private EffectBuilder<Event, State> persist(List<Event> events) {
+    return Effect().persist(events).thenRun(s -> {
+      int fresh = 0;
+      for (Event e : events) {
+        if (e instanceof TweetPosted posted) home.add(posted.tweet().withoutRequestId());
+        else if (e instanceof Mentioned m && home.add(m.tweet())) fresh++;
+      }
+      metrics.homeInserted(fresh);
+      publish(s);
+    });
+  }
+
+  private void publish(State state) {
+    front.ifPresent(f -> f.tell(new Published(view(state))));
+  }
+
+  private View view(State state) {
+    return new View(state, home.timeline(), home.complete(), home.readsWait());
   }
 
   private <T> ReplyEffect<Event, State> notRegistered(ActorRef<StatusReply<T>> replyTo) {
     return Effect().reply(replyTo, Rejection.NOT_FOUND.reply("user " + userId + " is not registered"));
-  }
-
-  private Profile profile(State s) {
-    return new Profile(userId, s.name(), s.followers().size(), s.following().size(), s.tweetCount(), s.celebrity());
-  }
-
-  /** A page of the timeline; request ids only in the author's own pages (contract C2). */
-  private StatusReply<TimelinePage> page(Timeline timeline, Optional<String> cursor, int limit, boolean withRequestIds,
-                                         boolean partial) {
-    if (limit < 1) return Rejection.INVALID.reply("limit must be at least 1");
-    // One more than asked tells whether an older page exists (capped first: limit + 1 overflows
-    // for Integer.MAX_VALUE, and a negative limit makes Timeline.page throw, stopping the entity).
-    List<Tweet> tweets = timeline.page(cursor, Math.min(limit, timeline.size()) + 1);
-    if (!withRequestIds) tweets = tweets.stream().map(Tweet::withoutRequestId).toList();
-    return StatusReply.success(TimelinePage.within(tweets, limit, settings.pageMaxBytes(), false, partial));
   }
 
   // ---- event handler --------------------------------------------------------------------------

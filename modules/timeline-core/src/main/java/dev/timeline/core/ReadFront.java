@@ -1,0 +1,177 @@
+package dev.timeline.core;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.DispatcherSelector;
+import akka.actor.typed.Terminated;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.pattern.StatusReply;
+import dev.timeline.core.UserEntity.Command;
+import dev.timeline.core.UserEntity.Followers;
+import dev.timeline.core.UserEntity.GetFollowers;
+import dev.timeline.core.UserEntity.GetHomeSources;
+import dev.timeline.core.UserEntity.GetHomeTimeline;
+import dev.timeline.core.UserEntity.GetProfile;
+import dev.timeline.core.UserEntity.GetUserTimeline;
+import dev.timeline.core.UserEntity.HomeSources;
+import dev.timeline.core.UserEntity.Profile;
+import dev.timeline.core.UserEntity.Published;
+import dev.timeline.core.UserEntity.Settings;
+import dev.timeline.core.UserEntity.State;
+import dev.timeline.core.UserEntity.TimelinePage;
+import dev.timeline.core.UserEntity.View;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The sharded actor of a user: reads never wait behind that user's writes.
+ *
+ * <p>An event-sourced entity holds every command that arrives while it persists or recovers, so
+ * a read would wait for the write before it (and a flood of reads stashed during a recovery is
+ * unstashed recursively: see {@link DeepStackExecutor}). This plain actor sits in front of the
+ * user's event-sourced writer ({@link UserEntity}, its child): it answers reads at once from the
+ * newest {@link View} the writer published, and forwards everything else to the writer. The
+ * writer publishes after every change and before replying to the command that made it, so a
+ * client reads its own writes. Until the first view (the writer is recovering) reads go to the
+ * writer too. Home reads wait, here, while the home view is being rebuilt, as at the writer.
+ * When the writer stops (a journal failure), so does this, and sharding starts both again.
+ */
+final class ReadFront extends AbstractBehavior<Command> {
+
+  /** Home reads held while the home view is rebuilt, at most; beyond, they are answered partial at once. */
+  static final int MAX_HELD_READS = 1000;
+
+  static Behavior<Command> create(String userId, Settings settings, Function<ActorRef<Command>, Behavior<Command>> writer) {
+    return Behaviors.setup(ctx -> new ReadFront(ctx, userId, settings, writer));
+  }
+
+  private final String userId;
+  private final Settings settings;
+  private final ActorRef<Command> writer;
+  private final List<Command> heldHomeReads = new ArrayList<>();
+  private View view;
+
+  private ReadFront(ActorContext<Command> ctx, String userId, Settings settings,
+                    Function<ActorRef<Command>, Behavior<Command>> writer) {
+    super(ctx);
+    this.userId = userId;
+    this.settings = settings;
+    this.writer = ctx.spawn(writer.apply(ctx.getSelf()), "writer", DispatcherSelector.sameAsParent());
+    ctx.watch(this.writer);
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Published.class, this::published)
+        .onMessage(Command.class, this::command)
+        .onSignal(Terminated.class, t -> Behaviors.stopped())
+        .build();
+  }
+
+  private Behavior<Command> published(Published published) {
+    view = published.view();
+    if (!view.homeReadsWait()) {
+      for (Command read : heldHomeReads) answer(view, read, userId, settings);
+      heldHomeReads.clear();
+    }
+    return this;
+  }
+
+  private Behavior<Command> command(Command command) {
+    if (view == null || !isRead(command)) {
+      writer.tell(command);
+    } else if (isHomeRead(command) && view.homeReadsWait() && heldHomeReads.size() < MAX_HELD_READS) {
+      heldHomeReads.add(command);
+    } else {
+      answer(view, command, userId, settings);
+    }
+    return this;
+  }
+
+  static boolean isRead(Command command) {
+    return command instanceof GetProfile || command instanceof GetFollowers || command instanceof GetUserTimeline
+        || isHomeRead(command);
+  }
+
+  private static boolean isHomeRead(Command command) {
+    return command instanceof GetHomeTimeline || command instanceof GetHomeSources;
+  }
+
+  // ---- reads: the same answers here and at the writer -------------------------------------------
+
+  /** Answers {@code read} (one of {@link #isRead}) from {@code view}; a home page is partial while the view is rebuilt. */
+  static void answer(View view, Command read, String userId, Settings settings) {
+    State state = view.state();
+    boolean partial = !view.homeComplete();
+    if (!state.isRegistered()) {
+      StatusReply<Object> notFound = Rejection.NOT_FOUND.reply("user " + userId + " is not registered");
+      replyTo(read).tell(notFound);
+    } else if (read instanceof GetProfile c) {
+      c.replyTo().tell(StatusReply.success(profile(userId, state)));
+    } else if (read instanceof GetFollowers c) {
+      c.replyTo().tell(followers(state, c));
+    } else if (read instanceof GetUserTimeline c) {
+      // The author's own pages keep request ids: a client resolves a post whose answer it missed.
+      c.replyTo().tell(page(state.ownTweets(), c.cursor(), c.limit(), true, false, settings));
+    } else if (read instanceof GetHomeTimeline c) {
+      c.replyTo().tell(page(view.home(), c.cursor(), c.limit(), false, partial, settings));
+    } else if (read instanceof GetHomeSources c) {
+      c.replyTo().tell(homeSources(view, c, partial, settings));
+    } else {
+      throw new IllegalArgumentException("not a read: " + read);
+    }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static ActorRef<StatusReply<Object>> replyTo(Command read) {
+    ActorRef ref = read instanceof GetProfile c ? c.replyTo()
+        : read instanceof GetFollowers c ? c.replyTo()
+        : read instanceof GetUserTimeline c ? c.replyTo()
+        : read instanceof GetHomeTimeline c ? c.replyTo()
+        : ((GetHomeSources) read).replyTo();
+    return ref;
+  }
+
+  static Profile profile(String userId, State s) {
+    return new Profile(userId, s.name(), s.followers().size(), s.following().size(), s.tweetCount(), s.celebrity());
+  }
+
+  private static StatusReply<Followers> followers(State state, GetFollowers cmd) {
+    if (cmd.max() < 1) return Rejection.INVALID.reply("max must be at least 1");
+    List<String> all = state.followers().toList();
+    int from = cmd.after().map(after -> {
+      int at = Collections.binarySearch(all, after);
+      return at >= 0 ? at + 1 : -(at + 1);
+    }).orElse(0);
+    int to = (int) Math.min(all.size(), (long) from + cmd.max());
+    return StatusReply.success(new Followers(List.copyOf(all.subList(from, to)), to < all.size()));
+  }
+
+  /** At most pullMaxFollowees followees to pull from, the first in id order (so pages agree); capped if more. */
+  private static StatusReply<HomeSources> homeSources(View view, GetHomeSources cmd, boolean partial, Settings settings) {
+    StatusReply<TimelinePage> stored = page(view.home(), cmd.cursor(), cmd.limit(), false, partial, settings);
+    if (stored.isError()) return StatusReply.error(stored.getError());
+    List<String> pullFrom = view.state().pullFrom(settings.strategy());
+    boolean capped = pullFrom.size() > settings.pullMaxFollowees();
+    return StatusReply.success(new HomeSources(stored.getValue(),
+        capped ? List.copyOf(pullFrom.subList(0, settings.pullMaxFollowees())) : pullFrom, capped));
+  }
+
+  /** A page of the timeline; request ids only in the author's own pages (contract C2). */
+  private static StatusReply<TimelinePage> page(Timeline timeline, Optional<String> cursor, int limit,
+                                                boolean withRequestIds, boolean partial, Settings settings) {
+    if (limit < 1) return Rejection.INVALID.reply("limit must be at least 1");
+    // One more than asked tells whether an older page exists (capped first: limit + 1 overflows
+    // for Integer.MAX_VALUE, and a negative limit makes Timeline.page throw, stopping the entity).
+    List<Tweet> tweets = timeline.page(cursor, Math.min(limit, timeline.size()) + 1);
+    if (!withRequestIds) tweets = tweets.stream().map(Tweet::withoutRequestId).toList();
+    return StatusReply.success(TimelinePage.within(tweets, limit, settings.pageMaxBytes(), false, partial));
+  }
+}
