@@ -139,7 +139,9 @@ public final class NodeMain implements Callable<Integer> {
     String httpHost = config.getString("timeline.http.host");
     int httpPort = config.getInt("timeline.http.port");
     try {
-      HttpServer.start(system, httpHost, httpPort).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      // This node's one metrics registry, made here and handed to what reports into it.
+      var metrics = new NodeMetrics(system, new io.prometheus.metrics.model.registry.PrometheusRegistry());
+      HttpServer.start(system, httpHost, httpPort, metrics).toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       return fail("cannot serve HTTP on " + httpHost + ":" + httpPort + " (is the port in use?)", e);
     }
