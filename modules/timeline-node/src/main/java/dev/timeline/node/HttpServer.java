@@ -3,8 +3,10 @@ package dev.timeline.node;
 import akka.actor.typed.ActorSystem;
 import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
+import akka.http.javadsl.server.Directives;
 import akka.http.javadsl.server.Route;
 import dev.timeline.core.Users;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -21,7 +23,16 @@ public final class HttpServer {
 
   /** Binds the public API of this node on {@code host:port} (port 0 picks a free one). */
   public static CompletionStage<ServerBinding> start(ActorSystem<?> system, String host, int port) {
-    return start(system, "HTTP API", host, port, new TimelineRoutes(system, new Users(system)).route());
+    return start(system, host, port, new NodeMetrics(system, new PrometheusRegistry()));
+  }
+
+  /**
+   * Binds the public API of this node with {@code metrics}: its {@code /metrics/prometheus}, and
+   * every request counted and timed, as the client saw it (outside {@link ApiError#handled}).
+   */
+  public static CompletionStage<ServerBinding> start(ActorSystem<?> system, String host, int port, NodeMetrics metrics) {
+    Route api = new TimelineRoutes(system, new Users(system)).route();
+    return bind(system, "HTTP API", host, port, metrics.instrumented(ApiError.handled(() -> Directives.concat(metrics.route(), api))));
   }
 
   /**
@@ -30,7 +41,11 @@ public final class HttpServer {
    * around the whole route: inside a {@code concat} it would stop the alternatives after the first.
    */
   public static CompletionStage<ServerBinding> start(ActorSystem<?> system, String what, String host, int port, Route route) {
-    return Http.get(system).newServerAt(host, port).bind(ApiError.handled(() -> route))
+    return bind(system, what, host, port, ApiError.handled(() -> route));
+  }
+
+  private static CompletionStage<ServerBinding> bind(ActorSystem<?> system, String what, String host, int port, Route route) {
+    return Http.get(system).newServerAt(host, port).bind(route)
         .whenComplete((binding, failure) -> {
           if (binding == null) return;
           // Unbinds in coordinated shutdown's service-unbind phase, before the node leaves the

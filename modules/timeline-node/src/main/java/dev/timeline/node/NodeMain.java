@@ -57,7 +57,7 @@ public final class NodeMain implements Callable<Integer> {
   String host;
 
   @Option(names = "--admin-host", paramLabel = "HOST",
-      description = "Address to bind the admin port (--fault-injection, --bulk-import) to "
+      description = "Address to bind the admin port (/ready, /alive, --fault-injection, --bulk-import) to "
           + "(default: timeline.http.admin-host, 127.0.0.1, whatever --host is).")
   String adminHost;
 
@@ -85,8 +85,13 @@ public final class NodeMain implements Callable<Integer> {
   boolean bulkImport;
 
   @Option(names = "--fault-port", paramLabel = "PORT",
-      description = "Admin HTTP port for --fault-injection and --bulk-import (default: 8180 + index).")
+      description = "Admin HTTP port: readiness and liveness (/ready, /alive) always, and the endpoints of "
+          + "--fault-injection and --bulk-import (default: 8180 + index).")
   Integer faultPort;
+
+  private int adminPort() {
+    return faultPort != null ? faultPort : 8180 + index;
+  }
 
   @Option(names = "--config", paramLabel = "FILE", description = "HOCON file overlaid on the defaults, e.g. config/node.conf.")
   File configFile;
@@ -139,15 +144,21 @@ public final class NodeMain implements Callable<Integer> {
     String httpHost = config.getString("timeline.http.host");
     int httpPort = config.getInt("timeline.http.port");
     try {
-      HttpServer.start(system, httpHost, httpPort).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      // This node's one metrics registry, made here and handed to what reports into it.
+      var metrics = new NodeMetrics(system, new io.prometheus.metrics.model.registry.PrometheusRegistry());
+      HttpServer.start(system, httpHost, httpPort, metrics).toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       return fail("cannot serve HTTP on " + httpHost + ":" + httpPort + " (is the port in use?)", e);
     }
-    if (faultInjection || bulkImport) {
+    { // The admin port, on loopback: always for /ready and /alive, plus what the flags ask for.
       String adminHost = config.getString("timeline.http.admin-host");
-      int port = faultPort != null ? faultPort : 8180 + index;
+      int port = adminPort();
       List<Route> admin = new ArrayList<>();
       List<String> what = new ArrayList<>();
+      // Akka Management's /ready (member Up, the User shard region registered) and /alive, and
+      // its read-only cluster routes: always, for health checkers on this machine.
+      admin.add(akka.management.javadsl.AkkaManagement.get(system).getRoutes());
+      what.add("/ready, /alive");
       if (faultInjection) {
         admin.add(new FaultRoutes(system, linkDelay).route());
         admin.add(new JournalWriters(system).route());
@@ -192,6 +203,8 @@ public final class NodeMain implements Callable<Integer> {
     // The admin port follows its own setting (loopback by default), never --host: its endpoints
     // break the cluster or rewrite its graph on request.
     if (adminHost != null) options.put("timeline.http.admin-host", adminHost);
+    // Akka Management's routes are served on the admin port; it names itself by this address.
+    options.put("akka.management.http.port", adminPort());
     options.put("timeline.http.port", httpPort != null ? httpPort : 8080 + index);
     if (journalUrl != null) options.put("timeline.journal.url", journalUrl);
     if (faultInjection) {
