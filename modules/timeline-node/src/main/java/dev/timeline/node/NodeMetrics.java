@@ -92,8 +92,12 @@ public final class NodeMetrics extends AllDirectives {
 
     TimelineMetrics domain = TimelineMetrics.get(system);
     counter("timeline_posts", "Tweets the fan-out of this node handled", domain, TimelineMetrics.Counts::posts);
-    counter("timeline_timeline_writes", "Home-timeline writes the fan-out of this node sent (push: one per follower)",
+    counter("timeline_timeline_writes", "Home-timeline deliveries the fan-out of this node sent (push: one per follower)",
         domain, TimelineMetrics.Counts::timelineWrites);
+    CounterWithCallback.builder().name("timeline_home_inserts")
+        .help("Tweets added to home timelines on this node that were new to them (each follower and tweet once)")
+        .callback(callback -> callback.call(domain.homeInserts()))
+        .register(registry);
     counter("timeline_home_reads", "Home-timeline reads served by this node", domain, TimelineMetrics.Counts::homeReads);
     counter("timeline_entities_asked", "User entities asked by this node's home reads (pull: one per followee)",
         domain, TimelineMetrics.Counts::entitiesAsked);
