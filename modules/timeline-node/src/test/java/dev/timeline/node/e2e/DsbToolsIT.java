@@ -64,6 +64,7 @@ class DsbToolsIT {
         .redirectOutput(DIR.resolve("node-1.log").toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     builder.environment().put("JAVA_OPTS", "-Xmx512m");
+    builder.environment().put("TIMELINE_CLASSPATH", snapshotBuild());
     builder.environment().remove("TIMELINE_JOURNAL_URL");
     node = builder.start();
     Cluster.await(Duration.ofSeconds(90), () -> {
@@ -189,6 +190,40 @@ class DsbToolsIT {
         return candidate;
     throw new AssertionError("DeathStarBench's tools and " + GRAPH + " not found in any of " + candidates
         + " (shared/data/deathstarbench and shared/data/social-graphs); set -Dtimeline.it.shared-data=DIR");
+  }
+
+  /**
+   * The node's classpath with this checkout's own classes copied under {@link #DIR}, as
+   * scripts/cluster does: a JVM loads classes lazily from its jars, and a {@code mvn install}
+   * meanwhile (another build sharing ~/.m2) rewrites timeline-core's jar under it (seen here:
+   * NoClassDefFoundError dev/timeline/core/Tweet$Media, and the node exits). The project's modules
+   * come from their target/classes in this checkout, not from ~/.m2.
+   */
+  private static String snapshotBuild() throws IOException {
+    Path module = ClusterScript.ROOT.resolve("modules/timeline-node");
+    Path lib = Files.createDirectories(DIR.resolve("lib"));
+    List<String> entries = new ArrayList<>();
+    copyTree(module.resolve("target/classes"), lib.resolve("timeline-node-classes"));
+    entries.add(lib.resolve("timeline-node-classes").toString());
+    for (String jar : Files.readString(module.resolve("target/classpath.txt")).trim().split(":")) {
+      Matcher own = Pattern.compile(".*/dev/timeline/([^/]+)/[^/]+/[^/]+\\.jar$").matcher(jar);
+      Path classes = own.matches() ? ClusterScript.ROOT.resolve("modules/" + own.group(1) + "/target/classes") : null;
+      if (classes != null && Files.isDirectory(classes)) {
+        copyTree(classes, lib.resolve(own.group(1) + "-classes"));
+        entries.add(lib.resolve(own.group(1) + "-classes").toString());
+      } else entries.add(jar);
+    }
+    return String.join(":", entries);
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (var paths = Files.walk(from)) {
+      for (Path p : paths.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) Files.createDirectories(target);
+        else Files.copy(p, target);
+      }
+    }
   }
 
   private static void killNode() {
