@@ -46,6 +46,23 @@ class WrkOutputTest {
     assertEquals(65999, refused.requests());
   }
 
+  /** Printed here for DeathStarBench's mixed-workload.lua against a node built without OriginForm. */
+  @Test
+  void everyAnswerRefusedWithoutOriginForm() {
+    WrkOutput refused = WrkOutput.parse("""
+        Running 3s test @ http://127.0.0.1:8081/wrk2-api/home-timeline/read
+          1 threads and 4 connections
+          Thread Stats   Avg      Stdev     Max   +/- Stdev
+            Latency    14.77ms   15.61ms 109.92ms   91.16%
+            Req/Sec   338.73    140.29   560.00     70.00%
+          1037 requests in 3.10s, 422.30KB read
+          Non-2xx or 3xx responses: 1037
+        Requests/sec:    334.40
+        Transfer/sec:    136.18KB
+        """);
+    assertEquals(new WrkOutput(1037, 334.40, 1037, 0, 0, 0, 0), refused);
+  }
+
   @Test
   void anythingElseIsNotASummary() {
     assertThrows(IllegalArgumentException.class, () -> WrkOutput.parse("unable to connect to 127.0.0.1:8081 Connection refused\n"));
