@@ -94,6 +94,78 @@ class Wrk2RoutesTest {
     assertEquals(405, send("GET", "/wrk2-api/user/register", null, null).status());
   }
 
+  // ---- DeathStarBench's absolute-form targets -------------------------------------------------
+
+  /**
+   * DeathStarBench's Lua scripts send {@code GET http://localhost:8080/wrk2-api/...} while wrk's
+   * Host header names the URL it was given: HTTP/1.1 takes the target, ignores Host. Akka HTTP
+   * alone answers these 400 "'Host' header value ... doesn't match request target authority".
+   * Three pipelined requests on one connection, a form body between them.
+   */
+  @Test
+  void absoluteFormTargetsWithAnotherHostAreRoutedByTheirPath() throws Exception {
+    long author = registered();
+    String body = "username=username_" + author + "&user_id=" + author + "&text=GET+http%3A%2F%2Fx%2F+HTTP%2F1.1&post_type=0";
+    String host = "Host: " + base.getHost() + ":" + base.getPort() + "\r\n";
+    String requests =
+        "POST http://localhost:8080/wrk2-api/post/compose HTTP/1.1\r\n" + host
+            + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + body.length() + "\r\n\r\n" + body
+            + "GET http://localhost:8080/wrk2-api/user-timeline/read?user_id=" + author + "&start=0&stop=10 HTTP/1.1\r\n" + host + "\r\n"
+            + "GET http://elsewhere.example:9/wrk2-api/nowhere HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n";
+    List<RawResponse> answers = raw(requests);
+    assertEquals(3, answers.size(), answers.toString());
+    assertEquals(200, answers.get(0).status(), answers.get(0).toString());
+    assertEquals(200, answers.get(1).status(), answers.get(1).toString());
+    assertEquals(List.of("GET http://x/ HTTP/1.1"), texts(JSON.readTree(answers.get(1).body())));
+    assertEquals(404, answers.get(2).status(), "routed by its path: " + answers.get(2));
+    assertEquals("not_found", JSON.readTree(answers.get(2).body()).get("error").asText());
+  }
+
+  /** Requests Akka's parser refuses before any route also get the JSON error document. */
+  @Test
+  void requestsRefusedByTheParserAnswerJson() throws Exception {
+    for (String bad : List.of("GET /wrk2-api/user-timeline/read HTTP/1.1\r\n\r\n", // no Host
+        "GET /a b c HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET /" + "x".repeat(3000) + " HTTP/1.1\r\nHost: x\r\n\r\n")) {
+      List<RawResponse> answers = raw(bad);
+      assertEquals(1, answers.size(), bad);
+      RawResponse answer = answers.get(0);
+      assertTrue(answer.status() >= 400, answer.toString());
+      assertTrue(answer.head().toLowerCase().contains("content-type: application/json"), answer.toString());
+      JsonNode error = JSON.readTree(answer.body());
+      assertTrue(error.hasNonNull("error") && error.hasNonNull("message"), answer.toString());
+    }
+  }
+
+  record RawResponse(int status, String head, String body) {}
+
+  /** Writes {@code requests} as they are on a fresh connection and reads answers until it closes. */
+  private static List<RawResponse> raw(String requests) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(requests.getBytes(StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().flush();
+      java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(socket.getInputStream()));
+      List<RawResponse> answers = new ArrayList<>();
+      while (true) {
+        StringBuilder head = new StringBuilder();
+        int c;
+        while ((c = in.read()) >= 0) {
+          head.append((char) c);
+          if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) break;
+        }
+        if (c < 0) return answers;
+        int length = 0;
+        for (String line : head.toString().split("\r\n"))
+          if (line.toLowerCase().startsWith("content-length:")) length = Integer.parseInt(line.substring(15).trim());
+        byte[] body = new byte[length];
+        in.readFully(body);
+        answers.add(new RawResponse(Integer.parseInt(head.substring(9, 12)), head.toString(), new String(body, StandardCharsets.UTF_8)));
+        if (head.toString().toLowerCase().contains("connection: close")) return answers;
+      }
+    }
+  }
+
   // ---- follow / unfollow ----------------------------------------------------------------------
 
   @Test
