@@ -44,6 +44,16 @@ public final class FanOut {
 
   public static final String NAME = "fan-out";
 
+  /**
+   * The events the fan-out acts on (see {@code DeliveryHandler}): the writer tags exactly these,
+   * so the projections read nothing else.
+   */
+  static boolean actsOn(UserEntity.Event event) {
+    return event instanceof UserEntity.TweetPosted || event instanceof UserEntity.Followed
+        || event instanceof UserEntity.Unfollowed || event instanceof UserEntity.BecameCelebrity
+        || (event instanceof UserEntity.FollowersImported imported && imported.pull());
+  }
+
   public static String tagFor(String persistenceId, int instances) {
     return NAME + "-" + Math.abs(persistenceId.hashCode() % instances);
   }

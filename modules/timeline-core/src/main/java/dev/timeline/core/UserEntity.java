@@ -512,10 +512,7 @@ public final class UserEntity
   /** Only the events the fan-out acts on are tagged, so it reads nothing else. */
   @Override
   public Set<String> tagsFor(Event event) {
-    return event instanceof TweetPosted || event instanceof Followed || event instanceof Unfollowed
-        || event instanceof BecameCelebrity || (event instanceof FollowersImported imported && imported.pull())
-        ? tags
-        : Set.of();
+    return FanOut.actsOn(event) ? tags : Set.of();
   }
 
   // ---- the home view: rebuilt on every start ---------------------------------------------------
