@@ -40,14 +40,14 @@ class ReadFrontTest {
     kit.shutdownTestKit();
   }
 
-  /** A writer that publishes {@code view} (if any) and then holds every command: a write stuck in the journal. */
-  static Behavior<Command> stuckWriter(ActorRef<Command> front, Optional<View> view, TestProbe<Command> received) {
-    return Behaviors.setup(ctx -> {
-      view.ifPresent(v -> front.tell(new UserEntity.Published(v)));
-      return Behaviors.receiveMessage(command -> {
-        received.ref().tell(command);
-        return Behaviors.same();
-      });
+  /**
+   * A writer that holds every command it gets: a write stuck in the journal. The tests publish
+   * its views themselves, so that a view reaches the front before the commands sent after it.
+   */
+  static Behavior<Command> stuckWriter(TestProbe<Command> received) {
+    return Behaviors.receiveMessage(command -> {
+      received.ref().tell(command);
+      return Behaviors.same();
     });
   }
 
@@ -59,8 +59,8 @@ class ReadFrontTest {
   @Test
   void readsAreAnsweredWhileTheWriterIsBusyAndWritesGoToIt() {
     TestProbe<Command> atWriter = kit.createTestProbe();
-    ActorRef<Command> front = kit.spawn(ReadFront.create("alice", SETTINGS,
-        f -> stuckWriter(f, Optional.of(aliceWithHello(false)), atWriter)));
+    ActorRef<Command> front = kit.spawn(ReadFront.create("alice", SETTINGS, f -> stuckWriter(atWriter)));
+    front.tell(new UserEntity.Published(aliceWithHello(false)));
     TestProbe<StatusReply<Tweet>> posted = kit.createTestProbe();
     TestProbe<StatusReply<TimelinePage>> read = kit.createTestProbe();
 
@@ -78,7 +78,7 @@ class ReadFrontTest {
   @Test
   void beforeTheFirstViewReadsWaitForTheWriter() {
     TestProbe<Command> atWriter = kit.createTestProbe();
-    ActorRef<Command> front = kit.spawn(ReadFront.create("alice", SETTINGS, f -> stuckWriter(f, Optional.empty(), atWriter)));
+    ActorRef<Command> front = kit.spawn(ReadFront.create("alice", SETTINGS, f -> stuckWriter(atWriter)));
     TestProbe<StatusReply<TimelinePage>> read = kit.createTestProbe();
 
     front.tell(new UserEntity.GetUserTimeline(10, Optional.empty(), read.ref()));
@@ -90,8 +90,8 @@ class ReadFrontTest {
   @Test
   void homeReadsWaitWhileTheHomeViewIsRebuiltThenSeeIt() {
     TestProbe<Command> atWriter = kit.createTestProbe();
-    ActorRef<Command> front = kit.spawn(ReadFront.create("alice", SETTINGS,
-        f -> stuckWriter(f, Optional.of(aliceWithHello(true)), atWriter)));
+    ActorRef<Command> front = kit.spawn(ReadFront.create("alice", SETTINGS, f -> stuckWriter(atWriter)));
+    front.tell(new UserEntity.Published(aliceWithHello(true)));
     TestProbe<StatusReply<TimelinePage>> home = kit.createTestProbe();
 
     front.tell(new UserEntity.GetHomeTimeline(10, Optional.empty(), home.ref()));
