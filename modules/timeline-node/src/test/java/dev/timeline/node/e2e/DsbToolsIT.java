@@ -28,8 +28,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * ({@code http://localhost:8080/wrk2-api/...}) with wrk's Host of the node's URL; every answer
  * must be 2xx, with no socket errors.
  *
- * <p>The tools are read from {@code shared/data/deathstarbench} beside or above the repository
- * ({@code -Dtimeline.it.shared-data=DIR} to point elsewhere). Skipped when wrk is not installed;
+ * <p>The tools and the graph are the repository's unchanged copies in {@code testdata/} (of
+ * ../shared/data; {@code -Dtimeline.it.shared-data=DIR} to point elsewhere), so that a clean
+ * clone runs it. Skipped when wrk is not installed;
  * needs Debian's {@code python3-aiohttp} and {@code lua-socket} (.ci/run installs all three).
  * Binds node 1's ports (Artery 2551, HTTP 8081): run it under {@code flock /tmp/timeline-ports.lock}.
  */
@@ -178,18 +179,13 @@ class DsbToolsIT {
     return false;
   }
 
-  /** shared/data beside the repository or one level further up (worktrees), or -Dtimeline.it.shared-data. */
+  /** The repository's copy of ../shared/data (testdata/), or -Dtimeline.it.shared-data=DIR. */
   private static Path sharedData() {
-    String configured = System.getProperty("timeline.it.shared-data");
-    List<Path> candidates = new ArrayList<>();
-    if (configured != null) candidates.add(Path.of(configured));
-    for (Path dir = ClusterScript.ROOT.getParent(); dir != null && candidates.size() < 4; dir = dir.getParent())
-      candidates.add(dir.resolve("shared/data"));
-    for (Path candidate : candidates)
-      if (Files.isDirectory(candidate.resolve("deathstarbench")) && Files.isDirectory(candidate.resolve("social-graphs/" + GRAPH)))
-        return candidate;
-    throw new AssertionError("DeathStarBench's tools and " + GRAPH + " not found in any of " + candidates
-        + " (shared/data/deathstarbench and shared/data/social-graphs); set -Dtimeline.it.shared-data=DIR");
+    Path data = Path.of(System.getProperty("timeline.it.shared-data", ClusterScript.ROOT.resolve("testdata").toString()));
+    if (Files.isDirectory(data.resolve("deathstarbench")) && Files.isDirectory(data.resolve("social-graphs/" + GRAPH)))
+      return data;
+    throw new AssertionError("DeathStarBench's tools and " + GRAPH + " not found in " + data
+        + " (deathstarbench/ and social-graphs/); set -Dtimeline.it.shared-data=DIR");
   }
 
   /**
