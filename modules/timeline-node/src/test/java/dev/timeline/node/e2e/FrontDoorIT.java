@@ -44,7 +44,7 @@ class FrontDoorIT {
   private static final Duration WRK_RUN = Duration.ofSeconds(3);
   /**
    * How long after a SIGKILL the front door has the node out of rotation: 2 failed checks 500 ms
-   * apart, measured 0.5-1.0 s by scripts/bench-frontdoor here, with room for a busy machine.
+   * apart, measured 0.54-1.06 s here (scripts/bench-frontdoor and this test), with room for a busy machine.
    */
   static final Duration OUT_OF_ROTATION = Duration.ofSeconds(3);
   /**
