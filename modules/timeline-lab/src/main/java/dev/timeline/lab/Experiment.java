@@ -34,8 +34,15 @@ public record Experiment(
    * @param strategy        push, pull or hybrid: how tweets reach home timelines
    * @param hybridThreshold under hybrid, authors with at least this many followers are pulled
    * @param nodeCapacity    requests/s one node serves on its public API, 0 for no limit
+   * @param frontDoor       whether the cluster runs with its front door (haproxy, scripts/cluster start --front-door)
+   * @param frontDoorPort   the front door's port on 127.0.0.1
    */
-  public record ClusterSpec(int nodes, String journal, String profile, String strategy, int hybridThreshold, int nodeCapacity) {
+  public record ClusterSpec(int nodes, String journal, String profile, String strategy, int hybridThreshold, int nodeCapacity,
+                            boolean frontDoor, int frontDoorPort) {
+    public ClusterSpec(int nodes, String journal, String profile, String strategy, int hybridThreshold, int nodeCapacity) {
+      this(nodes, journal, profile, strategy, hybridThreshold, nodeCapacity, false, 8080);
+    }
+
     public boolean resilient() {
       return profile.equals("resilient");
     }
@@ -49,6 +56,7 @@ public record Experiment(
       if (fresh) args.add("--fresh");
       args.addAll(List.of("--journal", journal, "--profile", profile, "--strategy", strategy,
           "--hybrid-threshold", String.valueOf(hybridThreshold), "--node-capacity", String.valueOf(nodeCapacity)));
+      if (frontDoor) args.addAll(List.of("--front-door-port", String.valueOf(frontDoorPort)));
       return List.copyOf(args);
     }
   }
@@ -61,9 +69,19 @@ public record Experiment(
   public record GraphSpec(int users, double meanFollowers, double skew, long seed, int celebrities, double celebrityFollowers,
                           int followees, Path file, boolean symmetric, int importBatchIds, int importInFlight) {}
 
-  /** @param celebrityPosts fraction of posts written by the graph's celebrities (u0, u1, ...) */
+  /**
+   * @param celebrityPosts  fraction of posts written by the graph's celebrities (u0, u1, ...)
+   * @param throughFrontDoor the load goes to the front door, by a client without retries, instead
+   *                        of to the nodes themselves
+   */
   public record LoadSpec(double rate, Map<OpType, Integer> mix, int maxInFlight, Duration requestTimeout,
-                         Duration retryBudget, double lagSample, Duration lagPollInterval, Duration lagTimeout, double celebrityPosts) {
+                         Duration retryBudget, double lagSample, Duration lagPollInterval, Duration lagTimeout, double celebrityPosts,
+                         boolean throughFrontDoor) {
+    public LoadSpec(double rate, Map<OpType, Integer> mix, int maxInFlight, Duration requestTimeout,
+                    Duration retryBudget, double lagSample, Duration lagPollInterval, Duration lagTimeout, double celebrityPosts) {
+      this(rate, mix, maxInFlight, requestTimeout, retryBudget, lagSample, lagPollInterval, lagTimeout, celebrityPosts, false);
+    }
+
     /** Posts by authors picked uniformly. */
     public LoadSpec(double rate, Map<OpType, Integer> mix, int maxInFlight, Duration requestTimeout,
                     Duration retryBudget, double lagSample, Duration lagPollInterval, Duration lagTimeout) {
@@ -108,13 +126,15 @@ public record Experiment(
   static Experiment of(Config c) {
     Config cl = c.getConfig("cluster");
     ClusterSpec cluster = new ClusterSpec(cl.getInt("nodes"), cl.getString("journal"), cl.getString("profile"),
-        cl.getString("strategy"), cl.getInt("hybrid-threshold"), cl.getInt("node-capacity"));
+        cl.getString("strategy"), cl.getInt("hybrid-threshold"), cl.getInt("node-capacity"), cl.getBoolean("front-door"),
+        cl.getInt("front-door-port"));
     require(cluster.nodes() >= 1 && cluster.nodes() <= 9, "cluster.nodes", "must be 1..9");
     require(List.of("h2", "postgres").contains(cluster.journal()), "cluster.journal", "must be h2 or postgres");
     require(List.of("resilient", "naive").contains(cluster.profile()), "cluster.profile", "must be resilient or naive");
     require(List.of("push", "pull", "hybrid").contains(cluster.strategy()), "cluster.strategy", "must be push, pull or hybrid");
     require(cluster.hybridThreshold() >= 1, "cluster.hybrid-threshold", "must be at least 1");
     require(cluster.nodeCapacity() >= 0, "cluster.node-capacity", "must not be negative (0: no limit)");
+    require(cluster.frontDoorPort() >= 1 && cluster.frontDoorPort() <= 65535, "cluster.front-door-port", "must be a TCP port");
 
     Config g = c.getConfig("graph");
     GraphSpec graph = new GraphSpec(g.getInt("users"), g.getDouble("mean-followers"), g.getDouble("skew"), g.getLong("seed"),
@@ -138,7 +158,12 @@ public record Experiment(
         "load.mix", "parts must be non-negative and not all zero");
     LoadSpec load = new LoadSpec(l.getDouble("rate"), mix, l.getInt("max-in-flight"), l.getDuration("request-timeout"),
         l.getDuration("retry-budget"), l.getDouble("lag-sample"), l.getDuration("lag-poll-interval"), l.getDuration("lag-timeout"),
-        l.getDouble("celebrity-posts"));
+        l.getDouble("celebrity-posts"), switch (l.getString("through")) {
+          case "nodes" -> false;
+          case "front-door" -> true;
+          default -> throw new ConfigException.BadValue("experiment.load.through", "must be nodes or front-door, not '" + l.getString("through") + "'");
+        });
+    require(!load.throughFrontDoor() || cluster.frontDoor(), "load.through", "front-door needs cluster.front-door = true");
     require(load.celebrityPosts() >= 0 && load.celebrityPosts() <= 1, "load.celebrity-posts", "must be a fraction, 0..1");
     require(load.rate() > 0, "load.rate", "must be positive");
     require(load.maxInFlight() > 0, "load.max-in-flight", "must be positive");

@@ -24,13 +24,25 @@ final class Http {
 
   /** Node i answers on 127.0.0.1:basePort+i (8080 + i, as scripts/cluster starts them). */
   private final int basePort;
+  /** Above 0: every request goes to this port on 127.0.0.1 (the front door), whatever node it names. */
+  private final int fixedPort;
 
   Http() {
     this(8080);
   }
 
   Http(int basePort) {
+    this(basePort, 0);
+  }
+
+  private Http(int basePort, int fixedPort) {
     this.basePort = basePort;
+    this.fixedPort = fixedPort;
+  }
+
+  /** A client of one endpoint, 127.0.0.1:port (the front door): the node a request names is ignored. */
+  static Http to(int port) {
+    return new Http(0, port);
   }
 
   private final HttpClient client = HttpClient.newBuilder()
@@ -39,7 +51,7 @@ final class Http {
       .build();
 
   CompletableFuture<Answer> send(int node, String method, String path, String jsonBody, Duration timeout) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (basePort + node) + path)).timeout(timeout);
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (fixedPort > 0 ? fixedPort : basePort + node) + path)).timeout(timeout);
     if (jsonBody == null) request.method(method, HttpRequest.BodyPublishers.noBody());
     else request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
     return client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray())

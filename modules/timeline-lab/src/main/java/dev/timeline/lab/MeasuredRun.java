@@ -39,10 +39,17 @@ final class MeasuredRun {
     int nodes = lab.spec.nodes();
     Graph graph = lab.graph;
     Http http = lab.http;
+    // Through the front door: one endpoint, and a client that retries nothing and checks no
+    // node's health (the front door does that); the lag probe still reads the nodes directly.
+    boolean viaDoor = e.load().throughFrontDoor();
+    Http loadHttp = viaDoor ? Http.to(e.cluster().frontDoorPort()) : http;
+    int loadNodes = viaDoor ? 1 : nodes;
+    boolean retry = !viaDoor && e.cluster().resilient();
+    if (viaDoor) System.out.printf("load through the front door, http://127.0.0.1:%d (no client retries)%n", e.cluster().frontDoorPort());
     if (!e.warmUp().isZero()) {
       System.out.printf("warm-up: %d s at %.0f req/s (not recorded)%n", e.warmUp().toSeconds(), e.load().rate());
       RunClock warm = RunClock.startingNow();
-      new LoadGenerator(http, e.load(), graph, nodes, e.cluster().resilient(), new LagProbe(http, graph, nodes, e.load(), warm, 1))
+      new LoadGenerator(loadHttp, e.load(), graph, loadNodes, retry, new LagProbe(http, graph, nodes, e.load(), warm, 1))
           .run(warm, e.warmUp().toMillis(), false, "warm-" + Instant.now().toEpochMilli(), e.graph().seed() + 1);
     }
 
@@ -51,7 +58,7 @@ final class MeasuredRun {
     String startedAt = Instant.now().toString();
     RunClock clock = RunClock.startingNow();
     LagProbe lags = new LagProbe(http, graph, nodes, e.load(), clock, e.graph().seed() + 2);
-    LoadGenerator load = new LoadGenerator(http, e.load(), graph, nodes, e.cluster().resilient(), lags);
+    LoadGenerator load = new LoadGenerator(loadHttp, e.load(), graph, loadNodes, retry, lags);
     Nemesis nemesis = new Nemesis(lab.control, http, nodes, lab.spec.startArgs(false), clock);
     nemesis.start(e.faults());
     Thread progress = progressLine(clock, load, nemesis, e.duration(), progressSeconds);

@@ -124,6 +124,29 @@ class ExperimentTest {
     assertEquals(0, defaults.graph().celebrities());
   }
 
+  @Test
+  void theFrontDoorIsAClusterOptionAndWhereTheLoadGoes() throws IOException {
+    Experiment defaults = parse("experiment { }");
+    assertTrue(!defaults.cluster().frontDoor() && !defaults.load().throughFrontDoor(), "off unless asked for: load goes to the nodes");
+    assertTrue(!defaults.cluster().startArgs(true).contains("--front-door-port"));
+
+    Experiment door = parse("experiment { cluster { front-door = true, front-door-port = 18080 }, load.through = front-door }");
+    assertTrue(door.cluster().frontDoor() && door.load().throughFrontDoor());
+    assertEquals(List.of("--front-door-port", "18080"), door.cluster().startArgs(false).subList(12, 14), "scripts/cluster start starts it too");
+    Experiment doorOnly = parse("experiment { cluster.front-door = true }");
+    assertTrue(doorOnly.cluster().frontDoor() && !doorOnly.load().throughFrontDoor(), "a front door the load does not use");
+
+    Experiment shipped = Experiment.load(SHIPPED.resolve("crash-one-node-front-door.conf"), ConfigFactory.empty());
+    assertTrue(shipped.cluster().frontDoor() && shipped.load().throughFrontDoor() && shipped.cluster().resilient());
+    assertEquals(8080, shipped.cluster().frontDoorPort());
+    Experiment direct = Experiment.load(SHIPPED.resolve("crash-one-node.conf"), ConfigFactory.empty());
+    assertEquals(direct.faults(), shipped.faults(), "the same crash as crash-one-node");
+
+    assertBad("experiment.load.through", "experiment { cluster.front-door = true, load.through = balancer }");
+    assertBad("experiment.load.through", "experiment.load.through = front-door");
+    assertBad("experiment.cluster.front-door-port", "experiment.cluster { front-door = true, front-door-port = 0 }");
+  }
+
   void assertBad(String key, String hocon) {
     ConfigException e = assertThrows(ConfigException.class, () -> parse(hocon));
     assertTrue(e.getMessage().contains(key), e.getMessage());

@@ -24,6 +24,8 @@ final class ClusterScript implements AutoCloseable {
 
   final Path runDir;
   private final Path transcript;
+  /** Extra environment of every call (e.g. TIMELINE_NODE_JAVA_OPTS for the nodes it starts). */
+  private final java.util.Map<String, String> env = new java.util.concurrent.ConcurrentHashMap<>();
   private final Thread stopOnExit;
 
   ClusterScript(String name) throws IOException {
@@ -35,6 +37,12 @@ final class ClusterScript implements AutoCloseable {
     this.stopOnExit = new Thread(this::stopQuietly, "stop-cluster-" + name);
     Runtime.getRuntime().addShutdownHook(stopOnExit);
     if (Files.exists(runDir)) run("reset");
+  }
+
+  /** Every later call of the script gets {@code key=value} in its environment. */
+  ClusterScript withEnv(String key, String value) {
+    env.put(key, value);
+    return this;
   }
 
   /** How a run of the script ended: its exit code and its output (stdout and stderr). */
@@ -59,6 +67,7 @@ final class ClusterScript implements AutoCloseable {
           .redirectErrorStream(true)
           .redirectOutput(out.toFile())
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      builder.environment().putAll(env);
       builder.environment().put("TIMELINE_RUN_DIR", runDir.toString());
       Process process = builder.start();
       boolean done = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -2,6 +2,7 @@ package dev.timeline.node.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +22,30 @@ class WrkOutputTest {
         Transfer/sec:     31.92KB
         """);
     assertEquals(new WrkOutput(582, 193.40, 0, 0, 0, 0, 0), clean);
+  }
+
+  /** With --latency wrk prints its distribution; the 99th percentile is read in milliseconds. */
+  @Test
+  void theLatencyDistributionGivesP99() {
+    String summary = """
+        Running 3s test @ http://127.0.0.1:8080/wrk2-api/user-timeline/read
+          1 threads and 4 connections
+          Thread Stats   Avg      Stdev     Max   +/- Stdev
+            Latency     5.21ms    3.02ms  40.11ms   88.00%
+            Req/Sec   780.12    120.00     1.01k    70.00%
+          Latency Distribution
+             50%    4.50ms
+             75%    6.00ms
+             90%    8.20ms
+             99%    P99
+          2340 requests in 3.00s, 1.20MB read
+        Requests/sec:    779.80
+        Transfer/sec:    410.00KB
+        """;
+    assertEquals(new WrkOutput(2340, 779.80, 0, 0, 0, 0, 0, 18.5), WrkOutput.parse(summary.replace("P99", "18.50ms")));
+    assertEquals(1200.0, WrkOutput.parse(summary.replace("P99", "1.20s")).p99Millis(), 1e-9);
+    assertEquals(0.9, WrkOutput.parse(summary.replace("P99", "900.00us")).p99Millis(), 1e-9);
+    assertTrue(Double.isNaN(WrkOutput.parse(summary.replace("P99", "18.50ms").replace("99%", "98%")).p99Millis()), "no 99% line, no p99");
   }
 
   /**
