@@ -12,12 +12,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 
 /** The lab's only way into the cluster besides scripts/cluster: the nodes' public HTTP API. */
-final class Http {
+public final class Http {
   static final ObjectMapper JSON = new ObjectMapper();
 
   /** A status and body; status 0 when no answer came (refused, reset, timed out). */
-  record Answer(int status, JsonNode body, String error) {
-    boolean is(int expected) {
+  public record Answer(int status, JsonNode body, String error) {
+    public boolean is(int expected) {
       return status == expected;
     }
   }
@@ -25,20 +25,23 @@ final class Http {
   /** Node i answers on 127.0.0.1:basePort+i (8080 + i, as scripts/cluster starts them). */
   private final int basePort;
 
-  Http() {
+  public Http() {
     this(8080);
   }
 
-  Http(int basePort) {
-    this.basePort = basePort;
+  public Http(int basePort) {
+    this(basePort, Executors.newFixedThreadPool(4, daemon()));
   }
 
-  private final HttpClient client = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(2))
-      .executor(Executors.newFixedThreadPool(4, daemon()))
-      .build();
+  /** Answers are completed on {@code executor}, which its owner shuts down. */
+  public Http(int basePort, java.util.concurrent.Executor executor) {
+    this.basePort = basePort;
+    this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).executor(executor).build();
+  }
 
-  CompletableFuture<Answer> send(int node, String method, String path, String jsonBody, Duration timeout) {
+  private final HttpClient client;
+
+  public CompletableFuture<Answer> send(int node, String method, String path, String jsonBody, Duration timeout) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (basePort + node) + path)).timeout(timeout);
     if (jsonBody == null) request.method(method, HttpRequest.BodyPublishers.noBody());
     else request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
@@ -47,11 +50,11 @@ final class Http {
         .exceptionally(e -> new Answer(0, null, rootMessage(e)));
   }
 
-  Answer call(int node, String method, String path, String jsonBody, Duration timeout) {
+  public Answer call(int node, String method, String path, String jsonBody, Duration timeout) {
     return send(node, method, path, jsonBody, timeout).join();
   }
 
-  static String json(Object value) {
+  public static String json(Object value) {
     try {
       return JSON.writeValueAsString(value);
     } catch (IOException e) {
