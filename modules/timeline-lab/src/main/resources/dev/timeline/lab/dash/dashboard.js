@@ -72,11 +72,51 @@ function drawCharts(points) {
     { label: 'load: failed', color: '#000', dash: [2, 2], data: points.map(p => p.loadFailed) }]);
 }
 
+// Rows, cells and buttons are made once per node and updated in place: a click (or a test's
+// read) must never land on an element that the next redraw replaced.
+const rows = {};
+function rowOf(i, body) {
+  if (rows[i]) return rows[i];
+  const cell = (name, props) => el('td', Object.assign({ id: `node-${i}-${name}` }, props || {}));
+  const r = {
+    tr: el('tr', { id: `node-${i}` }),
+    pid: cell('pid'), process: cell('process'), answers: cell('answers'), shards: cell('shards'),
+    entities: cell('entities'), view: cell('view'),
+    buttons: NODE_VERBS.map(v => {
+      const b = el('button', { id: `${v}-${i}`, textContent: v, title: `scripts/cluster ${v} ${i}` + (v === 'slow' ? ' MS' : '') });
+      b.dataset.fault = v;
+      b.dataset.node = i;
+      return b;
+    }),
+  };
+  r.tr.append(el('td', { textContent: 'node ' + i }), r.pid, r.process, r.answers, r.shards, r.entities, r.view, el('td', {}, ...r.buttons));
+  const after = Object.keys(rows).map(Number).filter(k => k > i).sort((a, b) => a - b)[0];
+  body.insertBefore(r.tr, after === undefined ? null : rows[after].tr);
+  return (rows[i] = r);
+}
+
+function setText(e, text, className) {
+  text = String(text);
+  if (e.textContent !== text) e.textContent = text;
+  if (className !== undefined && e.className !== className) e.className = className;
+}
+
 function drawNodes(nodes) {
   const body = document.querySelector('#nodes tbody');
-  body.replaceChildren(...nodes.map(n => {
-    const i = n.index;
-    const members = (n.members || []).map(m => {
+  const present = new Set(nodes.map(n => n.index));
+  for (const i of Object.keys(rows)) if (!present.has(Number(i))) { rows[i].tr.remove(); delete rows[i]; }
+  const detail = map => Object.entries(map || {}).map(([k, v]) => k + ' ' + v).join(', ');
+  for (const n of nodes) {
+    const r = rowOf(n.index, body);
+    setText(r.pid, n.pid);
+    setText(r.process, n.process, n.process);
+    setText(r.answers, n.answers);
+    setText(r.shards, n.shards ? sum(n.shards) : '-');
+    r.shards.title = detail(n.shards);
+    setText(r.entities, n.entities ? sum(n.entities) : '-');
+    r.entities.title = detail(n.entities);
+    for (const b of r.buttons) b.disabled = !faultInjection;
+    const chips = (n.members || []).map(m => {
       const unreachable = (n.unreachable || []).includes(m.address);
       return el('span', {
         className: 'chip ' + String(m.status).toLowerCase() + (unreachable ? ' unreachable' : ''),
@@ -84,25 +124,13 @@ function drawNodes(nodes) {
         textContent: nodeOf(m.address) + ' ' + String(m.status).toLowerCase() + (unreachable ? ' (unreachable)' : ''),
       });
     });
-    const view = n.members ? el('td', { id: `node-${i}-view` }, ...members)
-      : el('td', { id: `node-${i}-view`, className: 'sub', textContent: n.process === 'running' ? 'no answer' + (n.error ? ' (' + n.error + ')' : '') : '-' });
-    const buttons = NODE_VERBS.map(v => {
-      const b = el('button', { id: `${v}-${i}`, textContent: v, disabled: !faultInjection, title: `scripts/cluster ${v} ${i}` + (v === 'slow' ? ' MS' : '') });
-      b.dataset.fault = v;
-      b.dataset.node = i;
-      return b;
-    });
-    const detail = map => Object.entries(map || {}).map(([k, v]) => k + ' ' + v).join(', ');
-    return el('tr', { id: `node-${i}` },
-      el('td', { textContent: 'node ' + i }),
-      el('td', { textContent: n.pid }),
-      el('td', { id: `node-${i}-process`, className: n.process, textContent: n.process }),
-      el('td', { id: `node-${i}-answers`, textContent: n.answers }),
-      el('td', { id: `node-${i}-shards`, title: detail(n.shards), textContent: n.shards ? sum(n.shards) : '-' }),
-      el('td', { id: `node-${i}-entities`, title: detail(n.entities), textContent: n.entities ? sum(n.entities) : '-' }),
-      view,
-      el('td', {}, ...buttons));
-  }));
+    const key = n.members ? chips.map(c => c.textContent).join('|') : 'none:' + n.process + (n.error || '');
+    if (r.view.dataset.key !== key) {
+      r.view.dataset.key = key;
+      if (n.members) { r.view.className = ''; r.view.replaceChildren(...chips); }
+      else setText(r.view, n.process === 'running' ? 'no answer' + (n.error ? ' (' + n.error + ')' : '') : '-', 'sub');
+    }
+  }
 }
 
 function drawFaults(faults) {
