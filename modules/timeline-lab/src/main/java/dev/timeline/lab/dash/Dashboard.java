@@ -74,6 +74,8 @@ final class Dashboard implements AutoCloseable {
   private final AtomicInteger faultIds = new AtomicInteger();
   private volatile byte[] state = "{}".getBytes(StandardCharsets.UTF_8);
   private volatile long seq;
+  /** The nodes whose process ran at the last poll (all known ones if none did): where the load goes. */
+  private volatile int[] loadTargets = {};
 
   /** What a node answered lately; {@code error} when it did not. */
   record NodePoll(long atNanos, JsonNode cluster, Traffic.Scrape scrape, Map<String, Double> shards,
@@ -82,7 +84,7 @@ final class Dashboard implements AutoCloseable {
   Dashboard(Path root, Path runDir, int port) throws IOException {
     this.root = root;
     this.runDir = new RunDir(runDir);
-    this.load = new SteadyLoad(new Http(8080, io), loadTimer, () -> this.runDir.nodes().size());
+    this.load = new SteadyLoad(new Http(8080, io), loadTimer, () -> loadTargets);
     this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 16);
     server.setExecutor(requests);
     server.createContext("/", this::handle);
@@ -127,6 +129,8 @@ final class Dashboard implements AutoCloseable {
         else polls.remove(n.index());  // a paused or crashed node answers nothing: no stale view
       }
       polls.keySet().removeIf(i -> nodes.stream().noneMatch(n -> n.index() == i));
+      int[] running = nodes.stream().filter(n -> n.state() == RunDir.Process.running).mapToInt(RunDir.NodeProcess::index).toArray();
+      loadTargets = running.length > 0 ? running : nodes.stream().mapToInt(RunDir.NodeProcess::index).toArray();
       publish(nodes);
     } catch (RuntimeException e) {
       System.err.println("dashboard: poll failed: " + e);

@@ -10,24 +10,28 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * The load button: a steady mix at a chosen rate through the lab's {@link Http} client (10 %
  * posts, 60 % home-timeline reads, 30 % user-timeline reads) over {@value #USERS} users who follow
- * each other, registered first. Requests go round-robin to the nodes, like a client without a
- * load balancer: one sent to a crashed node fails, which is what its users see. A request is sent
+ * each other, registered first. Requests go round-robin to the nodes whose process runs, as the
+ * dashboard last read the run directory (like a balancer that knows which processes live; a
+ * paused node gets requests until the next poll, and a crashed node's users wait for failover,
+ * which is what its users see). A request is sent
  * when due (an open model) unless {@value #MAX_IN_FLIGHT} are in flight, then it fails at once.
  */
 final class SteadyLoad {
   static final int USERS = 60;
   static final int FOLLOWS = 5;
   static final int MAX_IN_FLIGHT = 200;
+  static final int REGISTER_IN_FLIGHT = 8;
   static final Duration TIMEOUT = Duration.ofSeconds(3);
 
   private final Http http;
   private final ScheduledExecutorService timer;
-  private final IntSupplier nodes;
+  /** The node indexes to send to. */
+  private final Supplier<int[]> nodes;
   private final Random random = new Random();
   private final AtomicInteger inFlight = new AtomicInteger();
   final AtomicLong sent = new AtomicLong(), ok = new AtomicLong(), failed = new AtomicLong();
@@ -36,7 +40,7 @@ final class SteadyLoad {
   private volatile String phase = "stopped";
   private long next;
 
-  SteadyLoad(Http http, ScheduledExecutorService timer, IntSupplier nodes) {
+  SteadyLoad(Http http, ScheduledExecutorService timer, Supplier<int[]> nodes) {
     this.http = http;
     this.timer = timer;
     this.nodes = nodes;
@@ -68,17 +72,34 @@ final class SteadyLoad {
     return Map.of("phase", phase, "rate", rate, "sent", sent.get(), "ok", ok.get(), "failed", failed.get(), "inFlight", inFlight.get());
   }
 
+  /**
+   * Registers the users and their follows, {@value #REGISTER_IN_FLIGHT} requests at a time (a
+   * burst of hundreds on a cluster that just started times out), each tried twice; users or
+   * follows that still fail are left out, the load goes on.
+   */
   private void register() {
-    int n = Math.max(1, nodes.getAsInt());
-    CompletableFuture<?>[] users = new CompletableFuture<?>[USERS];
+    int[] targets = targets();
+    java.util.List<String[]> calls = new java.util.ArrayList<>();  // method, path, body, node
     for (int u = 0; u < USERS; u++)
-      users[u] = http.send(u % n + 1, "POST", "/users", Http.json(Map.of("id", user(u), "name", "Dashboard user " + u)), TIMEOUT);
-    CompletableFuture.allOf(users).join();
-    CompletableFuture<?>[] follows = new CompletableFuture<?>[USERS * FOLLOWS];
+      calls.add(new String[] {"POST", "/users", Http.json(Map.of("id", user(u), "name", "Dashboard user " + u)), Integer.toString(u % targets.length)});
     for (int u = 0; u < USERS; u++)
       for (int k = 1; k <= FOLLOWS; k++)
-        follows[u * FOLLOWS + k - 1] = http.send(u % n + 1, "PUT", "/users/" + user(u) + "/following/" + user((u + k * 7) % USERS), null, TIMEOUT);
-    CompletableFuture.allOf(follows).join();
+        calls.add(new String[] {"PUT", "/users/" + user(u) + "/following/" + user((u + k * 7) % USERS), null, Integer.toString(u % targets.length)});
+    for (int from = 0; from < calls.size(); from += REGISTER_IN_FLIGHT) {
+      if (!phase.startsWith("registering")) return;
+      java.util.List<CompletableFuture<Http.Answer>> batch = new java.util.ArrayList<>();
+      for (String[] c : calls.subList(from, Math.min(calls.size(), from + REGISTER_IN_FLIGHT))) {
+        int k = Integer.parseInt(c[3]);
+        batch.add(http.send(targets[k], c[0], c[1], c[2], TIMEOUT).thenCompose(a -> a.status() >= 200 && a.status() < 300
+            ? CompletableFuture.completedFuture(a) : http.send(targets[(k + 1) % targets.length], c[0], c[1], c[2], TIMEOUT)));
+      }
+      CompletableFuture.allOf(batch.toArray(CompletableFuture[]::new)).join();
+    }
+  }
+
+  private int[] targets() {
+    int[] t = nodes.get();
+    return t.length == 0 ? new int[] {1} : t;
   }
 
   private static String user(int u) {
@@ -91,8 +112,8 @@ final class SteadyLoad {
       failed.incrementAndGet();
       return;
     }
-    int n = Math.max(1, nodes.getAsInt());
-    int node = (int) (next++ % n) + 1;
+    int[] targets = targets();
+    int node = targets[(int) (next++ % targets.length)];
     int pick = random.nextInt(10);
     String user = user(random.nextInt(USERS));
     CompletableFuture<Http.Answer> call = pick == 0

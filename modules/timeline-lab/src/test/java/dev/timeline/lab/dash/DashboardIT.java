@@ -46,6 +46,8 @@ class DashboardIT {
   static final ObjectMapper JSON = new ObjectMapper();
   /** Node 2's Artery port: members are named by address. */
   static final String NODE_2 = ":2552";
+  /** About 10 s of the load button's 20 requests/s. */
+  static final long STEADY_OK = 200;
 
   @Test
   void crashNode2FromThePage() throws Exception {
@@ -81,6 +83,11 @@ class DashboardIT {
       String before = chartReading(driver);
       await("a chart value changes between two reads", Duration.ofSeconds(20), () -> !chartReading(page).equals(before) ? true : null);
       await("the requests/s chart shows the load", Duration.ofSeconds(30), () -> lastRps(page) > 0 ? true : null);
+      // Steady traffic before the fault, so that the charts show what the crash changed.
+      await("the load is past its registrations and " + STEADY_OK + " of its requests succeeded", Duration.ofSeconds(60), () -> {
+        JsonNode s = state(page);
+        return s != null && s.path("load").path("phase").asText().equals("running") && s.path("load").path("ok").asLong() >= STEADY_OK ? true : null;
+      });
       JsonNode spread = await("node 2 hosts shards", Duration.ofSeconds(30), () -> {
         JsonNode s = state(page);
         return s != null && shards(s, 2) > 0 && shards(s, 1) + shards(s, 3) > 0 ? s : null;
