@@ -110,6 +110,7 @@ function drawNodes(nodes) {
     const r = rowOf(n.index, body);
     setText(r.pid, n.pid);
     setText(r.process, n.process, n.process);
+    r.process.title = n.process === 'crashed' ? `pid ${n.pid} is gone: killed, or exited (a node the cluster downed exits)` : `pid ${n.pid}`;
     setText(r.answers, n.answers);
     setText(r.shards, n.shards ? sum(n.shards) : '-');
     r.shards.title = detail(n.shards);
