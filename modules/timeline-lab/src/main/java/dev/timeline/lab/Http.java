@@ -12,12 +12,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 
 /** The lab's only way into the cluster besides scripts/cluster: the nodes' public HTTP API. */
-final class Http {
+public final class Http {
   static final ObjectMapper JSON = new ObjectMapper();
 
   /** A status and body; status 0 when no answer came (refused, reset, timed out). */
-  record Answer(int status, JsonNode body, String error) {
-    boolean is(int expected) {
+  public record Answer(int status, JsonNode body, String error) {
+    public boolean is(int expected) {
       return status == expected;
     }
   }
@@ -27,30 +27,33 @@ final class Http {
   /** Above 0: every request goes to this port on 127.0.0.1 (the front door), whatever node it names. */
   private final int fixedPort;
 
-  Http() {
+  public Http() {
     this(8080);
   }
 
-  Http(int basePort) {
-    this(basePort, 0);
+  public Http(int basePort) {
+    this(basePort, 0, Executors.newFixedThreadPool(4, daemon()));
   }
 
-  private Http(int basePort, int fixedPort) {
+  /** Answers are completed on {@code executor}, which its owner shuts down. */
+  public Http(int basePort, java.util.concurrent.Executor executor) {
+    this(basePort, 0, executor);
+  }
+
+  private Http(int basePort, int fixedPort, java.util.concurrent.Executor executor) {
     this.basePort = basePort;
     this.fixedPort = fixedPort;
+    this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).executor(executor).build();
   }
 
   /** A client of one endpoint, 127.0.0.1:port (the front door): the node a request names is ignored. */
   static Http to(int port) {
-    return new Http(0, port);
+    return new Http(0, port, Executors.newFixedThreadPool(4, daemon()));
   }
 
-  private final HttpClient client = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(2))
-      .executor(Executors.newFixedThreadPool(4, daemon()))
-      .build();
+  private final HttpClient client;
 
-  CompletableFuture<Answer> send(int node, String method, String path, String jsonBody, Duration timeout) {
+  public CompletableFuture<Answer> send(int node, String method, String path, String jsonBody, Duration timeout) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (fixedPort > 0 ? fixedPort : basePort + node) + path)).timeout(timeout);
     if (jsonBody == null) request.method(method, HttpRequest.BodyPublishers.noBody());
     else request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
@@ -59,11 +62,11 @@ final class Http {
         .exceptionally(e -> new Answer(0, null, rootMessage(e)));
   }
 
-  Answer call(int node, String method, String path, String jsonBody, Duration timeout) {
+  public Answer call(int node, String method, String path, String jsonBody, Duration timeout) {
     return send(node, method, path, jsonBody, timeout).join();
   }
 
-  static String json(Object value) {
+  public static String json(Object value) {
     try {
       return JSON.writeValueAsString(value);
     } catch (IOException e) {

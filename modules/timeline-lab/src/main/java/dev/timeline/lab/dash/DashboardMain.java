@@ -1,0 +1,51 @@
+package dev.timeline.lab.dash;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code scripts/cluster dashboard}: serves the live dashboard until SIGTERM or Ctrl-C. */
+@Command(name = "dashboard", mixinStandardHelpOptions = true,
+    description = "Serves a live page over the cluster of a scripts/cluster run directory on 127.0.0.1.")
+public final class DashboardMain implements Callable<Integer> {
+  @Option(names = "--port", defaultValue = "8090", description = "Port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--run-dir", required = true, description = "The cluster's run directory (scripts/cluster's TIMELINE_RUN_DIR).")
+  Path runDir;
+
+  @Option(names = "--root", defaultValue = ".", description = "The checkout whose scripts/cluster the fault buttons run.")
+  Path root;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new DashboardMain()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Dashboard dashboard;
+    try {
+      dashboard = new Dashboard(root.toAbsolutePath().normalize(), runDir.toAbsolutePath().normalize(), port);
+    } catch (BindException taken) {
+      System.err.println("dashboard: port 127.0.0.1:" + port + " is taken");
+      return 1;
+    } catch (IOException e) {
+      System.err.println("dashboard: " + e);
+      return 1;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      dashboard.close();
+      stopped.countDown();
+    }, "dashboard-stop"));
+    dashboard.start();
+    System.out.println("dashboard: http://127.0.0.1:" + dashboard.port() + "/ (cluster of " + runDir + ")");
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,209 @@
+// The live page: reads /api/state twice a second, redraws the node table and the charts, and
+// sends the buttons' faults and load to the dashboard server (which runs scripts/cluster).
+'use strict';
+
+const NAMES = {
+  'POST /users/{id}/tweets': 'post',
+  'GET /users/{id}/timeline': 'home timeline',
+  'GET /users/{id}/tweets': 'user timeline',
+  'POST /users': 'register',
+  'GET /users/{id}': 'profile',
+  'PUT /users/{id}/following/{other}': 'follow',
+  'DELETE /users/{id}/following/{other}': 'unfollow',
+};
+const COLORS = ['#1a73e8', '#e8710a', '#188038', '#d93025', '#9334e6', '#12b5cb', '#f9ab00', '#5f6368'];
+const NODE_VERBS = ['crash', 'pause', 'resume', 'restart', 'partition', 'slow', 'fast'];
+const opName = op => NAMES[op] || op;
+const colorOf = (() => { const seen = {}; return key => seen[key] || (seen[key] = COLORS[Object.keys(seen).length % COLORS.length]); })();
+const nodeOf = address => { const m = /:(\d+)$/.exec(address || ''); return m ? 'node ' + (Number(m[1]) - 2550) : address; };
+const sum = map => Object.values(map || {}).reduce((a, b) => a + b, 0);
+const el = (tag, props, ...children) => {
+  const e = document.createElement(tag);
+  Object.assign(e, props || {});
+  for (const c of children) e.append(c);
+  return e;
+};
+
+let faultInjection = false;
+let lastSeq = -1;
+let asking = false;
+const dashboard = window.dashboard = { seq: 0, updates: 0, state: null };
+
+function chart(id, title, yTitle) {
+  return new Chart(document.getElementById(id), {
+    type: 'line',
+    data: { labels: [], datasets: [] },
+    options: {
+      animation: false, responsive: true, maintainAspectRatio: false, spanGaps: false,
+      elements: { point: { radius: 0 }, line: { borderWidth: 1.5 } },
+      plugins: { title: { display: true, text: title }, legend: { labels: { boxWidth: 12, font: { size: 11 } } } },
+      scales: { x: { ticks: { maxTicksLimit: 6, font: { size: 10 } } }, y: { beginAtZero: true, title: { display: true, text: yTitle } } },
+    },
+  });
+}
+const charts = {
+  rps: chart('chart-rps', 'requests/s (as the nodes answered them)', 'req/s'),
+  latency: chart('chart-latency', 'latency p99 (solid) and p50 (dashed)', 'ms'),
+  errors: chart('chart-errors', 'errors/s: 5xx answers, and load requests failed', 'per s'),
+};
+dashboard.charts = charts;
+
+function setSeries(c, labels, series) {
+  c.data.labels = labels;
+  c.data.datasets = series.map(s => {
+    const old = c.data.datasets.find(d => d.label === s.label);
+    const d = old || { label: s.label, borderColor: s.color, backgroundColor: s.color, borderDash: s.dash || [], fill: false };
+    d.data = s.data;
+    return d;
+  });
+  c.update('none');
+}
+
+function drawCharts(points) {
+  const labels = points.map(p => new Date(p.t).toLocaleTimeString([], { hour12: false }));
+  const ops = [...new Set(points.flatMap(p => Object.keys(p.ops)))].sort();
+  const series = (field, suffix, dash) => ops.map(op => ({
+    label: opName(op) + (suffix || ''), color: colorOf(op), dash,
+    data: points.map(p => p.ops[op] ? p.ops[op][field] : null),
+  }));
+  setSeries(charts.rps, labels, series('rps'));
+  setSeries(charts.latency, labels, [...series('p99', ' p99'), ...series('p50', ' p50', [4, 3])]);
+  setSeries(charts.errors, labels, [...series('errors', ' 5xx'),
+    { label: 'load: failed', color: '#000', dash: [2, 2], data: points.map(p => p.loadFailed) }]);
+}
+
+// Rows, cells and buttons are made once per node and updated in place: a click (or a test's
+// read) must never land on an element that the next redraw replaced.
+const rows = {};
+function rowOf(i, body) {
+  if (rows[i]) return rows[i];
+  const cell = (name, props) => el('td', Object.assign({ id: `node-${i}-${name}` }, props || {}));
+  const r = {
+    tr: el('tr', { id: `node-${i}` }),
+    pid: cell('pid'), process: cell('process'), answers: cell('answers'), shards: cell('shards'),
+    entities: cell('entities'), view: cell('view'),
+    buttons: NODE_VERBS.map(v => {
+      const b = el('button', { id: `${v}-${i}`, textContent: v, title: `scripts/cluster ${v} ${i}` + (v === 'slow' ? ' MS' : '') });
+      b.dataset.fault = v;
+      b.dataset.node = i;
+      return b;
+    }),
+  };
+  r.tr.append(el('td', { textContent: 'node ' + i }), r.pid, r.process, r.answers, r.shards, r.entities, r.view, el('td', {}, ...r.buttons));
+  const after = Object.keys(rows).map(Number).filter(k => k > i).sort((a, b) => a - b)[0];
+  body.insertBefore(r.tr, after === undefined ? null : rows[after].tr);
+  return (rows[i] = r);
+}
+
+function setText(e, text, className) {
+  text = String(text);
+  if (e.textContent !== text) e.textContent = text;
+  if (className !== undefined && e.className !== className) e.className = className;
+}
+
+function drawNodes(nodes) {
+  const body = document.querySelector('#nodes tbody');
+  const present = new Set(nodes.map(n => n.index));
+  for (const i of Object.keys(rows)) if (!present.has(Number(i))) { rows[i].tr.remove(); delete rows[i]; }
+  const detail = map => Object.entries(map || {}).map(([k, v]) => k + ' ' + v).join(', ');
+  for (const n of nodes) {
+    const r = rowOf(n.index, body);
+    setText(r.pid, n.pid);
+    setText(r.process, n.process, n.process);
+    r.process.title = n.process === 'crashed' ? `pid ${n.pid} is gone: killed, or exited (a node the cluster downed exits)` : `pid ${n.pid}`;
+    setText(r.answers, n.answers);
+    setText(r.shards, n.shards ? sum(n.shards) : '-');
+    r.shards.title = detail(n.shards);
+    setText(r.entities, n.entities ? sum(n.entities) : '-');
+    r.entities.title = detail(n.entities);
+    for (const b of r.buttons) b.disabled = !faultInjection;
+    const chips = (n.members || []).map(m => {
+      const unreachable = (n.unreachable || []).includes(m.address);
+      return el('span', {
+        className: 'chip ' + String(m.status).toLowerCase() + (unreachable ? ' unreachable' : ''),
+        title: m.address + ': ' + m.status + (unreachable ? ', unreachable' : ''),
+        textContent: nodeOf(m.address) + ' ' + String(m.status).toLowerCase() + (unreachable ? ' (unreachable)' : ''),
+      });
+    });
+    const key = n.members ? chips.map(c => c.textContent).join('|') : 'none:' + n.process + (n.error || '');
+    if (r.view.dataset.key !== key) {
+      r.view.dataset.key = key;
+      if (n.members) { r.view.className = ''; r.view.replaceChildren(...chips); }
+      else setText(r.view, n.process === 'running' ? 'no answer' + (n.error ? ' (' + n.error + ')' : '') : '-', 'sub');
+    }
+  }
+}
+
+function drawFaults(faults) {
+  const log = document.getElementById('faultlog');
+  if (!faults.length) return;
+  log.replaceChildren(...faults.map(f => el('div', {
+    title: f.output || '',
+    textContent: `${new Date(f.at).toLocaleTimeString([], { hour12: false })}  ${f.command}  [${f.state}${f.exit !== undefined ? ', exit ' + f.exit : ''}]`
+      + (f.output ? '  ' + f.output.split('\n').slice(-1)[0] : ''),
+  })));
+}
+
+function draw(state) {
+  faultInjection = state.faultInjection;
+  const badge = document.getElementById('faultinjection');
+  badge.textContent = faultInjection ? 'on' : 'off: fault buttons disabled';
+  badge.className = 'badge ' + (faultInjection ? 'on' : 'off');
+  document.getElementById('rundir').textContent = state.runDir;
+  for (const b of document.querySelectorAll('button[data-fault]')) b.disabled = !faultInjection;
+  drawNodes(state.nodes);
+  drawCharts(state.series);
+  drawFaults(state.faults);
+  const l = state.load;
+  document.getElementById('load-state').textContent = l.phase === 'stopped' && !l.sent ? 'stopped'
+    : `${l.phase} at ${l.rate} req/s: sent ${l.sent}, ok ${l.ok}, failed ${l.failed}, in flight ${l.inFlight}`;
+  const updated = document.getElementById('updated');
+  updated.textContent = new Date(state.time).toLocaleTimeString([], { hour12: false });
+  updated.dataset.seq = state.seq;
+}
+
+async function refresh() {
+  if (asking) return;
+  asking = true;
+  try {
+    const r = await fetch('api/state', { cache: 'no-store' });
+    const state = await r.json();
+    if (state.seq !== lastSeq) {
+      lastSeq = state.seq;
+      dashboard.state = state;
+      dashboard.seq = state.seq;
+      draw(state);
+      dashboard.updates++;
+    }
+  } catch (e) {
+    document.getElementById('updated').textContent = 'the dashboard server does not answer';
+  } finally {
+    asking = false;
+  }
+}
+
+async function post(method, url, body) {
+  const r = await fetch(url, { method, headers: { 'Content-Type': 'application/json' }, body: body && JSON.stringify(body) });
+  const answer = await r.json();
+  if (!r.ok) document.getElementById('faultlog').prepend(el('div', { textContent: `refused (${r.status}): ${answer.message}` }));
+  refresh();
+  return answer;
+}
+
+document.addEventListener('click', e => {
+  const b = e.target.closest('button');
+  if (!b) return;
+  if (b.dataset.fault) {
+    const body = { verb: b.dataset.fault };
+    if (b.dataset.node) body.node = Number(b.dataset.node);
+    if (body.verb === 'slow') body.ms = Number(document.getElementById('slow-ms').value);
+    post('POST', 'api/faults', body);
+  } else if (b.id === 'load-start') {
+    post('POST', 'api/load', { rate: Number(document.getElementById('load-rate').value) });
+  } else if (b.id === 'load-stop') {
+    post('DELETE', 'api/load');
+  }
+});
+
+refresh();
+setInterval(refresh, 500);
