@@ -52,7 +52,7 @@ class FrontDoorIT {
    * never retries; a follow persists on both users, one event at a time per user, and Reed98's
    * most-followed users queue hundreds of them. With 2 s, on this 2-core machine (busy) and the
    * H2 server journal, 357 of 37,624 follows were answered 503 (ask timeout on users 0, 1, 8, ...),
-   * while on one node with an embedded H2 file (DsbToolsIT) all succeed. Below haproxy's 10 s
+   * while on one node with an embedded H2 file all succeeded. Below haproxy's 10 s
    * server timeout.
    */
   static final Duration ASK_TIMEOUT = Duration.ofSeconds(8);
@@ -68,14 +68,14 @@ class FrontDoorIT {
 
   @BeforeAll
   static void startClusterWithFrontDoor() throws Exception {
-    assumeTrue(DsbToolsIT.onPath("wrk"), "FrontDoorIT skipped: wrk is not installed (.ci/run installs it)");
-    assumeTrue(DsbToolsIT.onPath("haproxy"), "FrontDoorIT skipped: haproxy is not installed (.ci/run installs it)");
-    shared = DsbToolsIT.sharedData();
-    DsbToolsIT.deleteRecursively(DIR);
-    Path graphDir = Files.createDirectories(DIR.resolve("datasets/social-graph/" + DsbToolsIT.GRAPH));
+    assumeTrue(DsbTools.onPath("wrk"), "FrontDoorIT skipped: wrk is not installed (.ci/run installs it)");
+    assumeTrue(DsbTools.onPath("haproxy"), "FrontDoorIT skipped: haproxy is not installed (.ci/run installs it)");
+    shared = DsbTools.sharedData();
+    DsbTools.deleteRecursively(DIR);
+    Path graphDir = Files.createDirectories(DIR.resolve("datasets/social-graph/" + DsbTools.GRAPH));
     for (String ext : List.of(".nodes", ".edges"))
-      Files.createSymbolicLink(graphDir.resolve(DsbToolsIT.GRAPH + ext),
-          shared.resolve("social-graphs/" + DsbToolsIT.GRAPH + "/" + DsbToolsIT.GRAPH + ext));
+      Files.createSymbolicLink(graphDir.resolve(DsbTools.GRAPH + ext),
+          shared.resolve("social-graphs/" + DsbTools.GRAPH + "/" + DsbTools.GRAPH + ext));
     cluster = new ClusterScript("front-door").withEnv("TIMELINE_NODE_JAVA_OPTS", "-Dtimeline.ask-timeout=" + ASK_TIMEOUT.toSeconds() + "s");
     String started = cluster.run(Duration.ofMinutes(4), "start", "3", "--front-door");
     assertTrue(started.contains("front door: haproxy on http://127.0.0.1:8080"), started);
@@ -123,12 +123,12 @@ class FrontDoorIT {
   @Order(1)
   void initSocialGraphThroughTheFrontDoor() throws Exception {
     long t0 = System.nanoTime();
-    DsbToolsIT.Run init = DsbToolsIT.run(Duration.ofMinutes(5), DIR, "/usr/bin/python3",
-        shared.resolve("deathstarbench/scripts/init_social_graph.py").toString(), "--graph", DsbToolsIT.GRAPH, "--compose");
+    DsbTools.Run init = DsbTools.run(Duration.ofMinutes(5), DIR, "/usr/bin/python3",
+        shared.resolve("deathstarbench/scripts/init_social_graph.py").toString(), "--graph", DsbTools.GRAPH, "--compose");
     long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
-    String summary = DsbToolsIT.assertInitLoadedReed98(init);
+    String summary = DsbTools.assertInitLoadedReed98(init);
     System.out.printf("FrontDoorIT: init_social_graph.py --compose (defaults: 127.0.0.1:8080) on %s through the front door of 3 nodes took %d s:%n%s",
-        DsbToolsIT.GRAPH, seconds, summary);
+        DsbTools.GRAPH, seconds, summary);
   }
 
   /** Each Lua script through the front door and directly on node 1, one after the other. */
@@ -172,7 +172,7 @@ class FrontDoorIT {
 
   /** {@code wrk -t1 -c4 -d3s --latency -s SCRIPT URL}: no non-2xx answer, no socket error. */
   private static WrkOutput wrk(String script, String url) throws Exception {
-    DsbToolsIT.Run run = DsbToolsIT.run(Duration.ofSeconds(60), DIR, "wrk", "-t1", "-c4", "-d" + WRK_RUN.toSeconds() + "s", "--latency",
+    DsbTools.Run run = DsbTools.run(Duration.ofSeconds(60), DIR, "wrk", "-t1", "-c4", "-d" + WRK_RUN.toSeconds() + "s", "--latency",
         "-s", shared.resolve("deathstarbench/wrk2-scripts/" + script).toString(), url);
     assertEquals(0, run.exitCode(), run.output());
     WrkOutput out = WrkOutput.parse(run.output());

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** The parser DsbToolsIT judges wrk by, on summaries wrk 4.1 printed here. */
+/** The parser FrontDoorIT judges wrk by, on summaries wrk 4.1 printed here. */
 class WrkOutputTest {
 
   @Test
