@@ -170,7 +170,6 @@ public final class FanOut {
         Map<String, List<Tweet>> byFollower = new LinkedHashMap<>();
         tweets.mentioning.forEach((user, list) -> byFollower.computeIfAbsent(user, k -> new ArrayList<>()).addAll(list));
         long[] deliveries = {tweets.mentioning.values().stream().mapToLong(List::size).sum()};
-        List<CompletionStage<Integer>> rest = new ArrayList<>();
         for (int i = 0; i < authors.size(); i++) {
           List<Tweet> own = tweets.pushedBy.get(authors.get(i));
           UserEntity.Followers page = firstPages.get(i).join();

@@ -19,6 +19,7 @@ import dev.timeline.core.UserEntity.GetUserTimeline;
 import dev.timeline.core.UserEntity.HomeSources;
 import dev.timeline.core.UserEntity.Profile;
 import dev.timeline.core.UserEntity.Published;
+import dev.timeline.core.UserEntity.Read;
 import dev.timeline.core.UserEntity.Settings;
 import dev.timeline.core.UserEntity.State;
 import dev.timeline.core.UserEntity.TimelinePage;
@@ -54,7 +55,7 @@ final class ReadFront extends AbstractBehavior<Command> {
   private final String userId;
   private final Settings settings;
   private final ActorRef<Command> writer;
-  private final List<Command> heldHomeReads = new ArrayList<>();
+  private final List<Read<?>> heldHomeReads = new ArrayList<>();
   private View view;
 
   private ReadFront(ActorContext<Command> ctx, String userId, Settings settings,
@@ -78,26 +79,21 @@ final class ReadFront extends AbstractBehavior<Command> {
   private Behavior<Command> published(Published published) {
     view = published.view();
     if (!view.homeReadsWait()) {
-      for (Command read : heldHomeReads) answer(view, read, userId, settings);
+      for (Read<?> read : heldHomeReads) answer(view, read, userId, settings);
       heldHomeReads.clear();
     }
     return this;
   }
 
   private Behavior<Command> command(Command command) {
-    if (view == null || !isRead(command)) {
+    if (view == null || !(command instanceof Read<?> read)) {
       writer.tell(command);
-    } else if (isHomeRead(command) && view.homeReadsWait() && heldHomeReads.size() < MAX_HELD_READS) {
-      heldHomeReads.add(command);
+    } else if (isHomeRead(read) && view.homeReadsWait() && heldHomeReads.size() < MAX_HELD_READS) {
+      heldHomeReads.add(read);
     } else {
-      answer(view, command, userId, settings);
+      answer(view, read, userId, settings);
     }
     return this;
-  }
-
-  static boolean isRead(Command command) {
-    return command instanceof GetProfile || command instanceof GetFollowers || command instanceof GetUserTimeline
-        || isHomeRead(command);
   }
 
   private static boolean isHomeRead(Command command) {
@@ -106,13 +102,12 @@ final class ReadFront extends AbstractBehavior<Command> {
 
   // ---- reads: the same answers here and at the writer -------------------------------------------
 
-  /** Answers {@code read} (one of {@link #isRead}) from {@code view}; a home page is partial while the view is rebuilt. */
-  static void answer(View view, Command read, String userId, Settings settings) {
+  /** Answers {@code read} from {@code view}; a home page is partial while the view is rebuilt. */
+  static void answer(View view, Read<?> read, String userId, Settings settings) {
     State state = view.state();
     boolean partial = !view.homeComplete();
     if (!state.isRegistered()) {
-      StatusReply<Object> notFound = Rejection.NOT_FOUND.reply("user " + userId + " is not registered");
-      replyTo(read).tell(notFound);
+      notRegistered(read, userId);
     } else if (read instanceof GetProfile c) {
       c.replyTo().tell(StatusReply.success(profile(userId, state)));
     } else if (read instanceof GetFollowers c) {
@@ -129,14 +124,8 @@ final class ReadFront extends AbstractBehavior<Command> {
     }
   }
 
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private static ActorRef<StatusReply<Object>> replyTo(Command read) {
-    ActorRef ref = read instanceof GetProfile c ? c.replyTo()
-        : read instanceof GetFollowers c ? c.replyTo()
-        : read instanceof GetUserTimeline c ? c.replyTo()
-        : read instanceof GetHomeTimeline c ? c.replyTo()
-        : ((GetHomeSources) read).replyTo();
-    return ref;
+  private static <T> void notRegistered(Read<T> read, String userId) {
+    read.replyTo().tell(Rejection.NOT_FOUND.reply("user " + userId + " is not registered"));
   }
 
   static Profile profile(String userId, State s) {

@@ -63,9 +63,14 @@ public final class UserEntity
 
   public sealed interface Command extends CborSerializable {}
 
+  /** A command that only reads: answered from a {@link View}, by the {@link ReadFront} once it has one. */
+  public sealed interface Read<T> extends Command {
+    ActorRef<StatusReply<T>> replyTo();
+  }
+
   public record Register(String name, ActorRef<StatusReply<Registration>> replyTo) implements Command {}
 
-  public record GetProfile(ActorRef<StatusReply<Profile>> replyTo) implements Command {
+  public record GetProfile(ActorRef<StatusReply<Profile>> replyTo) implements Read<Profile> {
     @JsonCreator
     public GetProfile {}
   }
@@ -143,7 +148,7 @@ public final class UserEntity
 
   /** Followers in id order, at most {@code max} after {@code after} (paged: a celebrity has 100k). */
   public record GetFollowers(Optional<String> after, int max, ActorRef<StatusReply<Followers>> replyTo)
-      implements Command {
+      implements Read<Followers> {
     @JsonCreator
     public GetFollowers {}
 
@@ -159,13 +164,13 @@ public final class UserEntity
 
   /** What a home-timeline read needs: the stored page, and whom to pull from at read time. */
   public record GetHomeSources(int limit, Optional<String> cursor, ActorRef<StatusReply<HomeSources>> replyTo)
-      implements Command {}
+      implements Read<HomeSources> {}
 
   public record GetHomeTimeline(int limit, Optional<String> cursor, ActorRef<StatusReply<TimelinePage>> replyTo)
-      implements Command {}
+      implements Read<TimelinePage> {}
 
   public record GetUserTimeline(int limit, Optional<String> cursor, ActorRef<StatusReply<TimelinePage>> replyTo)
-      implements Command {}
+      implements Read<TimelinePage> {}
 
   // ---- replies --------------------------------------------------------------------------------
 
@@ -586,20 +591,16 @@ public final class UserEntity
   /** A home read waits (bounded) while the view is rebuilt; answered at once otherwise, partial if incomplete. */
   private ReplyEffect<Event, State> homeRead(State state, Command read) {
     if (home.readsWait() && home.hold(read)) return Effect().noReply();
-    answerHomeRead(state, read);
+    ReadFront.answer(view(state), (Read<?>) read, userId, settings);
     return Effect().noReply();
   }
 
   private void answerHeldReads(State state) {
-    for (Command read : home.release()) answerHomeRead(state, read);
-  }
-
-  private void answerHomeRead(State state, Command read) {
-    ReadFront.answer(view(state), read, userId, settings);
+    for (Command read : home.release()) ReadFront.answer(view(state), (Read<?>) read, userId, settings);
   }
 
   /** A read that reached the writer (no front, or the front had no view yet): the front's answer. */
-  private ReplyEffect<Event, State> read(State state, Command read) {
+  private ReplyEffect<Event, State> read(State state, Read<?> read) {
     ReadFront.answer(view(state), read, userId, settings);
     return Effect().noReply();
   }

@@ -2,6 +2,9 @@ package dev.timeline.node;
 
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Behaviors;
+import akka.http.javadsl.server.Directives;
+import akka.http.javadsl.server.Route;
+import akka.management.javadsl.AkkaManagement;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
@@ -10,24 +13,23 @@ import dev.timeline.core.FanOut;
 import dev.timeline.core.Journal;
 import dev.timeline.core.TimelineConfig;
 import dev.timeline.core.UserEntity;
+import dev.timeline.core.Users;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.File;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import akka.http.javadsl.server.Directives;
-import akka.http.javadsl.server.Route;
-import dev.timeline.core.Users;
-import java.util.ArrayList;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * Runs one cluster node: an Akka cluster member that hosts user entities and fan-out, and serves
@@ -145,7 +147,7 @@ public final class NodeMain implements Callable<Integer> {
     int httpPort = config.getInt("timeline.http.port");
     try {
       // This node's one metrics registry, made here and handed to what reports into it.
-      var metrics = new NodeMetrics(system, new io.prometheus.metrics.model.registry.PrometheusRegistry());
+      var metrics = new NodeMetrics(system, new PrometheusRegistry());
       HttpServer.start(system, httpHost, httpPort, metrics).toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       return fail("cannot serve HTTP on " + httpHost + ":" + httpPort + " (is the port in use?)", e);
@@ -157,7 +159,7 @@ public final class NodeMain implements Callable<Integer> {
       List<String> what = new ArrayList<>();
       // Akka Management's /ready (member Up, the User shard region registered) and /alive, and
       // its read-only cluster routes: always, for health checkers on this machine.
-      admin.add(akka.management.javadsl.AkkaManagement.get(system).getRoutes());
+      admin.add(AkkaManagement.get(system).getRoutes());
       what.add("/ready, /alive");
       if (faultInjection) {
         admin.add(new FaultRoutes(system, linkDelay).route());
