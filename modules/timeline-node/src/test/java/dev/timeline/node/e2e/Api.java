@@ -53,6 +53,35 @@ final class Api {
     return call(node, "POST", "/users", Map.of("id", id, "name", "User " + id));
   }
 
+  /**
+   * Registers {@code id} as a client honouring 503 and Retry-After does: repeats while refused or
+   * unanswered, for up to 60 s (a cluster just started may still be allocating its first shards).
+   * 201 when this call created the user, also when an attempt whose answer was lost did (then
+   * the repeat answers 200, "already so").
+   */
+  static Response registerRetrying(int node, String id) {
+    Response first = register(node, id);
+    if (first.status() != 503 && first.status() != 0) return first;
+    Response r = untilServed(() -> register(node, id));
+    return r.status() == 200 ? new Response(201, r.body()) : r;
+  }
+
+  /** Repeats an idempotent call while it is refused with 503 or unanswered, for up to 60 s. */
+  static Response untilServed(java.util.function.Supplier<Response> call) {
+    long giveUp = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    Response r = call.get();
+    while ((r.status() == 503 || r.status() == 0) && System.nanoTime() < giveUp) {
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return r;
+      }
+      r = call.get();
+    }
+    return r;
+  }
+
   static Response follow(int node, String follower, String followee) {
     return call(node, "PUT", "/users/" + follower + "/following/" + followee, null);
   }

@@ -60,7 +60,7 @@ class DurableClusterIT {
     try (ClusterScript cluster = new ClusterScript("durable-" + journal)) {
       cluster.run("start", "3", "--journal", journal);
       if (journal.equals("postgres")) assertOnlyThePasswordOpensTheJournal(cluster);
-      for (String author : AUTHORS) assertEquals(201, Api.register(1, author).status());
+      for (String author : AUTHORS) assertEquals(201, Api.registerRetrying(1, author).status(), "register " + author);
 
       long journalPid = cluster.journalPid();
       Map<String, Set<String>> acked = new ConcurrentHashMap<>(); // author -> tweet ids

@@ -49,7 +49,7 @@ class EmbeddedJournalCrashIT {
     String url = "jdbc:h2:file:" + DIR.resolve("h2/timeline") + System.getProperty("timeline.it.h2-options", "");
 
     Process node = start(url, "node-1.log");
-    assertTrue(Api.register(NODE, "author").ok(), "registered");
+    assertEquals(201, Api.registerRetrying(NODE, "author").status(), "registered");
     Set<String> acknowledged = new TreeSet<>();
     long firstPost = System.nanoTime(), lastAnswer = 0;
     for (int i = 0; i < POSTS; i++) {

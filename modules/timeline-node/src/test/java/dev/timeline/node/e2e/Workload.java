@@ -35,12 +35,12 @@ final class Workload {
   Workload(String prefix, int count, int follows, int node) {
     users = IntStream.range(0, count).mapToObj(i -> prefix + i).toList();
     users.forEach(u -> followersOf.put(u, new ArrayList<>()));
-    for (String u : users) assertEquals(201, Api.register(node, u).status(), "register " + u);
+    for (String u : users) assertEquals(201, Api.registerRetrying(node, u).status(), "register " + u);
     for (int k = 0; k < count; k++)
       for (int j = 1; j <= follows; j++) {
-        String followee = users.get((k + j) % count);
-        assertEquals(204, Api.follow(node, users.get(k), followee).status(), users.get(k) + " follows " + followee);
-        followersOf.get(followee).add(users.get(k));
+        String follower = users.get(k), followee = users.get((k + j) % count);
+        assertEquals(204, Api.untilServed(() -> Api.follow(node, follower, followee)).status(), follower + " follows " + followee);
+        followersOf.get(followee).add(follower);
       }
   }
 
