@@ -1,9 +1,14 @@
 package dev.timeline.core;
 
 import akka.Done;
+import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Scheduler;
+import akka.cluster.ClusterEvent.CurrentClusterState;
+import akka.cluster.typed.Cluster;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.EntityRef;
+import akka.pattern.StatusReply;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,7 +22,7 @@ import java.util.function.Function;
 
 /**
  * The client-side face of the user entities: one method per operation, each an ask with the
- * configured timeout. A refused command fails with a StatusReply error that {@link Rejection#of}
+ * configured timeout (sent again after a failover when that is safe, see {@link #askIdempotent}). A refused command fails with a StatusReply error that {@link Rejection#of}
  * classifies; anything else (a timeout, an unreachable shard) means "cannot answer right now".
  * Ids are not validated here: callers check {@link UserEntity#VALID_ID} first so a bad id never
  * starts an entity.
@@ -27,20 +32,30 @@ public final class Users {
   static final int FOLLOWERS_PAGE = 1000;
 
   private final ClusterSharding sharding;
+  private final Cluster cluster;
+  private final Scheduler scheduler;
   private final Duration timeout;
+  private final Duration resendInterval;
   private final Duration pullTimeout;
   private final UserEntity.Strategy strategy;
   private final int pageMaxBytes;
   private final TimelineMetrics metrics;
-  private final Executor dispatcher;
+  private final scala.concurrent.ExecutionContextExecutor dispatcher;
 
   public Users(ActorSystem<?> system) {
     this(system, system.settings().config().getDuration("timeline.ask-timeout"));
   }
 
   public Users(ActorSystem<?> system, Duration timeout) {
+    this(system, timeout, system.settings().config().getDuration("timeline.ask-resend-interval"));
+  }
+
+  public Users(ActorSystem<?> system, Duration timeout, Duration resendInterval) {
     this.sharding = ClusterSharding.get(system);
+    this.cluster = Cluster.get(system);
+    this.scheduler = system.scheduler();
     this.timeout = timeout;
+    this.resendInterval = resendInterval;
     this.pullTimeout = system.settings().config().getDuration("timeline.pull-timeout");
     UserEntity.Settings settings = UserEntity.Settings.of(system);
     this.strategy = settings.strategy();
@@ -73,12 +88,50 @@ public final class Users {
     return sharding.entityRefFor(UserEntity.ENTITY_TYPE_KEY, userId);
   }
 
+  /**
+   * An ask of a command the entity may safely get twice (it answers a repeat with what it did the
+   * first time), sent again while unanswered every resend-interval if, since its last send, the
+   * membership has changed or a member is unreachable: a command sent to a node that then
+   * crashed is dropped when that node is removed, and its caller would otherwise wait out the
+   * whole timeout although a survivor hosts the user by then. Healthy, merely slow asks are never
+   * repeated. Every send shares the one deadline.
+   */
+  private <T> CompletableFuture<T> askIdempotent(
+      String userId, Function<ActorRef<StatusReply<T>>, UserEntity.Command> command) {
+    CompletableFuture<T> answer = new CompletableFuture<>();
+    send(ref(userId), command, System.nanoTime() + timeout.toNanos(), answer);
+    return answer;
+  }
+
+  private <T> void send(EntityRef<UserEntity.Command> ref, Function<ActorRef<StatusReply<T>>, UserEntity.Command> command,
+      long deadline, CompletableFuture<T> answer) {
+    CurrentClusterState sentIn = cluster.state();
+    plain(ref.askWithStatus(command::apply, Duration.ofNanos(Math.max(1, deadline - System.nanoTime()))))
+        .whenComplete((value, failure) -> {
+          if (failure == null) answer.complete(value);
+          else answer.completeExceptionally(failure); // a refusal, or the shared deadline
+        });
+    resendIfLost(ref, command, deadline, answer, sentIn);
+  }
+
+  private <T> void resendIfLost(EntityRef<UserEntity.Command> ref, Function<ActorRef<StatusReply<T>>, UserEntity.Command> command,
+      long deadline, CompletableFuture<T> answer, CurrentClusterState sentIn) {
+    if (deadline - System.nanoTime() <= resendInterval.toNanos()) return;
+    scheduler.scheduleOnce(resendInterval, () -> {
+      if (answer.isDone()) return;
+      CurrentClusterState now = cluster.state();
+      // Members compare by address: a removed member is gone from the set, a new one is in it.
+      if (!now.unreachable().isEmpty() || !now.members().equals(sentIn.members())) send(ref, command, deadline, answer);
+      else resendIfLost(ref, command, deadline, answer, sentIn);
+    }, dispatcher);
+  }
+
   public CompletionStage<UserEntity.Registration> register(String userId, String name) {
-    return plain(ref(userId).askWithStatus(r -> new UserEntity.Register(name, r), timeout));
+    return askIdempotent(userId, r -> new UserEntity.Register(name, r));
   }
 
   public CompletionStage<UserEntity.Profile> profile(String userId) {
-    return plain(ref(userId).askWithStatus(UserEntity.GetProfile::new, timeout));
+    return askIdempotent(userId, UserEntity.GetProfile::new);
   }
 
   /**
@@ -93,7 +146,7 @@ public final class Users {
     if (followerId.equals(followeeId))
       return CompletableFuture.failedFuture(rejected(Rejection.INVALID, "a user cannot follow themselves"));
     return profile(followeeId)
-        .thenCompose(followee -> plain(ref(followerId).<Long>askWithStatus(r -> new UserEntity.Follow(followeeId, r), timeout)))
+        .thenCompose(followee -> this.<Long>askIdempotent(followerId, r -> new UserEntity.Follow(followeeId, r)))
         .thenCompose(version -> addFollower(followerId, followeeId, version));
   }
 
@@ -103,7 +156,7 @@ public final class Users {
    */
   CompletionStage<Done> addFollower(String followerId, String followeeId, long version) {
     CompletionStage<Done> added =
-        plain(ref(followeeId).askWithStatus(r -> new UserEntity.AddFollower(followerId, version, r), timeout));
+        askIdempotent(followeeId, r -> new UserEntity.AddFollower(followerId, version, r));
     if (strategy != UserEntity.Strategy.HYBRID) return added;
     return added.thenCompose(done -> profile(followeeId)).thenCompose(followee -> followee.celebrity()
         ? plain(ref(followerId).ask(r -> new UserEntity.PullFrom(followeeId, r), timeout))
@@ -123,7 +176,7 @@ public final class Users {
 
   /** One page of followers after {@code after} (in id order). */
   CompletionStage<UserEntity.Followers> followersPage(String userId, Optional<String> after) {
-    return plain(ref(userId).askWithStatus(r -> new UserEntity.GetFollowers(after, FOLLOWERS_PAGE, r), timeout));
+    return askIdempotent(userId, r -> new UserEntity.GetFollowers(after, FOLLOWERS_PAGE, r));
   }
 
   private CompletionStage<Integer> followersAfter(
@@ -145,12 +198,12 @@ public final class Users {
 
   /** Like {@link #follow}: the follower's side first, then the followee's, each durable. */
   public CompletionStage<Done> unfollow(String followerId, String followeeId) {
-    return plain(ref(followerId).<Long>askWithStatus(r -> new UserEntity.Unfollow(followeeId, r), timeout))
+    return this.<Long>askIdempotent(followerId, r -> new UserEntity.Unfollow(followeeId, r))
         .thenCompose(version -> removeFollower(followerId, followeeId, version));
   }
 
   CompletionStage<Done> removeFollower(String followerId, String followeeId, long version) {
-    return plain(ref(followeeId).askWithStatus(r -> new UserEntity.RemoveFollower(followerId, version, r), timeout));
+    return askIdempotent(followeeId, r -> new UserEntity.RemoveFollower(followerId, version, r));
   }
 
   public CompletionStage<Tweet> post(String userId, String text, Optional<String> requestId) {
@@ -160,7 +213,11 @@ public final class Users {
   /** A post also delivered to the {@code mentions} (user ids), followers or not. */
   public CompletionStage<Tweet> post(
       String userId, String text, Optional<String> requestId, List<String> mentions, List<Tweet.Media> media) {
-    return plain(ref(userId).askWithStatus(r -> new UserEntity.PostTweet(text, requestId, mentions, media, r), timeout));
+    Function<ActorRef<StatusReply<Tweet>>, UserEntity.Command> command = r -> new UserEntity.PostTweet(text, requestId, mentions, media, r);
+    // Only a post with a request id is safe to send twice: the author answers a repeat with the tweet it made.
+    return requestId.filter(r -> !r.isEmpty()).isPresent()
+        ? askIdempotent(userId, command)
+        : plain(ref(userId).askWithStatus(command::apply, timeout));
   }
 
   /**
@@ -171,8 +228,7 @@ public final class Users {
    * the page of a reader who pulls from more than pull-max-followees (the first are gathered).
    */
   public CompletionStage<UserEntity.TimelinePage> homeTimeline(String userId, int limit, Optional<String> cursor) {
-    return plain(ref(userId)
-        .<UserEntity.HomeSources>askWithStatus(r -> new UserEntity.GetHomeSources(limit, cursor, r), timeout))
+    return this.<UserEntity.HomeSources>askIdempotent(userId, r -> new UserEntity.GetHomeSources(limit, cursor, r))
         .thenCompose(sources -> {
           List<CompletableFuture<Optional<UserEntity.TimelinePage>>> pulled = new ArrayList<>();
           for (String followee : sources.pullFrom())
@@ -220,7 +276,7 @@ public final class Users {
   }
 
   public CompletionStage<UserEntity.TimelinePage> userTimeline(String userId, int limit, Optional<String> cursor) {
-    return plain(ref(userId).askWithStatus(r -> new UserEntity.GetUserTimeline(limit, cursor, r), timeout));
+    return askIdempotent(userId, r -> new UserEntity.GetUserTimeline(limit, cursor, r));
   }
 
   private static Throwable rejected(Rejection rejection, String message) {
