@@ -12,33 +12,53 @@
   const FEW = Number(document.body.dataset.fewSamples) || 20;
   let created = 0;
 
-  // Shades each fault from injection to end, labelled with its verb and nodes, and marks every
-  // failed window with a red strip along the x axis. One instance per chart, holding its data.
-  const faultBands = (bands) => ({
-    id: 'faultBands',
-    beforeDatasetsDraw(chart) {
+  // Shades each fault from injection to end behind the data; over it (so that the stacked areas of
+  // the throughput chart cannot hide them) edges each fault, labels it with its verb and nodes, and
+  // marks every failed window with a red strip along the x axis. One instance per chart, holding its data.
+  const faultBands = (bands) => {
+    const geometry = (chart) => {
       const x = chart.scales.x;
       const area = chart.chartArea;
-      const ctx = chart.ctx;
-      const px = (s) => Math.min(area.right, Math.max(area.left, x.getPixelForValue(s)));
-      ctx.save();
-      ctx.font = '11px sans-serif';
-      ctx.textBaseline = 'top';
-      bands.faults.forEach((fault, i) => {
-        const left = px(fault.from);
+      return { area, px: (s) => Math.min(area.right, Math.max(area.left, x.getPixelForValue(s))) };
+    };
+    return {
+      id: 'faultBands',
+      beforeDatasetsDraw(chart) {
+        const { area, px } = geometry(chart);
+        const ctx = chart.ctx;
+        ctx.save();
         ctx.fillStyle = 'rgba(245, 158, 11, 0.18)';
-        ctx.fillRect(left, area.top, Math.max(2, px(fault.to) - left), area.bottom - area.top);
-        ctx.fillStyle = '#92400e';
-        ctx.fillText(fault.label, left + 3, area.top + 2 + (i % 3) * 13);
-      });
-      ctx.fillStyle = 'rgba(220, 38, 38, 0.85)';
-      bands.failed.forEach((w) => {
-        const left = px(w.from);
-        ctx.fillRect(left, area.bottom - 6, Math.max(1, px(w.to) - left), 6);
-      });
-      ctx.restore();
-    },
-  });
+        bands.faults.forEach((fault) => {
+          const left = px(fault.from);
+          ctx.fillRect(left, area.top, Math.max(2, px(fault.to) - left), area.bottom - area.top);
+        });
+        ctx.restore();
+      },
+      afterDatasetsDraw(chart) {
+        const { area, px } = geometry(chart);
+        const ctx = chart.ctx;
+        ctx.save();
+        ctx.font = '11px sans-serif';
+        ctx.textBaseline = 'top';
+        bands.faults.forEach((fault, i) => {
+          const left = px(fault.from);
+          ctx.strokeStyle = 'rgba(180, 83, 9, 0.7)';
+          ctx.setLineDash([3, 3]);
+          ctx.beginPath();
+          [left, px(fault.to)].forEach((edge) => { ctx.moveTo(edge, area.top); ctx.lineTo(edge, area.bottom); });
+          ctx.stroke();
+          ctx.fillStyle = '#92400e';
+          ctx.fillText(fault.label, left + 3, area.top + 2 + (i % 3) * 13);
+        });
+        ctx.fillStyle = 'rgba(220, 38, 38, 0.85)';
+        bands.failed.forEach((w) => {
+          const left = px(w.from);
+          ctx.fillRect(left, area.bottom - 6, Math.max(1, px(w.to) - left), 6);
+        });
+        ctx.restore();
+      },
+    };
+  };
 
   // A chart to be drawn: the charts of one kind share their y range once all are known. {@code extra}:
   // stacked (datasets without their own stack are stacked), mode (of the tooltip), label and footer
@@ -149,6 +169,9 @@
       label: 'fan-out lag p99',
       borderColor: '#0f766e',
       backgroundColor: '#0f766e',
+      // As for latency: a hollow dot where the p99 rests on few samples (which also shows a lone window).
+      pointRadius: (ctx) => (ctx.raw && ctx.raw.n != null && ctx.raw.n < FEW ? 2.5 : 0),
+      pointBackgroundColor: '#fff',
       data: report.windows.map((w) => ({ x: view.mid(w), y: finite(w.lagP99Ms) ? w.lagP99Ms : null, n: w.lagSamples })),
     }];
     const never = report.windows.filter((w) => w.lagP99Ms != null && !finite(w.lagP99Ms));
@@ -173,7 +196,8 @@
       });
     }
     const label = (item) => item.dataset.label + ': ' + item.formattedValue + (item.raw.n != null ? ' ms · n = ' + item.raw.n : '');
-    return chart('lag', view, 'Fan-out lag p99 per window (by acknowledgement)', 'ms', 'linear', datasets, { label });
+    return chart('lag', view, 'Fan-out lag p99 per window (by acknowledgement; hollow dot: fewer than ' + FEW + ' samples)', 'ms', 'linear',
+      datasets, { label });
   }
 
   // The chart specs of one report; an error in one is recorded and does not hide the others.
