@@ -90,7 +90,7 @@ public final class LabMain implements Callable<Integer> {
     }
     String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     // A single run given --out DIR is DIR itself: the index lists its siblings.
-    Path indexed = experiments.size() == 1 && out != null ? out.toAbsolutePath().normalize().getParent() : base;
+    Path indexed = experiments.size() == 1 && out != null ? indexedParent(out) : base;
     try {
       return runAll(experiments, root, base, stamp);
     } finally {
@@ -128,9 +128,25 @@ public final class LabMain implements Callable<Integer> {
     return reports.stream().allMatch(Report::passed) ? 0 : 1;
   }
 
+  /**
+   * The directory whose index lists a run written to {@code out}: its parent, unless that is a
+   * shared place (/, /tmp, the home directory), where an index would list strangers' directories.
+   * Null then.
+   */
+  static Path indexedParent(Path out) {
+    Path parent = out.toAbsolutePath().normalize().getParent();
+    List<Path> shared = List.of(Path.of("/"), Path.of("/tmp"), Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize(),
+        Path.of(System.getProperty("user.home")).toAbsolutePath().normalize());
+    return parent == null || shared.contains(parent) ? null : parent;
+  }
+
   /** Rewrites {@code dir}/index.html; a failure is reported, never thrown: the runs it lists are already written. */
   static boolean index(Path dir) {
-    if (dir == null || !Files.isDirectory(dir)) {
+    if (dir == null) {
+      System.out.println("no index written beside --out in a shared directory (scripts/experiment --index --out DIR writes one)");
+      return false;
+    }
+    if (!Files.isDirectory(dir)) {
       System.out.println("no index written: " + dir + " is not a directory");
       return false;
     }

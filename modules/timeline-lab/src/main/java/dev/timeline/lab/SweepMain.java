@@ -73,7 +73,7 @@ public final class SweepMain implements Callable<Integer> {
       broke.printStackTrace();
       return 3;
     } finally {
-      LabMain.index(results.toAbsolutePath().normalize().getParent());
+      LabMain.index(out != null ? LabMain.indexedParent(out) : results.getParent());
     }
     System.out.printf("%n== sweep %s ==%n%s%n", spec.name(), spec.question());
     String x = spec.x().key();

@@ -36,6 +36,13 @@ class LabMainIndexTest {
   }
 
   @Test
+  void aRunWrittenIntoASharedDirectoryIsNotIndexedThere() {
+    assertEquals(null, LabMain.indexedParent(Path.of("/tmp/r")), "no /tmp/index.html listing everyone's files");
+    assertEquals(null, LabMain.indexedParent(Path.of(System.getProperty("user.home"), "r")));
+    assertEquals(dir, LabMain.indexedParent(dir.resolve("naive")));
+  }
+
+  @Test
   void aMissingDirectoryIsReportedNotThrown() {
     assertEquals(3, new CommandLine(new LabMain()).execute("--index", "--out", dir.resolve("nowhere").toString()));
   }
