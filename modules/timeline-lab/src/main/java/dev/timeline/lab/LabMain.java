@@ -2,8 +2,10 @@ package dev.timeline.lab;
 
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import dev.timeline.lab.report.Headline;
 import dev.timeline.lab.report.HtmlReport;
 import dev.timeline.lab.report.Report;
+import dev.timeline.lab.report.ResultsIndex;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -25,16 +27,18 @@ import picocli.CommandLine.Parameters;
     description = {
         "Runs an experiment against a local cluster it starts with scripts/cluster: loads a graph, drives an",
         "open-model load, injects the scheduled faults, checks every acknowledged tweet, and writes",
-        "results/<time>-<name>/ with report.html, report.json, history.jsonl and the node logs."},
+        "results/<time>-<name>/ with report.html, report.json, history.jsonl and the node logs, and rewrites",
+        "results/index.html, the list of every past run with its verdicts."},
     footer = {
         "",
         "Every key of an experiment file is documented in modules/timeline-lab/src/main/resources/reference.conf.",
         "With several files, they run one after the other and a side-by-side page compare.html is written too.",
+        "scripts/experiment --index [--out DIR] only rewrites the index of results/ (or of DIR).",
         "Exit status: 0 when every expectation holds, 1 when one does not, 2 for a bad file or option,",
         "3 when the run itself broke (the cluster would not start, ...)."})
 public final class LabMain implements Callable<Integer> {
 
-  @Parameters(paramLabel = "FILE", arity = "1..*", description = "Experiment files, e.g. config/experiments/crash-one-node.conf")
+  @Parameters(paramLabel = "FILE", arity = "0..*", description = "Experiment files, e.g. config/experiments/crash-one-node.conf")
   List<Path> files;
 
   @Option(names = "--duration", paramLabel = "DURATION", description = "Override experiment.duration (e.g. 30s).")
@@ -49,6 +53,9 @@ public final class LabMain implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR", description = "Results directory (default: results/<time>-<name>); with several files, their parent.")
   Path out;
 
+  @Option(names = "--index", description = "Only rewrite index.html, the list of past runs, in results/ (or in --out DIR), and exit.")
+  boolean indexOnly;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new LabMain()).execute(args));
   }
@@ -56,6 +63,18 @@ public final class LabMain implements Callable<Integer> {
   @Override
   public Integer call() {
     Path root = Path.of(System.getProperty("timeline.root", ".")).toAbsolutePath().normalize();
+    Path base = out != null ? out : root.resolve("results");
+    if (indexOnly) {
+      if (files != null && !files.isEmpty()) {
+        System.err.println("experiment: --index takes no FILE");
+        return 2;
+      }
+      return index(base) ? 0 : 3;
+    }
+    if (files == null || files.isEmpty()) {
+      System.err.println("experiment: no FILE given (see --help)");
+      return 2;
+    }
     Map<String, Object> overrides = new HashMap<>();
     if (duration != null) overrides.put("experiment.duration", duration);
     if (rate != null) overrides.put("experiment.load.rate", rate);
@@ -70,14 +89,25 @@ public final class LabMain implements Callable<Integer> {
       }
     }
     String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    // A single run given --out DIR is DIR itself: the index lists its siblings.
+    Path indexed = experiments.size() == 1 && out != null ? indexedParent(out) : base;
+    try {
+      return runAll(experiments, root, base, stamp);
+    } finally {
+      // Also after a run that broke: the index shows its directory as skipped, with why.
+      index(indexed);
+    }
+  }
+
+  private Integer runAll(List<Experiment> experiments, Path root, Path base, String stamp) {
     List<Report> reports = new ArrayList<>();
     for (Experiment e : experiments) {
-      Path results = experiments.size() == 1 && out != null ? out
-          : (out != null ? out : root.resolve("results")).resolve(stamp + "-" + e.name());
+      Path results = experiments.size() == 1 && out != null ? out : base.resolve(stamp + "-" + e.name());
       try {
         Report report = new Runner(e, root, results).run();
         reports.add(report);
         Console.printVerdict(report, results);
+        System.out.println(Headline.of(report).line());
       } catch (Exception failure) {
         System.err.println("experiment " + e.name() + " broke: " + failure.getMessage());
         failure.printStackTrace();
@@ -85,7 +115,7 @@ public final class LabMain implements Callable<Integer> {
       }
     }
     if (reports.size() > 1) {
-      Path compare = (out != null ? out : root.resolve("results")).resolve(stamp + "-compare.html");
+      Path compare = base.resolve(stamp + "-compare.html");
       try {
         Files.createDirectories(compare.getParent());
         HtmlReport.writeComparison(reports, compare);
@@ -96,5 +126,39 @@ public final class LabMain implements Callable<Integer> {
       }
     }
     return reports.stream().allMatch(Report::passed) ? 0 : 1;
+  }
+
+  /**
+   * The directory whose index lists a run written to {@code out}: its parent, unless that is a
+   * shared place (/, /tmp, the home directory), where an index would list strangers' directories.
+   * Null then.
+   */
+  static Path indexedParent(Path out) {
+    Path parent = out.toAbsolutePath().normalize().getParent();
+    List<Path> shared = List.of(Path.of("/"), Path.of("/tmp"), Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize(),
+        Path.of(System.getProperty("user.home")).toAbsolutePath().normalize());
+    return parent == null || shared.contains(parent) ? null : parent;
+  }
+
+  /** Rewrites {@code dir}/index.html; a failure is reported, never thrown: the runs it lists are already written. */
+  static boolean index(Path dir) {
+    if (dir == null) {
+      System.out.println("no index written beside --out in a shared directory (scripts/experiment --index --out DIR writes one)");
+      return false;
+    }
+    if (!Files.isDirectory(dir)) {
+      System.out.println("no index written: " + dir + " is not a directory");
+      return false;
+    }
+    try {
+      ResultsIndex.Found found = ResultsIndex.write(dir);
+      System.out.printf("index of %d runs and %d sweeps%s: %s%n", found.runs().size(), found.sweeps().size(),
+          found.skipped().isEmpty() ? "" : " (" + found.skipped().size() + " directories skipped, see its end)",
+          dir.resolve(ResultsIndex.FILE));
+      return true;
+    } catch (RuntimeException e) {
+      System.out.println("could not write the index of " + dir + ": " + e.getMessage());
+      return false;
+    }
   }
 }

@@ -25,7 +25,8 @@ import picocli.CommandLine.Parameters;
         "Runs a sweep: the base experiment once per value of one or two varied parameters (load rate, mix,",
         "mean followers, celebrity size, followees, node count, strategy, ...), each point a short experiment",
         "against a cluster it starts with scripts/cluster (restarted only when a cluster or graph parameter",
-        "changes). Writes results/<time>-sweep-<name>/ with sweep.html (charts), sweep.json and sweep.csv."},
+        "changes). Writes results/<time>-sweep-<name>/ with sweep.html (charts), sweep.json and sweep.csv,",
+        "and rewrites results/index.html (the list of past runs and sweeps)."},
     footer = {
         "",
         "The file format: docs/sweeps.md; every key with its default: modules/timeline-lab/src/main/resources/reference.conf.",
@@ -71,6 +72,8 @@ public final class SweepMain implements Callable<Integer> {
       System.err.println("sweep " + spec.name() + " broke: " + broke.getMessage());
       broke.printStackTrace();
       return 3;
+    } finally {
+      LabMain.index(out != null ? LabMain.indexedParent(out) : results.getParent());
     }
     System.out.printf("%n== sweep %s ==%n%s%n", spec.name(), spec.question());
     String x = spec.x().key();

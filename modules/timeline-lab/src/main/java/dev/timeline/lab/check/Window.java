@@ -12,10 +12,11 @@ import java.util.Map;
  * @param ops      per operation type, the operations intended to start in the window
  * @param lagP99Ms fan-out lag p99 of the posts acknowledged in the window; infinite when more than
  *                 1 % were never seen; null without samples
+ * @param lagSamples the fan-out lag samples of the window's posts, what {@code lagP99Ms} rests on
  * @param failed   whether the window broke the SLO
  * @param reasons  which rules it broke, for people
  */
-public record Window(int index, double startMs, Map<OpType, OpStats> ops, Double lagP99Ms, boolean failed, List<String> reasons) {
+public record Window(int index, double startMs, Map<OpType, OpStats> ops, Double lagP99Ms, int lagSamples, boolean failed, List<String> reasons) {
 
   public Window {
     reasons = List.copyOf(reasons);

@@ -51,7 +51,8 @@ public final class Windows {
     for (int k = 0; k < count; k++) {
       Map<OpType, OpStats> stats = new EnumMap<>(OpType.class);
       opsByWindow.get(k).forEach((type, ops) -> stats.put(type, OpStats.of(ops)));
-      windows.add(judge(k, k * windowMs, Collections.unmodifiableMap(stats), LagStats.p99Ms(lagsByWindow.get(k)), slo));
+      windows.add(judge(k, k * windowMs, Collections.unmodifiableMap(stats), LagStats.p99Ms(lagsByWindow.get(k)),
+          lagsByWindow.get(k).size(), slo));
     }
     return List.copyOf(windows);
   }
@@ -67,7 +68,7 @@ public final class Windows {
     return durationMs;
   }
 
-  private static Window judge(int index, double startMs, Map<OpType, OpStats> ops, Double lagP99Ms, Slo slo) {
+  private static Window judge(int index, double startMs, Map<OpType, OpStats> ops, Double lagP99Ms, int lagSamples, Slo slo) {
     List<String> reasons = new ArrayList<>();
     int all = ops.values().stream().mapToInt(OpStats::count).sum();
     if (all > 0) {
@@ -88,7 +89,7 @@ public final class Windows {
           ? "fan-out lag p99 never visible (bound " + Fmt.plain(lagBound) + " ms)"
           : "fan-out lag p99 " + Fmt.against(lagP99Ms, lagBound, 0) + " ms > " + Fmt.plain(lagBound) + " ms");
     }
-    return new Window(index, startMs, ops, lagP99Ms, !reasons.isEmpty(), reasons);
+    return new Window(index, startMs, ops, lagP99Ms, lagSamples, !reasons.isEmpty(), reasons);
   }
 
   /** Times a hair before the start (the runner's clock read before the run's zero) count as the first window. */

@@ -38,6 +38,8 @@ public final class HtmlReport {
   static final String CHART_JS = "META-INF/resources/webjars/chart.js/4.4.7/dist/chart.umd.js";
   /** Throughput, latency, fan-out lag: what body[data-charts] counts per report. */
   public static final int CHARTS_PER_REPORT = 3;
+  /** A window's p99 resting on fewer samples than this is marked: it is little more than their maximum. */
+  public static final int FEW_SAMPLES = 20;
 
   /** Before Chart.js, so that an error while loading it is recorded too. */
   static final String ERROR_HOOK = """
@@ -76,7 +78,8 @@ public final class HtmlReport {
     html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
         .append("<title>").append(escape(title)).append("</title>\n")
-        .append("<style>\n").append(resource("report.css")).append("</style>\n</head>\n<body>\n")
+        .append("<style>\n").append(resource("report.css")).append("</style>\n</head>\n<body data-few-samples=\"")
+        .append(FEW_SAMPLES).append("\">\n")
         .append("<h1>").append(escape(title)).append("</h1>\n")
         .append("<div class=\"columns\" style=\"grid-template-columns: repeat(").append(reports.size())
         .append(", minmax(0, 1fr))\">\n");
@@ -95,8 +98,8 @@ public final class HtmlReport {
   private static void section(StringBuilder html, Report r, int index) {
     html.append("<section class=\"report\" data-report=\"").append(index).append("\">\n")
         .append("<h2>").append(escape(r.name())).append(" <span class=\"profile\">").append(escape(r.profile()))
-        .append("</span> ").append(r.passed() ? "<span class=\"badge pass\">PASSED</span>" : "<span class=\"badge fail\">FAILED</span>")
-        .append("</h2>\n");
+        .append("</span></h2>\n");
+    headline(html, Headline.of(r));
     if (r.description() != null && !r.description().isBlank()) {
       html.append("<p>").append(escape(r.description())).append("</p>\n");
     }
@@ -108,7 +111,9 @@ public final class HtmlReport {
       html.append("<div class=\"chart\"><canvas data-chart=\"").append(chart).append("\"></canvas></div>\n");
     }
     html.append("<p class=\"note\">Shaded: faults, from injection to end (or to the end of the run). ")
-        .append("Red strip along the time axis: windows that broke the SLO.</p>\n");
+        .append("Red strip along the time axis: windows that broke the SLO. Operations are counted in the window they were ")
+        .append("due in: offered is what the open-model load asked for, ok is what it achieved. Hollow dots: a p99 resting on ")
+        .append("fewer than ").append(FEW_SAMPLES).append(" samples (hover a point for its count).</p>\n");
 
     faults(html, r.faults());
     delivery(html, r.delivery(), r.coldDelivery());
@@ -120,6 +125,21 @@ public final class HtmlReport {
       html.append("<details><summary>Settings</summary><pre>").append(escape(prettyJson(r.settings()))).append("</pre></details>\n");
     }
     html.append("</section>\n");
+  }
+
+  /** The two questions apart: did the expectations hold; what did users see, and did they lose anything. */
+  static void headline(StringBuilder html, Headline h) {
+    html.append("<div class=\"headline\">\n");
+    for (Headline.Part part : List.of(h.expectations(), h.users(), h.data())) {
+      html.append("<div class=\"answer ").append(part.tone()).append("\" data-answer=\"").append(part.label().toLowerCase(Locale.ROOT))
+          .append("\"><b>").append(escape(part.label())).append(":</b> ").append(escape(part.text())).append("</div>\n");
+    }
+    if (!h.faults().isEmpty()) {
+      html.append("<ul class=\"fault-lines\">\n");
+      h.faults().forEach(line -> html.append("<li>").append(escape(line)).append("</li>\n"));
+      html.append("</ul>\n");
+    }
+    html.append("</div>\n");
   }
 
   private static void faults(StringBuilder html, List<FaultVerdict> faults) {
@@ -253,17 +273,33 @@ public final class HtmlReport {
     html.append("</table></div>\n");
   }
 
+  /**
+   * Each failed window with the samples its p99s rest on: a p99 of 5 samples is their maximum,
+   * one slow request, so a count below {@link #FEW_SAMPLES} is marked.
+   */
   private static void failedWindows(StringBuilder html, List<Window> windows) {
     List<Window> failed = windows.stream().filter(Window::failed).toList();
     if (failed.isEmpty()) {
       return;
     }
     html.append("<details><summary>Failed windows (").append(failed.size()).append(")</summary>\n")
-        .append("<div class=\"table-wrap\"><table>\n<tr><th class=\"num\">from</th><th>why</th></tr>\n");
+        .append("<div class=\"table-wrap\"><table>\n<tr><th class=\"num\">from</th><th>why</th>")
+        .append("<th>samples (p99 of fewer than ").append(FEW_SAMPLES).append(" marked)</th></tr>\n");
     for (Window w : failed) {
-      html.append(num(seconds(w.startMs()))).append("<td>").append(escape(String.join("; ", w.reasons()))).append("</td></tr>\n");
+      List<String> samples = new ArrayList<>();
+      w.ops().forEach((type, stats) -> {
+        if (stats.count() > 0) samples.add(samples(type.name(), stats.count()));
+      });
+      if (w.lagP99Ms() != null) samples.add(samples("lag", w.lagSamples()));
+      html.append("<tr>").append(num(seconds(w.startMs()))).append("<td>").append(escape(String.join("; ", w.reasons())))
+          .append("</td><td>").append(String.join(" · ", samples)).append("</td></tr>\n");
     }
     html.append("</table></div></details>\n");
+  }
+
+  private static String samples(String what, int count) {
+    String text = escape(what) + " " + count;
+    return count < FEW_SAMPLES ? "<span class=\"few\" title=\"a p99 of so few samples is little more than their maximum\">" + text + "</span>" : text;
   }
 
   private static void row(StringBuilder html, String label, String value, String cssClass) {

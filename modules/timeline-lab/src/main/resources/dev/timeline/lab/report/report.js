@@ -8,39 +8,63 @@
   const seconds = (ms) => ms / 1000;
   const finite = (value) => typeof value === 'number' && isFinite(value);
   const count = (stats) => (stats ? stats.ok + stats.fail + stats.info : 0);
+  // A p99 resting on fewer samples than this is marked (HtmlReport.FEW_SAMPLES).
+  const FEW = Number(document.body.dataset.fewSamples) || 20;
   let created = 0;
 
-  // Shades each fault from injection to end, labelled with its verb and nodes, and marks every
-  // failed window with a red strip along the x axis. One instance per chart, holding its data.
-  const faultBands = (bands) => ({
-    id: 'faultBands',
-    beforeDatasetsDraw(chart) {
+  // Shades each fault from injection to end behind the data; over it (so that the stacked areas of
+  // the throughput chart cannot hide them) edges each fault, labels it with its verb and nodes, and
+  // marks every failed window with a red strip along the x axis. One instance per chart, holding its data.
+  const faultBands = (bands) => {
+    const geometry = (chart) => {
       const x = chart.scales.x;
       const area = chart.chartArea;
-      const ctx = chart.ctx;
-      const px = (s) => Math.min(area.right, Math.max(area.left, x.getPixelForValue(s)));
-      ctx.save();
-      ctx.font = '11px sans-serif';
-      ctx.textBaseline = 'top';
-      bands.faults.forEach((fault, i) => {
-        const left = px(fault.from);
+      return { area, px: (s) => Math.min(area.right, Math.max(area.left, x.getPixelForValue(s))) };
+    };
+    return {
+      id: 'faultBands',
+      beforeDatasetsDraw(chart) {
+        const { area, px } = geometry(chart);
+        const ctx = chart.ctx;
+        ctx.save();
         ctx.fillStyle = 'rgba(245, 158, 11, 0.18)';
-        ctx.fillRect(left, area.top, Math.max(2, px(fault.to) - left), area.bottom - area.top);
-        ctx.fillStyle = '#92400e';
-        ctx.fillText(fault.label, left + 3, area.top + 2 + (i % 3) * 13);
-      });
-      ctx.fillStyle = 'rgba(220, 38, 38, 0.85)';
-      bands.failed.forEach((w) => {
-        const left = px(w.from);
-        ctx.fillRect(left, area.bottom - 6, Math.max(1, px(w.to) - left), 6);
-      });
-      ctx.restore();
-    },
-  });
+        bands.faults.forEach((fault) => {
+          const left = px(fault.from);
+          ctx.fillRect(left, area.top, Math.max(2, px(fault.to) - left), area.bottom - area.top);
+        });
+        ctx.restore();
+      },
+      afterDatasetsDraw(chart) {
+        const { area, px } = geometry(chart);
+        const ctx = chart.ctx;
+        ctx.save();
+        ctx.font = '11px sans-serif';
+        ctx.textBaseline = 'top';
+        bands.faults.forEach((fault, i) => {
+          const left = px(fault.from);
+          ctx.strokeStyle = 'rgba(180, 83, 9, 0.7)';
+          ctx.setLineDash([3, 3]);
+          ctx.beginPath();
+          [left, px(fault.to)].forEach((edge) => { ctx.moveTo(edge, area.top); ctx.lineTo(edge, area.bottom); });
+          ctx.stroke();
+          ctx.fillStyle = '#92400e';
+          ctx.fillText(fault.label, left + 3, area.top + 2 + (i % 3) * 13);
+        });
+        ctx.fillStyle = 'rgba(220, 38, 38, 0.85)';
+        bands.failed.forEach((w) => {
+          const left = px(w.from);
+          ctx.fillRect(left, area.bottom - 6, Math.max(1, px(w.to) - left), 6);
+        });
+        ctx.restore();
+      },
+    };
+  };
 
-  // A chart to be drawn: the charts of one kind share their y range once all are known.
-  function chart(kind, view, title, yTitle, yType, datasets) {
-    return { kind, canvas: view.canvas(kind), bands: view.bands, xMax: view.xMax, title, yTitle, yType, datasets };
+  // A chart to be drawn: the charts of one kind share their y range once all are known. {@code extra}:
+  // stacked (datasets without their own stack are stacked), mode (of the tooltip), label and footer
+  // (tooltip callbacks).
+  function chart(kind, view, title, yTitle, yType, datasets, extra = {}) {
+    return { kind, canvas: view.canvas(kind), bands: view.bands, xMax: view.xMax, title, yTitle, yType, datasets, ...extra };
   }
 
   function highest(spec) {
@@ -50,9 +74,12 @@
   }
 
   function draw(spec, sharedMax, xMax) {
-    const y = { type: spec.yType, title: { display: true, text: spec.yTitle } };
+    const y = { type: spec.yType, title: { display: true, text: spec.yTitle }, stacked: Boolean(spec.stacked) };
     if (spec.yType === 'linear') y.beginAtZero = true;
     if (finite(sharedMax)) y.suggestedMax = sharedMax;
+    const tooltip = { callbacks: {} };
+    if (spec.label) tooltip.callbacks.label = spec.label;
+    if (spec.footer) tooltip.callbacks.footer = spec.footer;
     new Chart(spec.canvas, {
       type: 'line',
       data: { datasets: spec.datasets },
@@ -60,7 +87,7 @@
         animation: false,
         responsive: true,
         maintainAspectRatio: false,
-        interaction: { mode: 'nearest', axis: 'x', intersect: false },
+        interaction: { mode: spec.mode || 'nearest', axis: 'x', intersect: false },
         elements: { point: { radius: 0 }, line: { borderWidth: 1.5 } },
         scales: {
           x: { type: 'linear', min: 0, max: xMax, title: { display: true, text: 'seconds since start' } },
@@ -69,6 +96,7 @@
         plugins: {
           title: { display: true, text: spec.title },
           legend: { position: 'bottom', labels: { boxWidth: 12 } },
+          tooltip,
         },
       },
       plugins: [faultBands(spec.bands)],
@@ -76,18 +104,39 @@
     created++;
   }
 
-  // A window's value is drawn at its middle.
+  const sum = (w, field) => Object.values(w.ops).reduce((total, stats) => total + (stats ? stats[field] : 0), 0);
+  const round1 = (value) => Math.round(value * 10) / 10;
+
+  // Every operation due in a window has one outcome, so ok, info and fail stacked reach the offered
+  // rate: the green area against the dashed line is achieved against offered. A window's value is
+  // drawn at its middle; its tooltip breaks it down per operation type.
   function throughput(report, view) {
-    const datasets = view.types.map((type) => ({
-      label: type,
-      borderColor: color(type),
-      backgroundColor: color(type),
-      data: report.windows.map((w) => ({ x: view.mid(w), y: (w.ops[type] ? w.ops[type].ok : 0) / view.windowS })),
-    }));
-    return chart('throughput', view, 'Successful operations per second', 'ok / s', 'linear', datasets);
+    const perSecond = (w, field) => round1(sum(w, field) / view.windowS);
+    const outcome = (field, label, colour, fill) => ({
+      label, borderColor: colour, backgroundColor: colour + '55', fill,
+      data: report.windows.map((w, k) => ({ x: view.mid(w), y: perSecond(w, field), k })),
+    });
+    const datasets = [
+      outcome('ok', 'ok / s (achieved)', '#16a34a', 'origin'),
+      outcome('info', 'info / s (unknown)', '#d97706', '-1'),
+      outcome('fail', 'fail / s', '#dc2626', '-1'),
+      {
+        label: 'offered / s', stack: 'offered', borderColor: '#111827', borderDash: [5, 4], borderWidth: 1.5, fill: false,
+        data: report.windows.map((w, k) => ({ x: view.mid(w), y: round1((sum(w, 'ok') + sum(w, 'info') + sum(w, 'fail')) / view.windowS), k })),
+      },
+    ];
+    const footer = (items) => {
+      const w = items.length > 0 ? report.windows[items[0].raw.k] : null;
+      if (!w) return [];
+      return view.types.filter((type) => count(w.ops[type]) > 0)
+        .map((type) => type + ': ' + w.ops[type].ok + ' ok, ' + w.ops[type].info + ' info, ' + w.ops[type].fail + ' fail');
+    };
+    return chart('throughput', view, 'Operations per second: offered, and their outcomes (stacked)', 'operations / s', 'linear', datasets,
+      { stacked: true, mode: 'index', footer });
   }
 
-  // Log scale: a stalled request is thousands of times slower than a served one.
+  // Log scale: a stalled request is thousands of times slower than a served one. Each point carries
+  // the samples it rests on (n); a p99 of fewer than FEW samples gets a hollow dot.
   function latency(report, view) {
     const datasets = [];
     view.types.forEach((type) => {
@@ -96,13 +145,19 @@
         borderColor: color(type),
         backgroundColor: color(type),
         borderDash: dash,
+        pointRadius: (ctx) => (name === 'p99' && ctx.raw && ctx.raw.n < FEW ? 2.5 : 0),
+        pointBackgroundColor: '#fff',
         data: report.windows.map((w) => {
           const stats = w.ops[type];
-          return { x: view.mid(w), y: count(stats) > 0 && stats[field] > 0 ? stats[field] : null };
+          const n = count(stats);
+          return { x: view.mid(w), y: n > 0 && stats[field] > 0 ? stats[field] : null, n };
         }),
       }));
     });
-    return chart('latency', view, 'Latency per window (p99 solid, p50 dashed)', 'ms (log scale)', 'logarithmic', datasets);
+    const label = (item) => item.dataset.label + ': ' + item.formattedValue + ' ms · n = ' + item.raw.n
+      + (item.raw.n < FEW ? ' (few: a p99 of so few is about their maximum)' : '');
+    return chart('latency', view, 'Latency per window (p99 solid, p50 dashed; hollow dot: p99 of fewer than ' + FEW + ' samples)',
+      'ms (log scale)', 'logarithmic', datasets, { mode: 'index', label });
   }
 
   // A window whose p99 was never seen (JSON "Infinity") gets a red triangle at the top.
@@ -114,7 +169,10 @@
       label: 'fan-out lag p99',
       borderColor: '#0f766e',
       backgroundColor: '#0f766e',
-      data: report.windows.map((w) => ({ x: view.mid(w), y: finite(w.lagP99Ms) ? w.lagP99Ms : null })),
+      // As for latency: a hollow dot where the p99 rests on few samples (which also shows a lone window).
+      pointRadius: (ctx) => (ctx.raw && ctx.raw.n != null && ctx.raw.n < FEW ? 2.5 : 0),
+      pointBackgroundColor: '#fff',
+      data: report.windows.map((w) => ({ x: view.mid(w), y: finite(w.lagP99Ms) ? w.lagP99Ms : null, n: w.lagSamples })),
     }];
     const never = report.windows.filter((w) => w.lagP99Ms != null && !finite(w.lagP99Ms));
     if (never.length > 0) {
@@ -137,7 +195,9 @@
         data: [{ x: 0, y: bound }, { x: view.xMax, y: bound }],
       });
     }
-    return chart('lag', view, 'Fan-out lag p99 per window (by acknowledgement)', 'ms', 'linear', datasets);
+    const label = (item) => item.dataset.label + ': ' + item.formattedValue + (item.raw.n != null ? ' ms · n = ' + item.raw.n : '');
+    return chart('lag', view, 'Fan-out lag p99 per window (by acknowledgement; hollow dot: fewer than ' + FEW + ' samples)', 'ms', 'linear',
+      datasets, { label });
   }
 
   // The chart specs of one report; an error in one is recorded and does not hide the others.

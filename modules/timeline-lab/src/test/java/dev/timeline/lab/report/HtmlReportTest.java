@@ -82,8 +82,13 @@ class HtmlReportTest {
     assertTrue(html.contains("<td class=\"verdict fail\">data lost</td>"));
     assertTrue(html.contains("<th>lost</th><td class=\"num fail\">1</td>"));
     assertTrue(html.contains("<td>max-failed-seconds</td><td>at most 5 s</td><td>7 s</td><td class=\"fail\">fail</td>"));
-    assertTrue(html.contains("<span class=\"badge fail\">FAILED</span>"));
+    assertTrue(html.contains("<div class=\"answer fail\" data-answer=\"expectations\"><b>Expectations:</b> FAILED ("));
+    assertTrue(html.contains("<div class=\"answer fail\" data-answer=\"users\"><b>Users:</b> FAILED for 7 s during crash node 2</div>"));
+    assertTrue(html.contains("<li>crash node 2, 5.0 s → 12.0 s: a failure of 7 s</li>"));
     assertTrue(html.contains("Failed windows (7)"));
+    // Window 6 of the naive run: 5 posts, 10 home reads and 5 user reads, 5 lag samples: every p99 rests on few.
+    assertTrue(html.contains("<span class=\"few\" title=\"a p99 of so few samples is little more than their maximum\">post 5</span>"), "few samples marked");
+    assertTrue(html.contains("<body data-few-samples=\"20\">"), "the charts' threshold");
     assertTrue(html.contains("<summary>Settings</summary>"));
   }
 
