@@ -244,7 +244,7 @@ final class Dashboard implements AutoCloseable {
       doc.put("faults", List.copyOf(faultLog));
       List<Shading.Logged> oldestFirst = new ArrayList<>(faultLog.stream().map(Dashboard::logged).toList());
       java.util.Collections.reverse(oldestFirst);  // the log is newest first
-      doc.put("shading", Shading.of(oldestFirst));
+      doc.put("shading", Shading.of(oldestFirst).stream().map(Dashboard::json).toList());
     }
     doc.put("load", load.state());
     try {
@@ -300,6 +300,17 @@ final class Dashboard implements AutoCloseable {
       entry.put("endedAt", Instant.now().toString());
     });
     return entry;
+  }
+
+  /** An interval for the feed (Jackson 2.11, Akka's, knows no records). */
+  private static Map<String, Object> json(Shading.Interval i) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("kind", i.kind());
+    m.put("node", i.node());
+    m.put("label", i.label());
+    m.put("fromMs", i.fromMs());
+    m.put("toMs", i.toMs());
+    return m;
   }
 
   /** A fault log entry as {@link Shading} reads it. */

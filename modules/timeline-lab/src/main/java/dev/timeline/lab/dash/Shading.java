@@ -41,8 +41,10 @@ final class Shading {
         }
         case "resume" -> end(open, all, "pause", arg, c);
         case "fast" -> end(open, all, "slow", arg, c);
-        case "heal" -> List.copyOf(open.values()).stream().filter(i -> i.kind().equals("partition"))
-            .forEach(i -> end(open, all, "partition", String.valueOf(i.node()), c));
+        case "heal" -> {
+          for (Interval i : List.copyOf(open.values()))
+            if (i.kind().equals("partition")) end(open, all, "partition", String.valueOf(i.node()), c);
+        }
         case "journal" -> {
           if (arg == null) continue;
           if (arg.equals("stop") || arg.equals("crash")) begin(open, all, "journal " + arg, null, c);
