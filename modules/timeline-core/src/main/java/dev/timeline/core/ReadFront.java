@@ -2,6 +2,7 @@ package dev.timeline.core;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.ChildFailed;
 import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.Terminated;
 import akka.actor.typed.javadsl.AbstractBehavior;
@@ -9,6 +10,8 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.pattern.StatusReply;
+import akka.persistence.typed.EventRejectedException;
+import akka.persistence.typed.internal.JournalFailureException;
 import dev.timeline.core.UserEntity.Command;
 import dev.timeline.core.UserEntity.Followers;
 import dev.timeline.core.UserEntity.GetFollowers;
@@ -56,6 +59,7 @@ final class ReadFront extends AbstractBehavior<Command> {
   private final Settings settings;
   private final ActorRef<Command> writer;
   private final List<Read<?>> heldHomeReads = new ArrayList<>();
+  private final TimelineMetrics metrics;
   private View view;
 
   private ReadFront(ActorContext<Command> ctx, String userId, Settings settings,
@@ -63,6 +67,7 @@ final class ReadFront extends AbstractBehavior<Command> {
     super(ctx);
     this.userId = userId;
     this.settings = settings;
+    this.metrics = TimelineMetrics.get(ctx.getSystem());
     this.writer = ctx.spawn(writer.apply(ctx.getSelf()), "writer", DispatcherSelector.sameAsParent());
     ctx.watch(this.writer);
   }
@@ -72,8 +77,20 @@ final class ReadFront extends AbstractBehavior<Command> {
     return newReceiveBuilder()
         .onMessage(Published.class, this::published)
         .onMessage(Command.class, this::command)
-        .onSignal(Terminated.class, t -> Behaviors.stopped())
+        .onSignal(Terminated.class, this::writerStopped)
         .build();
+  }
+
+  /**
+   * The writer stops only when a journal call failed. Once it has published (recovered), that
+   * was a write: rejected by the journal, or failed (an error, or no answer in time).
+   */
+  private Behavior<Command> writerStopped(Terminated stopped) {
+    if (view != null && stopped instanceof ChildFailed failed) {
+      if (failed.cause() instanceof EventRejectedException) metrics.journalWriteFailed(true);
+      else if (failed.cause() instanceof JournalFailureException) metrics.journalWriteFailed(false);
+    }
+    return Behaviors.stopped();
   }
 
   private Behavior<Command> published(Published published) {

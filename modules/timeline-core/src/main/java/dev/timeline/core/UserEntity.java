@@ -793,17 +793,19 @@ public final class UserEntity
   private ReplyEffect<Event, State> deliver(State state, Deliver cmd) {
     List<Event> mentions = new java.util.ArrayList<>();
     Set<String> mentionIds = new java.util.HashSet<>();
-    int added = 0;
+    boolean added = false;
+    long now = System.currentTimeMillis();
+    metrics.delivered(cmd.tweets().size());
     for (Tweet tweet : cmd.tweets()) {
       if (tweet.mentions().contains(userId)) {
         if (!state.mentions().wouldIgnore(tweet, settings.homeTimelineSize()) && mentionIds.add(tweet.id()))
           mentions.add(new Mentioned(tweet));
       } else if (state.following().contains(tweet.authorId()) && home.add(tweet)) {
-        added++;
+        metrics.homeInserted(tweet, now);  // the fan-out lag: from its post to here
+        added = true;
       }
     }
-    metrics.homeInserted(added);
-    if (added > 0) publish(state);
+    if (added) publish(state);
     if (mentions.isEmpty()) return Effect().reply(cmd.replyTo(), Done.getInstance());
     return persist(mentions).thenReply(cmd.replyTo(), s -> Done.getInstance());
   }
@@ -816,16 +818,18 @@ public final class UserEntity
 
   /**
    * Persists, then adds what the events bring to the home view (own tweets, mentions) and
-   * publishes the result, before any reply that follows.
+   * publishes the result, before any reply that follows. Times the write from the command (a
+   * failed one stops this writer: its {@link ReadFront} counts it).
    */
   private EffectBuilder<Event, State> persist(List<Event> events) {
+    long start = System.nanoTime();
     return Effect().persist(events).thenRun(s -> {
-      int fresh = 0;
+      metrics.journalWritten(start);
+      long now = System.currentTimeMillis();
       for (Event e : events) {
         if (e instanceof TweetPosted posted) home.add(posted.tweet().withoutRequestId());
-        else if (e instanceof Mentioned m && home.add(m.tweet())) fresh++;
+        else if (e instanceof Mentioned m && home.add(m.tweet())) metrics.homeInserted(m.tweet(), now);
       }
-      metrics.homeInserted(fresh);
       publish(s);
     });
   }

@@ -57,6 +57,7 @@ public record Experiment(
       args.addAll(List.of("--journal", journal, "--profile", profile, "--strategy", strategy,
           "--hybrid-threshold", String.valueOf(hybridThreshold), "--node-capacity", String.valueOf(nodeCapacity)));
       if (frontDoor) args.addAll(List.of("--front-door-port", String.valueOf(frontDoorPort)));
+      args.add("--no-dashboard");  // the lab serves its own, in its JVM (experiment.dashboard)
       return List.copyOf(args);
     }
   }
@@ -194,12 +195,18 @@ public record Experiment(
     Experiment e = new Experiment(c.getString("name"), c.getString("description"), c.getDuration("duration"),
         c.getDuration("warm-up"), c.getDuration("settle"), cluster, graph, load, faults, c.getConfig("slo"), c.getConfig("expect"), c);
     require(!e.duration().isNegative() && !e.duration().isZero(), "duration", "must be positive");
+    require(e.dashboardPort().orElse(1) >= 1 && e.dashboardPort().orElse(1) <= 65535, "dashboard.port", "must be a TCP port");
     try {
       dev.timeline.lab.check.Expectations.validate(e.expect());
     } catch (IllegalArgumentException unknown) {
       require(false, "expect", unknown.getMessage());
     }
     return e;
+  }
+
+  /** The port of the live dashboard the lab serves during the run (experiment.dashboard); empty when off. */
+  java.util.OptionalInt dashboardPort() {
+    return raw.getBoolean("dashboard.enabled") ? java.util.OptionalInt.of(raw.getInt("dashboard.port")) : java.util.OptionalInt.empty();
   }
 
   private static void require(boolean condition, String key, String message) {

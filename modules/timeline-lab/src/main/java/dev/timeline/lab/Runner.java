@@ -1,6 +1,7 @@
 package dev.timeline.lab;
 
 import dev.timeline.lab.check.Slo;
+import dev.timeline.lab.dash.DashboardMain;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.timeline.lab.history.FinalState;
 import dev.timeline.lab.history.JournalWriters;
@@ -51,6 +52,8 @@ final class Runner {
         e.cluster().nodes(), e.cluster().journal(), e.cluster().strategy(), e.description());
     System.out.println("results: " + results);
     LabCluster lab = null;
+    AutoCloseable dashboard = e.dashboardPort().isPresent()
+        ? DashboardMain.serve(root, control.runDir(), e.dashboardPort().getAsInt()) : null;
     try {
       lab = LabCluster.start(control, e.cluster(), e.graph());
       MeasuredRun run = MeasuredRun.measure(lab, e, 1);
@@ -75,6 +78,7 @@ final class Runner {
     } finally {
       copyLogs(control, results);
       if (lab != null) lab.close();
+      if (dashboard != null) dashboard.close();
     }
   }
 

@@ -115,9 +115,12 @@ class ExperimentTest {
   void strategyAndCapacityBecomeOptionsOfScriptsClusterStart() throws IOException {
     Experiment e = parse("experiment { cluster { nodes = 2, strategy = hybrid, hybrid-threshold = 50, node-capacity = 40 } }");
     assertEquals(List.of("start", "2", "--fresh", "--journal", "h2", "--profile", "resilient", "--strategy", "hybrid",
-        "--hybrid-threshold", "50", "--node-capacity", "40"), e.cluster().startArgs(true));
+        "--hybrid-threshold", "50", "--node-capacity", "40", "--no-dashboard"), e.cluster().startArgs(true));
     assertEquals(List.of("start", "2", "--journal", "h2", "--profile", "resilient", "--strategy", "hybrid",
-        "--hybrid-threshold", "50", "--node-capacity", "40"), e.cluster().startArgs(false), "on the data already there");
+        "--hybrid-threshold", "50", "--node-capacity", "40", "--no-dashboard"), e.cluster().startArgs(false), "on the data already there");
+    assertEquals(java.util.OptionalInt.of(8091), parse("experiment.dashboard { enabled = on, port = 8091 }").dashboardPort(),
+        "the lab serves its own dashboard");
+    assertEquals(java.util.OptionalInt.empty(), parse("experiment.dashboard.enabled = off").dashboardPort());
     Experiment defaults = parse("experiment { }");
     assertEquals("push", defaults.cluster().strategy());
     assertEquals(0, defaults.cluster().nodeCapacity());

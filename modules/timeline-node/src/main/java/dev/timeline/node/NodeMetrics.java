@@ -41,7 +41,8 @@ import java.util.function.ToLongFunction;
 /**
  * This node's metrics in the Prometheus text format, {@code GET /metrics/prometheus} on the
  * public port: HTTP requests and their latency per route template, method and status; the
- * strategy counters of {@link TimelineMetrics}; cluster members by status as this node sees them;
+ * strategy counters of {@link TimelineMetrics}, and its timings as histograms (fan-out lag, journal
+ * write time) with journal write failures; cluster members by status as this node sees them;
  * shards and entities hosted here; and the JVM (memory, GC, threads, ...).
  *
  * <p>One instance per node over one registry, made at start and passed to {@link HttpServer}:
@@ -55,6 +56,15 @@ public final class NodeMetrics extends AllDirectives {
 
   /** Upper bounds of the latency buckets in seconds: 1 ms to the lab client's timeouts and past. */
   static final double[] LATENCY_BUCKETS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+
+  /**
+   * Fan-out lag in seconds: a push delivery takes tens of ms; the fan-out polls the journal every
+   * 100 ms, waits out a gap for 10 s, and a crashed author's node delays it by the failover.
+   */
+  static final double[] LAG_BUCKETS = {0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
+
+  /** Journal write time in seconds: under a millisecond on an idle H2 to the circuit breaker's call timeout. */
+  static final double[] WRITE_BUCKETS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 
   /** Every member status of Akka 2.6, so a status with no member shows as 0 rather than missing. */
   static final List<String> MEMBER_STATUSES = List.of(
@@ -98,6 +108,11 @@ public final class NodeMetrics extends AllDirectives {
         .help("Tweets added to home timelines on this node that were new to them (each follower and tweet once)")
         .callback(callback -> callback.call(domain.homeInserts()))
         .register(registry);
+    CounterWithCallback.builder().name("timeline_fanout_deliveries_received")
+        .help("Tweets that fan-out deliveries brought to user entities on this node, duplicates included")
+        .callback(callback -> callback.call(domain.deliveriesReceived()))
+        .register(registry);
+    timed(domain);
     counter("timeline_home_reads", "Home-timeline reads served by this node", domain, TimelineMetrics.Counts::homeReads);
     counter("timeline_entities_asked", "User entities asked by this node's home reads (pull: one per followee)",
         domain, TimelineMetrics.Counts::entitiesAsked);
@@ -129,6 +144,40 @@ public final class NodeMetrics extends AllDirectives {
         .register(registry);
 
     JvmMetrics.builder().register(registry);
+  }
+
+  /** The core's measurements, into histograms (failures: a counter by reason, both shown from 0). */
+  private void timed(TimelineMetrics domain) {
+    Histogram lag = Histogram.builder().name("timeline_fanout_lag_seconds")
+        .help("Time from a tweet's post to its arrival in a home timeline on this node (each follower and tweet once)")
+        .classicOnly().classicUpperBounds(LAG_BUCKETS).withoutExemplars()
+        .register(registry);
+    Histogram writes = Histogram.builder().name("timeline_journal_write_duration_seconds")
+        .help("Time from a user entity's command to its events being persisted, for the writes that succeeded")
+        .classicOnly().classicUpperBounds(WRITE_BUCKETS).withoutExemplars()
+        .register(registry);
+    Counter failures = Counter.builder().name("timeline_journal_write_failures")
+        .help("User entity writes that failed (reason=failed: an error or timeout; rejected: the journal refused the event)")
+        .labelNames("reason")
+        .register(registry);
+    var failed = failures.labelValues("failed");
+    var rejected = failures.labelValues("rejected");
+    domain.timings(new TimelineMetrics.Timings() {
+      @Override
+      public void fanOutLag(long millis) {
+        lag.observe(millis / 1e3);
+      }
+
+      @Override
+      public void journalWrite(long nanos) {
+        writes.observe(nanos / 1e9);
+      }
+
+      @Override
+      public void journalWriteFailed(boolean isRejected) {
+        (isRejected ? rejected : failed).inc();
+      }
+    });
   }
 
   private void counter(String name, String help, TimelineMetrics domain, ToLongFunction<TimelineMetrics.Counts> count) {

@@ -142,6 +142,45 @@ class NodeMetricsTest {
     assertFalse(m.series("jvm_gc_collection_seconds_count").isEmpty(), "GC metrics");
   }
 
+  /**
+   * Posts of an author with three followers move every fan-out and journal series: the lag
+   * histogram by one observation per follower and tweet, the write histogram by each post, the
+   * deliveries received at least as much; the failure counter is there for both reasons.
+   */
+  @Test
+  void fanOutLagAndJournalWritesChangeUnderLoad() throws Exception {
+    String author = register("author");
+    String[] followers = {register("f"), register("f"), register("f")};
+    for (String f : followers) assertEquals(204, send("PUT", "/users/" + f + "/following/" + author, null).statusCode());
+    PrometheusText before = scrape();
+    assertEquals("histogram", before.types.get("timeline_fanout_lag_seconds"));
+    assertEquals("histogram", before.types.get("timeline_journal_write_duration_seconds"));
+    assertEquals("counter", before.types.get("timeline_journal_write_failures_total"));
+    assertEquals("counter", before.types.get("timeline_fanout_deliveries_received_total"));
+    for (String reason : new String[] {"failed", "rejected"})
+      assertEquals(0, before.value("timeline_journal_write_failures_total", Map.of("reason", reason)), reason);
+    for (double le : NodeMetrics.LAG_BUCKETS)
+      assertTrue(before.series("timeline_fanout_lag_seconds_bucket").stream()
+          .anyMatch(s -> Double.parseDouble(s.labels().get("le")) == le), "bucket " + le);
+
+    int posts = 5;
+    for (int i = 0; i < posts; i++)
+      assertEquals(201, send("POST", "/users/" + author + "/tweets", "{\"text\":\"lag " + i + "\"}").statusCode());
+    int deliveries = posts * followers.length;
+    double lagsBefore = before.count("timeline_fanout_lag_seconds_count", Map.of());
+    PrometheusText after = awaitScrape(p -> p.count("timeline_fanout_lag_seconds_count", Map.of()) - lagsBefore >= deliveries);
+
+    assertEquals(deliveries, after.count("timeline_fanout_lag_seconds_count", Map.of()) - lagsBefore, "one lag per follower and tweet");
+    double lagSum = after.value("timeline_fanout_lag_seconds_sum", Map.of()) - before.value("timeline_fanout_lag_seconds_sum", Map.of());
+    assertTrue(lagSum > 0 && lagSum < deliveries * 10.0, "lags between 0 and 10 s: " + lagSum);
+    assertTrue(after.count("timeline_fanout_deliveries_received_total", Map.of())
+        - before.count("timeline_fanout_deliveries_received_total", Map.of()) >= deliveries);
+    assertTrue(after.count("timeline_journal_write_duration_seconds_count", Map.of())
+        - before.count("timeline_journal_write_duration_seconds_count", Map.of()) >= posts, "each post is a timed write");
+    assertTrue(after.value("timeline_journal_write_duration_seconds_sum", Map.of())
+        > before.value("timeline_journal_write_duration_seconds_sum", Map.of()));
+  }
+
   @Test
   void templatesNeverLetAPathThrough() {
     assertEquals("/users/{id}/timeline", RouteTemplates.of("/users/alice/timeline"));

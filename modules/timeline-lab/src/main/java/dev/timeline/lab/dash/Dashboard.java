@@ -197,11 +197,15 @@ final class Dashboard implements AutoCloseable {
       m.put("p50", o.p50Ms());
       m.put("p99", o.p99Ms());
       m.put("n", o.requests());
-      byOp.put(op, m);
+      if (op.equals(Traffic.LAG)) point.put("lag", m);  // deliveries/s and their lag, not requests
+      else byOp.put(op, m);
     });
     point.put("ops", byOp);
     point.put("loadOk", (ok - lastLoadOk) / seconds);
     point.put("loadFailed", (failed - lastLoadFailed) / seconds);
+    // A failed second, as users saw it: some request got a 5xx, or the load button's none at all.
+    point.put("failed", failed > lastLoadFailed || ops.entrySet().stream()
+        .anyMatch(o -> !o.getKey().equals(Traffic.LAG) && o.getValue().errorsPerSecond() > 0));
     lastLoadOk = ok;
     lastLoadFailed = failed;
     series.addLast(point);
@@ -238,6 +242,9 @@ final class Dashboard implements AutoCloseable {
     doc.put("series", series);
     synchronized (faultLog) {
       doc.put("faults", List.copyOf(faultLog));
+      List<Shading.Logged> oldestFirst = new ArrayList<>(faultLog.stream().map(Dashboard::logged).toList());
+      java.util.Collections.reverse(oldestFirst);  // the log is newest first
+      doc.put("shading", Shading.of(oldestFirst).stream().map(Dashboard::json).toList());
     }
     doc.put("load", load.state());
     try {
@@ -254,6 +261,8 @@ final class Dashboard implements AutoCloseable {
     Map<String, Object> entry = new ConcurrentHashMap<>();
     entry.put("id", faultIds.incrementAndGet());
     entry.put("at", Instant.now().toString());
+    entry.put("atMs", System.currentTimeMillis());
+    entry.put("args", command.args());
     entry.put("command", command.line());
     entry.put("state", "queued");
     synchronized (faultLog) {
@@ -287,9 +296,29 @@ final class Dashboard implements AutoCloseable {
         entry.put("state", "interrupted (the dashboard stopped)");
         Thread.currentThread().interrupt();
       }
+      entry.put("endedAtMs", System.currentTimeMillis());
       entry.put("endedAt", Instant.now().toString());
     });
     return entry;
+  }
+
+  /** An interval for the feed (Jackson 2.11, Akka's, knows no records). */
+  private static Map<String, Object> json(Shading.Interval i) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("kind", i.kind());
+    m.put("node", i.node());
+    m.put("label", i.label());
+    m.put("fromMs", i.fromMs());
+    m.put("toMs", i.toMs());
+    return m;
+  }
+
+  /** A fault log entry as {@link Shading} reads it. */
+  @SuppressWarnings("unchecked")
+  private static Shading.Logged logged(Map<String, Object> entry) {
+    Object state = entry.get("state");
+    boolean ok = !(state.equals("failed") || state.equals("timed out") || String.valueOf(state).startsWith("interrupted"));
+    return new Shading.Logged((List<String>) entry.get("args"), (Long) entry.get("atMs"), (Long) entry.get("endedAtMs"), ok);
   }
 
   // ---- HTTP ---------------------------------------------------------------------------------

@@ -26,6 +26,23 @@ public final class DashboardMain implements Callable<Integer> {
     System.exit(new CommandLine(new DashboardMain()).execute(args));
   }
 
+  /**
+   * Serves the dashboard of {@code runDir} from this JVM (the lab's, while an experiment runs) and
+   * prints its URL; null, with the reason printed, when it cannot (the port is taken).
+   */
+  public static AutoCloseable serve(Path root, Path runDir, int port) {
+    try {
+      Dashboard dashboard = new Dashboard(root, runDir, port);
+      dashboard.start();
+      System.out.println("dashboard: http://127.0.0.1:" + dashboard.port() + "/ (live, until the experiment ends)");
+      return dashboard;
+    } catch (IOException e) {
+      System.out.println("dashboard: not started: " + (e instanceof BindException ? "port 127.0.0.1:" + port + " is taken" : e.toString())
+          + " (experiment.dashboard.port picks another)");
+      return null;
+    }
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     Dashboard dashboard;

@@ -11,11 +11,16 @@ import java.util.TreeMap;
  * samples minus the previous poll's, per node, summed over the nodes. Requests/s and 5xx/s per
  * operation (method and route template, the API's only: the dashboard's own polls of /cluster,
  * /health and /metrics are left out) and p50/p99 from the latency histogram's buckets,
- * interpolated within a bucket as Prometheus' histogram_quantile does.
+ * interpolated within a bucket as Prometheus' histogram_quantile does. The fan-out lag is one
+ * more operation, {@link #LAG}: deliveries/s and their lag's p50/p99.
  */
 final class Traffic {
   static final String REQUESTS = "http_server_requests_total";
   static final String BUCKETS = "http_server_request_duration_seconds_bucket";
+  /** The fan-out lag histogram, read as one more operation under this name: its count and buckets. */
+  static final String LAG = "fan-out lag";
+  static final String LAG_COUNT = "timeline_fanout_lag_seconds_count";
+  static final String LAG_BUCKETS = "timeline_fanout_lag_seconds_bucket";
 
   /** One operation's cumulative counts on one node. */
   static final class Counts {
@@ -32,11 +37,13 @@ final class Traffic {
   static Map<String, Counts> counts(List<PromText.Sample> samples) {
     Map<String, Counts> byOp = new HashMap<>();
     for (PromText.Sample s : samples) {
-      boolean requests = s.name().equals(REQUESTS), bucket = s.name().equals(BUCKETS);
+      boolean lag = s.name().equals(LAG_COUNT) || s.name().equals(LAG_BUCKETS);
+      boolean requests = s.name().equals(REQUESTS) || s.name().equals(LAG_COUNT);
+      boolean bucket = s.name().equals(BUCKETS) || s.name().equals(LAG_BUCKETS);
       if (!requests && !bucket) continue;
       String route = s.label("route");
-      if (!route.startsWith("/users")) continue;
-      Counts c = byOp.computeIfAbsent(s.label("method") + " " + route, k -> new Counts());
+      if (!lag && !route.startsWith("/users")) continue;
+      Counts c = byOp.computeIfAbsent(lag ? LAG : s.label("method") + " " + route, k -> new Counts());
       if (requests) {
         c.requests += s.value();
         if (s.label("status").startsWith("5")) c.errors += s.value();

@@ -27,7 +27,49 @@ const el = (tag, props, ...children) => {
 let faultInjection = false;
 let lastSeq = -1;
 let asking = false;
-const dashboard = window.dashboard = { seq: 0, updates: 0, state: null };
+// drawn: per chart canvas, the fault intervals and failed seconds it drew last (for tests).
+const dashboard = window.dashboard = { seq: 0, updates: 0, state: null, drawn: {} };
+
+// Fault intervals shaded and failed seconds ticked on every chart, under the lines: from the
+// feed's shading (the fault log's intervals) and its points' failed flags.
+const SHADE_COLORS = { crash: '#d93025', pause: '#f9ab00', partition: '#9334e6', slow: '#1a73e8', 'journal stop': '#795548', 'journal crash': '#3e2723' };
+const shadeColor = kind => SHADE_COLORS[kind] || '#5f6368';
+const clock = ms => new Date(ms).toLocaleTimeString([], { hour12: false });
+let points = [];
+let shading = [];
+Chart.register({
+  id: 'faults',
+  beforeDatasetsDraw(c) {
+    const drawn = dashboard.drawn[c.canvas.id] = { shades: 0, failed: 0 };
+    const n = points.length;
+    if (!n) return;
+    const x = c.scales.x, area = c.chartArea, ctx = c.ctx;
+    const half = n > 1 ? Math.abs(x.getPixelForValue(1) - x.getPixelForValue(0)) / 2 : 4;
+    const band = (from, to, top, height, color, alpha) => {
+      const left = Math.max(area.left, x.getPixelForValue(from) - half), right = Math.min(area.right, x.getPixelForValue(to) + half);
+      ctx.globalAlpha = alpha;
+      ctx.fillStyle = color;
+      ctx.fillRect(left, top, Math.max(1, right - left), height);
+    };
+    const first = points[0].t, last = points[n - 1].t;
+    ctx.save();
+    for (const s of shading) {
+      const to = s.toMs == null ? last : s.toMs;
+      if (to < first || s.fromMs > last) continue;
+      const i = points.findIndex(p => p.t >= s.fromMs);
+      let j = n - 1;
+      while (j > i && points[j].t > to) j--;
+      band(i, j, area.top, area.bottom - area.top, shadeColor(s.kind), 0.13);
+      drawn.shades++;
+    }
+    points.forEach((p, k) => {
+      if (!p.failed) return;
+      band(k, k, area.top, 5, '#d93025', 0.9);
+      drawn.failed++;
+    });
+    ctx.restore();
+  },
+});
 
 function chart(id, title, yTitle) {
   return new Chart(document.getElementById(id), {
@@ -45,6 +87,7 @@ const charts = {
   rps: chart('chart-rps', 'requests/s (as the nodes answered them)', 'req/s'),
   latency: chart('chart-latency', 'latency p99 (solid) and p50 (dashed)', 'ms'),
   errors: chart('chart-errors', 'errors/s: 5xx answers, and load requests failed', 'per s'),
+  lag: chart('chart-lag', 'fan-out lag p99 (solid) and p50 (dashed): post to home timeline', 'ms'),
 };
 dashboard.charts = charts;
 
@@ -59,8 +102,8 @@ function setSeries(c, labels, series) {
   c.update('none');
 }
 
-function drawCharts(points) {
-  const labels = points.map(p => new Date(p.t).toLocaleTimeString([], { hour12: false }));
+function drawCharts() {
+  const labels = points.map(p => clock(p.t));
   const ops = [...new Set(points.flatMap(p => Object.keys(p.ops)))].sort();
   const series = (field, suffix, dash) => ops.map(op => ({
     label: opName(op) + (suffix || ''), color: colorOf(op), dash,
@@ -70,6 +113,25 @@ function drawCharts(points) {
   setSeries(charts.latency, labels, [...series('p99', ' p99'), ...series('p50', ' p50', [4, 3])]);
   setSeries(charts.errors, labels, [...series('errors', ' 5xx'),
     { label: 'load: failed', color: '#000', dash: [2, 2], data: points.map(p => p.loadFailed) }]);
+  const lag = field => points.map(p => p.lag ? p.lag[field] : null);
+  setSeries(charts.lag, labels, [{ label: 'lag p99', color: '#9334e6', data: lag('p99') },
+    { label: 'lag p50', color: '#9334e6', dash: [4, 3], data: lag('p50') }]);
+}
+
+// The intervals, also as a list under the charts (their colours' legend).
+function drawShading() {
+  const box = document.getElementById('shading');
+  const key = JSON.stringify(shading);
+  if (!shading.length || box.dataset.key === key) return;
+  box.dataset.key = key;
+  box.replaceChildren(el('span', { textContent: 'shaded: ' }), ...shading.map(s => {
+    const e = el('span', { className: 'shade' + (s.toMs == null ? ' open' : ''),
+      textContent: `${s.label} ${clock(s.fromMs)}–${s.toMs == null ? 'now' : clock(s.toMs)}` });
+    e.style.borderColor = shadeColor(s.kind);
+    Object.assign(e.dataset, { kind: s.kind, open: s.toMs == null });
+    if (s.node != null) e.dataset.node = s.node;
+    return e;
+  }), el('span', { textContent: ' · a red tick on top: a second with 5xx answers or failed load requests' }));
 }
 
 // Rows, cells and buttons are made once per node and updated in place: a click (or a test's
@@ -152,7 +214,10 @@ function draw(state) {
   document.getElementById('rundir').textContent = state.runDir;
   for (const b of document.querySelectorAll('button[data-fault]')) b.disabled = !faultInjection;
   drawNodes(state.nodes);
-  drawCharts(state.series);
+  points = state.series;
+  shading = state.shading || [];
+  drawShading();
+  drawCharts();
   drawFaults(state.faults);
   const l = state.load;
   document.getElementById('load-state').textContent = l.phase === 'stopped' && !l.sent ? 'stopped'

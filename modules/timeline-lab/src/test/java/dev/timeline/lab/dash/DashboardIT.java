@@ -32,10 +32,12 @@ import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
  * The dashboard in a real browser over a real cluster: a 3-node cluster of scripts/cluster (fault
- * injection on, as it starts them), {@code scripts/cluster dashboard}, headless Debian chromium
- * through Debian's chromedriver. The page loads without console errors, its charts move under
- * the load button's traffic, and a click on node 2's crash button makes node 2 crashed, then
- * unreachable and downed in the survivors' views, and its shards come up on the survivors.
+ * injection on, as it starts them) with the dashboard that {@code start} starts, headless Debian
+ * chromium through Debian's chromedriver. The page loads without console errors, its charts
+ * (fan-out lag included) move under the load button's traffic, and a click on node 2's crash
+ * button shades the crash on the charts at once and makes node 2 crashed, then unreachable and
+ * downed in the survivors' views, failed seconds are marked, and its shards come up on the
+ * survivors; stop all stops the dashboard.
  * Saves target/dashboard-crash.png (node 2 unreachable) and target/dashboard-failover.png.
  */
 class DashboardIT {
@@ -60,10 +62,9 @@ class DashboardIT {
     }
     ChromeDriver driver = null;
     try {
-      cluster("start", "--fresh", "3");
-      String started = cluster("dashboard", "--port", Integer.toString(port));
+      String started = cluster("start", "--fresh", "3", "--dashboard-port", Integer.toString(port));
       String url = "http://127.0.0.1:" + port + "/";
-      assertTrue(started.contains(url), "scripts/cluster dashboard prints its URL: " + started);
+      assertTrue(started.contains("dashboard: " + url), "scripts/cluster start starts the dashboard and prints its URL: " + started);
 
       driver = browser();
       driver.get(url);
@@ -95,14 +96,22 @@ class DashboardIT {
       int total = shards(spread, 1) + shards(spread, 2) + shards(spread, 3);
       int onNode2 = shards(spread, 2);
 
+      await("the fan-out lag chart shows the load's posts", Duration.ofSeconds(30), () -> ((JavascriptExecutor) page).executeScript(
+          "return window.dashboard.charts.lag.data.datasets[0].data.some(v => v != null)").equals(true) ? true : null);
+      assertEquals(0L, drawn(driver, "shades"), "nothing shaded before a fault");
+
       long crashAt = System.nanoTime();
       driver.findElement(By.id("crash-2")).click();
+      await("the crash of node 2 is shaded, open, on the charts", Duration.ofSeconds(10), () ->
+          !page.findElements(By.cssSelector("#shading .shade[data-kind='crash'][data-node='2'][data-open='true']")).isEmpty()
+              && drawn(page, "shades") >= 1 ? true : null);
       await("node 2 shows as crashed", Duration.ofSeconds(15), () -> page.findElement(By.id("node-2-process")).getText().equals("crashed") ? true : null);
       await("the survivors see node 2 unreachable", Duration.ofSeconds(20), () -> {
         JsonNode s = state(page);
         return s != null && sees(s, 1, NODE_2, "unreachable") && sees(s, 3, NODE_2, "unreachable") ? true : null;
       });
       double unreachableAfter = (System.nanoTime() - crashAt) / 1e9;
+      await("a failed second is marked", Duration.ofSeconds(20), () -> drawn(page, "failed") >= 1 ? true : null);
       screenshot(driver, "dashboard-crash.png");
       await("the survivors down node 2", Duration.ofSeconds(30), () -> {
         JsonNode s = state(page);
@@ -122,6 +131,12 @@ class DashboardIT {
       for (LogEntry e : driver.manage().logs().get(LogType.BROWSER))
         if (e.getLevel().intValue() >= Level.SEVERE.intValue()) errors.add(e.getMessage());
       assertEquals(List.of(), errors, "no console errors");
+      cluster("stop", "all");
+      try (java.net.Socket stillThere = new java.net.Socket("127.0.0.1", port)) {
+        throw new AssertionError("stop all leaves the dashboard running on " + url);
+      } catch (java.net.ConnectException stopped) {
+        // as it should
+      }
       System.out.printf("DashboardIT: %d shards, %d on node 2; after the click node 2 unreachable in %.1f s, downed in %.1f s, "
               + "its shards on nodes 1 and 3 in %.1f s (%s); %.0f s in all%n", total, onNode2, unreachableAfter, downedAfter, movedAfter,
           moved.path("nodes"), (System.nanoTime() - t0) / 1e9);
@@ -154,6 +169,13 @@ class DashboardIT {
     } catch (IOException e) {
       throw new AssertionError(e);
     }
+  }
+
+  /** What the requests/s chart drew last: fault intervals ("shades") or failed seconds ("failed"). */
+  static long drawn(ChromeDriver driver, String what) {
+    Object n = ((JavascriptExecutor) driver).executeScript(
+        "const d = window.dashboard.drawn['chart-rps']; return d ? d[arguments[0]] : -1", what);
+    return ((Number) n).longValue();
   }
 
   /** The requests/s chart's last label and last values, as drawn. */
@@ -215,6 +237,7 @@ class DashboardIT {
       ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
           .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
       builder.environment().put("TIMELINE_RUN_DIR", RUN_DIR.toString());
+      builder.environment().remove("TIMELINE_DASHBOARD");  // the build turns it off for the other ITs
       Process p = builder.start();
       boolean done = p.waitFor(3, TimeUnit.MINUTES);
       if (!done) p.destroyForcibly().waitFor();

@@ -39,6 +39,8 @@ class DashboardTest {
       JsonNode state = new ObjectMapper().readTree(awaitState(base));
       assertEquals(false, state.get("faultInjection").asBoolean());
       assertEquals("crashed", state.get("nodes").get(0).get("process").asText());
+      assertTrue(state.get("shading").isArray() && state.get("shading").isEmpty(), "no fault clicked, none shaded: " + state.get("shading"));
+      assertTrue(state.get("series").get(0).get("failed").isBoolean(), "each second says whether it failed");
 
       HttpResponse<String> refused = send(base + "/api/faults", "POST", "{\"verb\":\"crash\",\"node\":1}");
       assertEquals(403, refused.statusCode());

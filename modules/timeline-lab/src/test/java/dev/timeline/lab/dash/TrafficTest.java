@@ -64,6 +64,33 @@ class TrafficTest {
     assertEquals(5, ops.get("GET /users/{id}/timeline").perSecond(), 1e-9);
   }
 
+  /** A node's fan-out lag histogram: {@code fast} deliveries within 50 ms, {@code slow} in 1..2.5 s. */
+  static String lags(long fast, long slow) {
+    return """
+        # TYPE timeline_fanout_lag_seconds histogram
+        timeline_fanout_lag_seconds_bucket{le="0.05"} %1$d
+        timeline_fanout_lag_seconds_bucket{le="1.0"} %1$d
+        timeline_fanout_lag_seconds_bucket{le="2.5"} %2$d
+        timeline_fanout_lag_seconds_bucket{le="+Inf"} %2$d
+        timeline_fanout_lag_seconds_count %2$d
+        timeline_fanout_lag_seconds_sum 1.0
+        """.formatted(fast, fast + slow);
+  }
+
+  @Test
+  void theFanOutLagIsReadAsItsOwnOperation() {
+    Traffic traffic = new Traffic();
+    long s = 1_000_000_000L;
+    traffic.step(Map.of(1, at(scrape(0, 0, 0) + lags(10, 0), 0)));
+    // In 1 s: 98 deliveries within 50 ms, 2 of 1..2.5 s.
+    Traffic.Op lag = traffic.step(Map.of(1, at(scrape(0, 0, 0) + lags(108, 2), s))).get(Traffic.LAG);
+    assertEquals(100, lag.requests());
+    assertEquals(100, lag.perSecond(), 1e-9);
+    assertEquals(0, lag.errorsPerSecond(), 1e-9);
+    assertTrue(lag.p50Ms() > 0 && lag.p50Ms() <= 50, "p50 " + lag.p50Ms());
+    assertTrue(lag.p99Ms() > 1000 && lag.p99Ms() <= 2500, "p99 " + lag.p99Ms());
+  }
+
   @Test
   void quantilesInterpolateWithinTheirBucket() {
     TreeMap<Double, Double> buckets = new TreeMap<>(Map.of(0.01, 0.0, 0.02, 100.0, Double.POSITIVE_INFINITY, 100.0));
