@@ -242,8 +242,12 @@ final class Dashboard implements AutoCloseable {
     doc.put("series", series);
     synchronized (faultLog) {
       doc.put("faults", List.copyOf(faultLog));
-      List<Shading.Logged> oldestFirst = new ArrayList<>(faultLog.stream().map(Dashboard::logged).toList());
-      java.util.Collections.reverse(oldestFirst);  // the log is newest first
+      // Finished commands are in faults.log, which scripts/cluster writes whoever ran them; of
+      // this page's, only those still queued or running are added (the log is newest first).
+      List<Shading.Logged> oldestFirst = new ArrayList<>(Shading.parse(runDir.faultsLog()));
+      List<Shading.Logged> pending = new ArrayList<>(faultLog.stream().map(Dashboard::logged).filter(l -> l.endedAtMs() == null).toList());
+      java.util.Collections.reverse(pending);
+      oldestFirst.addAll(pending);
       doc.put("shading", Shading.of(oldestFirst).stream().map(Dashboard::json).toList());
     }
     doc.put("load", load.state());

@@ -85,4 +85,13 @@ final class RunDir {
     }
     return false;
   }
+
+  /** The lines of faults.log, the fault verbs scripts/cluster ran here (none yet: empty). */
+  List<String> faultsLog() {
+    try {
+      return Files.readAllLines(dir.resolve("faults.log"));
+    } catch (IOException | java.io.UncheckedIOException unreadable) {
+      return List.of();
+    }
+  }
 }

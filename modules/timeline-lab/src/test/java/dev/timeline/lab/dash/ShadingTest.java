@@ -18,8 +18,8 @@ class ShadingTest {
     return new Logged(List.of(args), at * 1000, null, true);
   }
 
-  static Logged failed(long at, long ended, String... args) {
-    return new Logged(List.of(args), at * 1000, ended * 1000, false);
+  static Logged failed(long at, double ended, String... args) {
+    return new Logged(List.of(args), at * 1000, Math.round(ended * 1000), false);
   }
 
   static Interval interval(String kind, Integer node, long from, Long to) {
@@ -75,5 +75,19 @@ class ShadingTest {
     // ... and a fault again after its undo is a second interval.
     assertEquals(List.of(interval("slow", 1, 1, 2L), interval("slow", 1, 3, null)),
         Shading.of(List.of(done(1, 1, "slow", "1", "100"), done(2, 2, "fast", "1"), done(3, 3, "slow", "1", "200"))));
+  }
+
+  @Test
+  void faultsLogLinesFromAnyClientAreShadedAndBrokenLinesSkipped() {
+    List<Logged> log = Shading.parse(List.of(
+        "10000 11000 0 crash 2",
+        "12000 12100 1 pause 3",            // failed: starts nothing
+        "garbage",
+        "13000 14",                         // half written
+        "20000 27000 0 pause-storm 3 5 700 700",
+        "30000 42000 0 restart 2"));
+    assertEquals(List.of(done(10, 11, "crash", "2"), failed(12, 12.1, "pause", "3"),
+        new Logged(List.of("pause-storm", "3", "5", "700", "700"), 20_000, 27_000L, true), done(30, 42, "restart", "2")), log);
+    assertEquals(List.of(interval("crash", 2, 10, 42L), interval("pause-storm", 3, 20, 27L)), Shading.of(log));
   }
 }
