@@ -58,7 +58,10 @@ final class Shading {
       String verb = c.args().get(0);
       String arg = c.args().size() > 1 ? c.args().get(1) : null;
       switch (verb) {
-        case "crash", "pause", "partition", "slow" -> begin(open, all, verb, arg, c);
+        // crash all (a power loss) ends with a new start, which is no fault verb: not shaded.
+        case "crash", "pause", "partition", "slow" -> {
+          if (!"all".equals(arg)) begin(open, all, verb, arg, c);
+        }
         case "restart" -> {
           end(open, all, "crash", arg, c);
           end(open, all, "pause", arg, c);

@@ -85,9 +85,11 @@ class ShadingTest {
         "garbage",
         "13000 14",                         // half written
         "20000 27000 0 pause-storm 3 5 700 700",
-        "30000 42000 0 restart 2"));
+        "30000 42000 0 restart 2",
+        "50000 51000 0 crash all"));          // a power loss: ends with a start, not shaded
     assertEquals(List.of(done(10, 11, "crash", "2"), failed(12, 12.1, "pause", "3"),
-        new Logged(List.of("pause-storm", "3", "5", "700", "700"), 20_000, 27_000L, true), done(30, 42, "restart", "2")), log);
+        new Logged(List.of("pause-storm", "3", "5", "700", "700"), 20_000, 27_000L, true), done(30, 42, "restart", "2"),
+        done(50, 51, "crash", "all")), log);
     assertEquals(List.of(interval("crash", 2, 10, 42L), interval("pause-storm", 3, 20, 27L)), Shading.of(log));
   }
 }
