@@ -210,33 +210,30 @@ public record Headline(Part expectations, Part users, Part data, List<String> fa
     return value;
   }
 
-  private static double number(JsonNode node, String name) {
+  /** The field {@code name}, which must be {@code what} (its type as an error says it). */
+  private static JsonNode typed(JsonNode node, String name, java.util.function.Predicate<JsonNode> is, String what) {
     JsonNode value = field(node, name);
-    if (!value.isNumber()) throw new IllegalArgumentException(name + " is not a number");
-    return value.asDouble();
+    if (!is.test(value)) throw new IllegalArgumentException(name + " is not " + what);
+    return value;
+  }
+
+  private static double number(JsonNode node, String name) {
+    return typed(node, name, JsonNode::isNumber, "a number").asDouble();
   }
 
   private static boolean bool(JsonNode node, String name) {
-    JsonNode value = field(node, name);
-    if (!value.isBoolean()) throw new IllegalArgumentException(name + " is not true or false");
-    return value.asBoolean();
+    return typed(node, name, JsonNode::isBoolean, "true or false").asBoolean();
   }
 
   private static String text(JsonNode node, String name) {
-    JsonNode value = field(node, name);
-    if (!value.isTextual()) throw new IllegalArgumentException(name + " is not a string");
-    return value.asText();
+    return typed(node, name, JsonNode::isTextual, "a string").asText();
   }
 
   private static JsonNode array(JsonNode node, String name) {
-    JsonNode value = field(node, name);
-    if (!value.isArray()) throw new IllegalArgumentException(name + " is not a list");
-    return value;
+    return typed(node, name, JsonNode::isArray, "a list");
   }
 
   private static JsonNode object(JsonNode node, String name) {
-    JsonNode value = field(node, name);
-    if (!value.isObject()) throw new IllegalArgumentException(name + " is not an object");
-    return value;
+    return typed(node, name, JsonNode::isObject, "an object");
   }
 }
