@@ -130,6 +130,10 @@ class ExperimentTest {
     List<String> args = parse("experiment { cluster.hosts = netns }").cluster().startArgs(false);
     assertEquals(List.of("--hosts", "netns"), args.subList(args.size() - 2, args.size()));
     assertBad("experiment.cluster.hosts", "experiment.cluster.hosts = docker");
+    Experiment shipped = Experiment.load(SHIPPED.resolve("crash-one-node-netns.conf"), ConfigFactory.empty());
+    assertEquals("netns", shipped.cluster().hosts());
+    assertEquals(Experiment.load(SHIPPED.resolve("crash-one-node.conf"), ConfigFactory.empty()).faults(), shipped.faults(),
+        "the same crash as crash-one-node");
   }
 
   @Test
