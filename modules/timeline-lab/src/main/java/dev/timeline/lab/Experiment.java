@@ -36,11 +36,13 @@ public record Experiment(
    * @param nodeCapacity    requests/s one node serves on its public API, 0 for no limit
    * @param frontDoor       whether the cluster runs with its front door (haproxy, scripts/cluster start --front-door)
    * @param frontDoorPort   the front door's port on 127.0.0.1
+   * @param hosts           loopback (every process on 127.0.0.1) or netns (each node and the journal in its own
+   *                        network namespace: scripts/cluster start --hosts netns)
    */
   public record ClusterSpec(int nodes, String journal, String profile, String strategy, int hybridThreshold, int nodeCapacity,
-                            boolean frontDoor, int frontDoorPort) {
+                            boolean frontDoor, int frontDoorPort, String hosts) {
     public ClusterSpec(int nodes, String journal, String profile, String strategy, int hybridThreshold, int nodeCapacity) {
-      this(nodes, journal, profile, strategy, hybridThreshold, nodeCapacity, false, 8080);
+      this(nodes, journal, profile, strategy, hybridThreshold, nodeCapacity, false, 8080, "loopback");
     }
 
     public boolean resilient() {
@@ -57,6 +59,7 @@ public record Experiment(
       args.addAll(List.of("--journal", journal, "--profile", profile, "--strategy", strategy,
           "--hybrid-threshold", String.valueOf(hybridThreshold), "--node-capacity", String.valueOf(nodeCapacity)));
       if (frontDoor) args.addAll(List.of("--front-door-port", String.valueOf(frontDoorPort)));
+      if (!hosts.equals("loopback")) args.addAll(List.of("--hosts", hosts));
       args.add("--no-dashboard");  // the lab serves its own, in its JVM (experiment.dashboard)
       return List.copyOf(args);
     }
@@ -128,7 +131,7 @@ public record Experiment(
     Config cl = c.getConfig("cluster");
     ClusterSpec cluster = new ClusterSpec(cl.getInt("nodes"), cl.getString("journal"), cl.getString("profile"),
         cl.getString("strategy"), cl.getInt("hybrid-threshold"), cl.getInt("node-capacity"), cl.getBoolean("front-door"),
-        cl.getInt("front-door-port"));
+        cl.getInt("front-door-port"), cl.getString("hosts"));
     require(cluster.nodes() >= 1 && cluster.nodes() <= 9, "cluster.nodes", "must be 1..9");
     require(List.of("h2", "postgres").contains(cluster.journal()), "cluster.journal", "must be h2 or postgres");
     require(List.of("resilient", "naive").contains(cluster.profile()), "cluster.profile", "must be resilient or naive");
@@ -136,6 +139,7 @@ public record Experiment(
     require(cluster.hybridThreshold() >= 1, "cluster.hybrid-threshold", "must be at least 1");
     require(cluster.nodeCapacity() >= 0, "cluster.node-capacity", "must not be negative (0: no limit)");
     require(cluster.frontDoorPort() >= 1 && cluster.frontDoorPort() <= 65535, "cluster.front-door-port", "must be a TCP port");
+    require(List.of("loopback", "netns").contains(cluster.hosts()), "cluster.hosts", "must be loopback or netns");
 
     Config g = c.getConfig("graph");
     GraphSpec graph = new GraphSpec(g.getInt("users"), g.getDouble("mean-followers"), g.getDouble("skew"), g.getLong("seed"),

@@ -27,8 +27,11 @@ public final class GraphLoadBench implements Callable<Integer> {
   @Parameters(index = "1", paramLabel = "MEAN", description = "Mean followers per user, e.g. 100 (10M follows for 100k users).")
   double mean;
 
-  @Option(names = "--nodes", defaultValue = "3", description = "Nodes of the running cluster (default: ${DEFAULT-VALUE}).")
-  int nodes;
+  @Option(names = "--nodes", description = "Nodes of the running cluster to import through (default: all of its description).")
+  Integer nodes;
+
+  @Option(names = "--run-dir", required = true, description = "The running cluster's run directory, whose cluster.conf names its addresses.")
+  java.nio.file.Path runDir;
 
   @Option(names = "--celebrities", defaultValue = "0", description = "Users followed by --celebrity-followers of everyone (default: ${DEFAULT-VALUE}).")
   int celebrities;
@@ -55,6 +58,14 @@ public final class GraphLoadBench implements Callable<Integer> {
   @Override
   public Integer call() {
     CommandLine cli = new CommandLine(this);
+    ClusterDescription description;
+    try {
+      description = ClusterDescription.read(runDir);
+    } catch (IllegalStateException e) {
+      cli.getErr().println("bench-graph-load: " + e.getMessage());
+      return 1;
+    }
+    if (nodes == null) nodes = description.nodes().size();
     if (users < 2 || mean < 0 || nodes < 1 || batchIds < 1 || inFlight < 1 || skew <= 1 || celebrities < 0 || celebrities > users
         || celebrityFollowers < 0 || celebrityFollowers > 1) {
       cli.getErr().println("bench-graph-load: USERS >= 2, MEAN >= 0, --skew > 1, --celebrity-followers in 0..1, the rest positive");
@@ -64,7 +75,7 @@ public final class GraphLoadBench implements Callable<Integer> {
     Graph graph = Graph.generate(users, mean, skew, seed, celebrities, celebrityFollowers);
     System.out.printf(Locale.ROOT, "generated %,d users and %,d follows in %.1f s%n", graph.size(), graph.follows(), (System.nanoTime() - t0) / 1e9);
     try {
-      var times = new GraphLoader(new Http(LabCluster.ADMIN_BASE_PORT), nodes, batchIds, inFlight).load(graph);
+      var times = new GraphLoader(Http.admin(() -> description), nodes, batchIds, inFlight).load(graph);
       System.out.printf(Locale.ROOT, "users:   %,d in %.1f s = %,.0f users/s%n", times.users(), times.usersSeconds(), times.usersPerSecond());
       System.out.printf(Locale.ROOT, "follows: %,d in %.1f s = %,.0f follows/s (both sides imported)%n", times.follows(),
           times.followsSeconds(), times.followsPerSecond());

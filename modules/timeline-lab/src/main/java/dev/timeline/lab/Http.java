@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.function.IntFunction;
 
 /** The lab's only way into the cluster besides scripts/cluster: the nodes' public HTTP API. */
 public final class Http {
@@ -22,39 +23,45 @@ public final class Http {
     }
   }
 
-  /** Node i answers on 127.0.0.1:basePort+i (8080 + i, as scripts/cluster starts them). */
-  private final int basePort;
-  /** Above 0: every request goes to this port on 127.0.0.1 (the front door), whatever node it names. */
-  private final int fixedPort;
+  /** Node i's base URL ("http://HOST:PORT"), from the cluster description (or one fixed endpoint). */
+  private final IntFunction<String> endpoint;
 
-  public Http() {
-    this(8080);
-  }
-
-  public Http(int basePort) {
-    this(basePort, 0, Executors.newFixedThreadPool(4, daemon()));
+  /** A client of the nodes at {@code endpoint} (e.g. {@code i -> description.node(i).http()}). */
+  public Http(IntFunction<String> endpoint) {
+    this(endpoint, Executors.newFixedThreadPool(4, daemon()));
   }
 
   /** Answers are completed on {@code executor}, which its owner shuts down. */
-  public Http(int basePort, java.util.concurrent.Executor executor) {
-    this(basePort, 0, executor);
-  }
-
-  private Http(int basePort, int fixedPort, java.util.concurrent.Executor executor) {
-    this.basePort = basePort;
-    this.fixedPort = fixedPort;
+  public Http(IntFunction<String> endpoint, java.util.concurrent.Executor executor) {
+    this.endpoint = endpoint;
     this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).executor(executor).build();
   }
 
-  /** A client of one endpoint, 127.0.0.1:port (the front door): the node a request names is ignored. */
-  static Http to(int port) {
-    return new Http(0, port, Executors.newFixedThreadPool(4, daemon()));
+  /** A client of one endpoint (the front door, "http://HOST:PORT"): the node a request names is ignored. */
+  static Http to(String baseUrl) {
+    return new Http(node -> baseUrl);
+  }
+
+  /** The nodes' public APIs as {@code description} names them (read again on every request). */
+  static Http publicApi(java.util.function.Supplier<ClusterDescription> description) {
+    return new Http(node -> description.get().node(node).http());
+  }
+
+  /** The nodes' admin ports (bulk import, fault injection) as {@code description} names them. */
+  static Http admin(java.util.function.Supplier<ClusterDescription> description) {
+    return new Http(node -> description.get().node(node).admin());
   }
 
   private final HttpClient client;
 
   public CompletableFuture<Answer> send(int node, String method, String path, String jsonBody, Duration timeout) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (fixedPort > 0 ? fixedPort : basePort + node) + path)).timeout(timeout);
+    String base;
+    try {
+      base = endpoint.apply(node);
+    } catch (RuntimeException unknownNode) { // no description (yet), or a node it does not name: no answer
+      return CompletableFuture.completedFuture(new Answer(0, null, rootMessage(unknownNode)));
+    }
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout);
     if (jsonBody == null) request.method(method, HttpRequest.BodyPublishers.noBody());
     else request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
     return client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray())

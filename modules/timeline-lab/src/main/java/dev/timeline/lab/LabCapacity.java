@@ -38,7 +38,8 @@ public final class LabCapacity {
     });
     server.start();
     Graph graph = Graph.generate(1000, 0, 1.5, 1);
-    Http http = new Http(server.getAddress().getPort() - 1);
+    String endpoint = "http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort();
+    Http http = Http.to(endpoint);
     System.out.printf("open-model client against a no-op endpoint on 127.0.0.1, %d s per rate, mix 10/60/30%n", seconds);
     System.out.printf("%10s %12s %10s %10s%n", "RATE", "ACHIEVED/S", "P99 MS", "FAILED");
     int ceiling = 0;

@@ -14,11 +14,12 @@ import java.util.concurrent.locks.LockSupport;
  * imported: what an experiment, or a run of sweep points, measures. {@link #close} stops it.
  */
 final class LabCluster implements AutoCloseable {
-  /** Node i's admin port (bulk import, fault injection) is 8180 + i. */
-  static final int ADMIN_BASE_PORT = 8180;
-
   final ClusterControl control;
-  final Http http = new Http();
+  /** Where the nodes listen: read from the run directory after every start. */
+  private volatile ClusterDescription description;
+  /** The nodes' public APIs and admin ports, as the description names them. */
+  final Http http = Http.publicApi(this::description);
+  private final Http admin = Http.admin(this::description);
   final Experiment.ClusterSpec spec;
   final Experiment.GraphSpec graphSpec;
   final Graph graph;
@@ -31,6 +32,7 @@ final class LabCluster implements AutoCloseable {
     this.spec = spec;
     this.graphSpec = graphSpec;
     this.graph = graph;
+    this.description = ClusterDescription.read(control.runDir());
     this.stopOnExit = new Thread(() -> stopQuietly(control), "stop-lab-cluster");
     Runtime.getRuntime().addShutdownHook(stopOnExit);
   }
@@ -52,7 +54,7 @@ final class LabCluster implements AutoCloseable {
       Graph graph = Graph.of(graphSpec);
       System.out.printf("graph: %,d users, %,d follows (generated in %.1f s)%n", graph.size(), graph.follows(), (System.nanoTime() - t0) / 1e9);
       lab = new LabCluster(control, spec, graphSpec, graph);
-      var times = new GraphLoader(new Http(ADMIN_BASE_PORT), spec.nodes(), graphSpec.importBatchIds(), graphSpec.importInFlight()).load(graph);
+      var times = new GraphLoader(lab.admin, spec.nodes(), graphSpec.importBatchIds(), graphSpec.importInFlight()).load(graph);
       System.out.printf("graph loaded: %,.0f users/s, %,.0f follows/s%n", times.usersPerSecond(), times.followsPerSecond());
       return lab;
     } catch (RuntimeException e) {
@@ -87,6 +89,7 @@ final class LabCluster implements AutoCloseable {
    */
   void startAgain(Duration healthyWithin) {
     control.run(spec.startArgs(false).toArray(String[]::new));
+    description = ClusterDescription.read(control.runDir());
     awaitHealthy(healthyWithin);
   }
 
@@ -106,7 +109,6 @@ final class LabCluster implements AutoCloseable {
    * the first node that answers; null if none does.
    */
   JournalWriters journalWriters() {
-    Http admin = new Http(ADMIN_BASE_PORT);
     for (int node = 1; node <= spec.nodes(); node++) {
       Http.Answer a = admin.call(node, "GET", "/admin/journal/writers", null, Duration.ofSeconds(60));
       // An answer without the contract's fields is not read: an empty check must not pass.
@@ -141,6 +143,10 @@ final class LabCluster implements AutoCloseable {
           b.path("entitiesAsked").asLong(), b.path("partialReads").asLong()));
     }
     return byNode;
+  }
+
+  ClusterDescription description() {
+    return description;
   }
 
   List<java.nio.file.Path> logs() {

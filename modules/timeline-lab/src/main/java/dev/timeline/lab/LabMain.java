@@ -50,6 +50,9 @@ public final class LabMain implements Callable<Integer> {
   @Option(names = "--profile", paramLabel = "PROFILE", description = "Override experiment.cluster.profile: resilient or naive.")
   String profile;
 
+  @Option(names = "--hosts", paramLabel = "MODE", description = "Override experiment.cluster.hosts: loopback or netns (network namespaces; root).")
+  String hosts;
+
   @Option(names = "--out", paramLabel = "DIR", description = "Results directory (default: results/<time>-<name>); with several files, their parent.")
   Path out;
 
@@ -79,6 +82,7 @@ public final class LabMain implements Callable<Integer> {
     if (duration != null) overrides.put("experiment.duration", duration);
     if (rate != null) overrides.put("experiment.load.rate", rate);
     if (profile != null) overrides.put("experiment.cluster.profile", profile);
+    if (hosts != null) overrides.put("experiment.cluster.hosts", hosts);
     List<Experiment> experiments = new ArrayList<>();
     for (Path file : files) {
       try {

@@ -42,10 +42,12 @@ final class MeasuredRun {
     // Through the front door: one endpoint, and a client that retries nothing and checks no
     // node's health (the front door does that); the lag probe still reads the nodes directly.
     boolean viaDoor = e.load().throughFrontDoor();
-    Http loadHttp = viaDoor ? Http.to(e.cluster().frontDoorPort()) : http;
+    String door = viaDoor ? lab.description().frontDoorUrl()
+        .orElseThrow(() -> new IllegalStateException("the experiment loads through the front door, but none runs")) : null;
+    Http loadHttp = viaDoor ? Http.to(door) : http;
     int loadNodes = viaDoor ? 1 : nodes;
     boolean retry = !viaDoor && e.cluster().resilient();
-    if (viaDoor) System.out.printf("load through the front door, http://127.0.0.1:%d (no client retries)%n", e.cluster().frontDoorPort());
+    if (viaDoor) System.out.printf("load through the front door, %s (no client retries)%n", door);
     if (!e.warmUp().isZero()) {
       System.out.printf("warm-up: %d s at %.0f req/s (not recorded)%n", e.warmUp().toSeconds(), e.load().rate());
       RunClock warm = RunClock.startingNow();
@@ -59,7 +61,7 @@ final class MeasuredRun {
     RunClock clock = RunClock.startingNow();
     LagProbe lags = new LagProbe(http, graph, nodes, e.load(), clock, e.graph().seed() + 2);
     LoadGenerator load = new LoadGenerator(loadHttp, e.load(), graph, loadNodes, retry, lags);
-    Nemesis nemesis = new Nemesis(lab.control, http, nodes, lab.spec.startArgs(false), clock);
+    Nemesis nemesis = new Nemesis(lab.control, http, lab::description, nodes, lab.spec.startArgs(false), clock);
     nemesis.start(e.faults());
     Thread progress = progressLine(clock, load, nemesis, e.duration(), progressSeconds);
     load.run(clock, e.duration().toMillis(), true, "run-" + Instant.now().toEpochMilli(), e.graph().seed() + 3);

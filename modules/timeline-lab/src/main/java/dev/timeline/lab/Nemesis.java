@@ -39,6 +39,8 @@ final class Nemesis {
 
   private final ClusterControl cluster;
   private final Http http;
+  /** Maps the Artery addresses a node reports to node numbers. */
+  private final java.util.function.Supplier<ClusterDescription> description;
   private final int nodes;
   /** scripts/cluster start with the cluster's own settings, not fresh: start-all. */
   private final List<String> startArgs;
@@ -47,9 +49,11 @@ final class Nemesis {
   private volatile boolean watching = true;
   private Thread scheduler;
 
-  Nemesis(ClusterControl cluster, Http http, int nodes, List<String> startArgs, RunClock clock) {
+  Nemesis(ClusterControl cluster, Http http, java.util.function.Supplier<ClusterDescription> description, int nodes,
+          List<String> startArgs, RunClock clock) {
     this.cluster = cluster;
     this.http = http;
+    this.description = description;
     this.nodes = nodes;
     this.startArgs = List.copyOf(startArgs);
     this.clock = clock;
@@ -201,7 +205,7 @@ final class Nemesis {
           if (faulted.contains(asker)) continue;
           Http.Answer view = http.call(asker, "GET", "/cluster?sharding=off", null, Duration.ofSeconds(1));
           if (!view.is(200)) continue;
-          observe(view.body(), open, clock.ms());
+          observe(view.body(), description.get(), open, clock.ms());
           break;
         }
       }
@@ -209,21 +213,17 @@ final class Nemesis {
     }
   }
 
-  private static void observe(JsonNode view, List<Open> open, double now) {
+  private static void observe(JsonNode view, ClusterDescription nodes, List<Open> open, double now) {
     Set<Integer> unreachable = new HashSet<>();
-    view.get("unreachable").forEach(a -> unreachable.add(port(a.asText()) - 2550));
+    view.get("unreachable").forEach(a -> unreachable.add(nodes.nodeOf(a.asText())));
     Set<Integer> up = new HashSet<>();
     view.get("members").forEach(m -> {
-      if (!m.get("status").asText().equals("Down")) up.add(port(m.get("address").asText()) - 2550);
+      if (!m.get("status").asText().equals("Down")) up.add(nodes.nodeOf(m.get("address").asText()));
     });
     for (Open f : open) {
       if (f.detectedMs == null && f.nodes.stream().anyMatch(unreachable::contains)) f.detectedMs = now;
       if (f.downedMs == null && f.nodes.stream().anyMatch(n -> !up.contains(n))) f.downedMs = now;
     }
-  }
-
-  private static int port(String address) {
-    return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
   }
 
   private static Thread daemon(String name, Runnable body) {

@@ -128,6 +128,18 @@ class ExperimentTest {
   }
 
   @Test
+  void networkNamespacesAreAClusterOption() throws IOException {
+    assertTrue(!parse("experiment { }").cluster().startArgs(true).contains("--hosts"), "loopback: the command line of before");
+    List<String> args = parse("experiment { cluster.hosts = netns }").cluster().startArgs(false);
+    assertEquals(List.of("--hosts", "netns"), args.subList(args.size() - 2, args.size()));
+    assertBad("experiment.cluster.hosts", "experiment.cluster.hosts = docker");
+    Experiment shipped = Experiment.load(SHIPPED.resolve("crash-one-node-netns.conf"), ConfigFactory.empty());
+    assertEquals("netns", shipped.cluster().hosts());
+    assertEquals(Experiment.load(SHIPPED.resolve("crash-one-node.conf"), ConfigFactory.empty()).faults(), shipped.faults(),
+        "the same crash as crash-one-node");
+  }
+
+  @Test
   void theFrontDoorIsAClusterOptionAndWhereTheLoadGoes() throws IOException {
     Experiment defaults = parse("experiment { }");
     assertTrue(!defaults.cluster().frontDoor() && !defaults.load().throughFrontDoor(), "off unless asked for: load goes to the nodes");

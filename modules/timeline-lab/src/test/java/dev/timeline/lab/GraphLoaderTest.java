@@ -53,7 +53,7 @@ class GraphLoaderTest {
     int port = start();
     unavailableFirst.set(2);
     Graph graph = Graph.generate(400, 10, 1.5, 9, 1, 0.5);
-    GraphLoader.LoadTimes times = new GraphLoader(new Http(port - 1), 1, 150, 3).load(graph);
+    GraphLoader.LoadTimes times = new GraphLoader(Http.to("http://127.0.0.1:" + port), 1, 150, 3).load(graph);
 
     assertEquals(graph.size(), users.size(), "every user imported");
     Map<String, List<String>> expected = graph.followersById();
@@ -74,7 +74,7 @@ class GraphLoaderTest {
   void aClientErrorStopsTheLoadWithTheAnswer() throws Exception {
     int port = start();
     status = 404;
-    GraphLoader loader = new GraphLoader(new Http(port - 1), 1, 100, 2);
+    GraphLoader loader = new GraphLoader(Http.to("http://127.0.0.1:" + port), 1, 100, 2);
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> loader.load(Graph.generate(50, 3, 1.5, 1)));
     assertTrue(e.getMessage().contains("404"), e.getMessage());
   }

@@ -84,7 +84,7 @@ final class Dashboard implements AutoCloseable {
   Dashboard(Path root, Path runDir, int port) throws IOException {
     this.root = root;
     this.runDir = new RunDir(runDir);
-    this.load = new SteadyLoad(new Http(8080, io), loadTimer, () -> loadTargets);
+    this.load = new SteadyLoad(new Http(node -> this.runDir.description().node(node).http(), io), loadTimer, () -> loadTargets);
     this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 16);
     server.setExecutor(requests);
     server.createContext("/", this::handle);
@@ -169,7 +169,12 @@ final class Dashboard implements AutoCloseable {
   }
 
   private CompletableFuture<String> get(int node, String path) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (8080 + node) + path)).timeout(NODE_TIMEOUT).GET().build();
+    HttpRequest request;
+    try {
+      request = HttpRequest.newBuilder(URI.create(runDir.description().node(node).http() + path)).timeout(NODE_TIMEOUT).GET().build();
+    } catch (RuntimeException noAddress) { // no cluster description (yet), or one without this node
+      return CompletableFuture.failedFuture(noAddress);
+    }
     return client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(r -> {
       if (r.statusCode() != 200) throw new IllegalStateException("HTTP " + r.statusCode());
       return r.body();
@@ -217,7 +222,10 @@ final class Dashboard implements AutoCloseable {
       v.put("index", n.index());
       v.put("pid", n.pid());
       v.put("process", n.state().name());
-      v.put("http", "http://127.0.0.1:" + (8080 + n.index()));
+      runDir.findDescription().map(d -> d.nodes().get(n.index())).ifPresent(d -> {
+        v.put("http", d.http());
+        v.put("artery", d.artery());
+      });
       NodePoll p = polls.get(n.index());
       boolean fresh = p != null && p.error() == null && now - p.atNanos() < 3 * POLL.toNanos() + NODE_TIMEOUT.toNanos();
       v.put("answers", p == null ? (n.state() == RunDir.Process.running ? "asking" : "no") : fresh ? "yes" : "no");

@@ -1,10 +1,12 @@
 package dev.timeline.lab.dash;
 
+import dev.timeline.lab.ClusterDescription;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -29,6 +31,16 @@ final class RunDir {
 
   Path path() {
     return dir;
+  }
+
+  /** Where the nodes listen (cluster.conf, which scripts/cluster start writes), if it is there. */
+  Optional<ClusterDescription> findDescription() {
+    return ClusterDescription.find(dir);
+  }
+
+  /** Where the nodes listen; throws if no cluster was started here. */
+  ClusterDescription description() {
+    return ClusterDescription.read(dir);
   }
 
   /** Every node with a pid file, by index. */

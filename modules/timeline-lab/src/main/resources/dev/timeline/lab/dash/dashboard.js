@@ -15,7 +15,8 @@ const COLORS = ['#1a73e8', '#e8710a', '#188038', '#d93025', '#9334e6', '#12b5cb'
 const NODE_VERBS = ['crash', 'pause', 'resume', 'restart', 'partition', 'slow', 'fast'];
 const opName = op => NAMES[op] || op;
 const colorOf = (() => { const seen = {}; return key => seen[key] || (seen[key] = COLORS[Object.keys(seen).length % COLORS.length]); })();
-const nodeOf = address => { const m = /:(\d+)$/.exec(address || ''); return m ? 'node ' + (Number(m[1]) - 2550) : address; };
+// A member's address (akka://timeline@HOST:PORT) names the node whose Artery address the state gives.
+const nodeOf = address => { const n = ((dashboard.state || {}).nodes || []).find(n => n.artery && String(address).endsWith('@' + n.artery)); return n ? 'node ' + n.index : address; };
 const sum = map => Object.values(map || {}).reduce((a, b) => a + b, 0);
 const el = (tag, props, ...children) => {
   const e = document.createElement(tag);

@@ -24,8 +24,21 @@ final class Api {
     }
   }
 
+  /** Where node i answers: the loopback rule of scripts/cluster unless a test routes elsewhere. */
+  private static volatile java.util.function.IntFunction<String> bases = node -> "http://127.0.0.1:" + (8080 + node);
+
   static String base(int node) {
-    return "http://127.0.0.1:" + (8080 + node);
+    return bases.apply(node);
+  }
+
+  /**
+   * Until closed, node i is at {@code where.apply(i)} ("http://HOST:PORT", e.g. from a cluster
+   * description whose nodes are not on loopback).
+   */
+  static AutoCloseable routeTo(java.util.function.IntFunction<String> where) {
+    var before = bases;
+    bases = where;
+    return () -> bases = before;
   }
 
   static Response call(int node, String method, String path, Object body, Duration timeout) {

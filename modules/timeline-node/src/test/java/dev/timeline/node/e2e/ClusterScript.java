@@ -118,8 +118,25 @@ final class ClusterScript implements AutoCloseable {
     return Long.parseLong(file("journal.pid"));
   }
 
+  /** The journal's JDBC URL, from the cluster description. */
   String journalUrl() {
-    return file("journal.url");
+    return description().getString("journal.url");
+  }
+
+  /**
+   * The cluster description the script wrote (cluster.conf: every address of the cluster), read
+   * anew on each call: start and add rewrite it.
+   */
+  com.typesafe.config.Config description() {
+    Path file = runDir.resolve("cluster.conf");
+    if (!Files.exists(file)) throw new AssertionError("no cluster description " + file + " (scripts/cluster start writes it)");
+    return com.typesafe.config.ConfigFactory.parseFile(file.toFile());
+  }
+
+  /** Node {@code i}'s public API, "http://HOST:PORT", as the description names it. */
+  String http(int node) {
+    var n = description().getConfig("node." + node);
+    return "http://" + n.getString("host") + ":" + n.getInt("http-port");
   }
 
   /** The journal's user and generated password, which the script gives its nodes. */
