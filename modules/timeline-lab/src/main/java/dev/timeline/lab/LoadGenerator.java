@@ -35,6 +35,8 @@ final class LoadGenerator {
   private final int nodes;
   private final boolean retry;
   private final LagProbe lagProbe;
+  /** The live dashboard's tally of every completion, recorded or not; null when no page shows it. */
+  private final LiveOutcomes live;
   private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "load-retry");
     t.setDaemon(true);
@@ -51,6 +53,11 @@ final class LoadGenerator {
   private final AtomicIntegerArray avoided;
 
   LoadGenerator(Http http, Experiment.LoadSpec spec, Graph graph, int nodes, boolean retry, LagProbe lagProbe) {
+    this(http, spec, graph, nodes, retry, lagProbe, null);
+  }
+
+  LoadGenerator(Http http, Experiment.LoadSpec spec, Graph graph, int nodes, boolean retry, LagProbe lagProbe, LiveOutcomes live) {
+    this.live = live;
     this.http = http;
     this.spec = spec;
     this.graph = graph;
@@ -91,6 +98,7 @@ final class LoadGenerator {
     int[] mix = {spec.mix().get(OpType.post), spec.mix().get(OpType.home), spec.mix().get(OpType.user)};
     int mixTotal = mix[0] + mix[1] + mix[2];
     double intervalMs = 1000.0 / spec.rate();
+    double epochAtZeroMs = System.currentTimeMillis() - clock.ms();  // the live tally's seconds are the wall clock's
     List<CompletableFuture<Void>> pending = new ArrayList<>();
     for (long id = 0; ; id++) {
       double intendedMs = id * intervalMs;
@@ -101,7 +109,8 @@ final class LoadGenerator {
       OpType type = pick < mix[0] ? OpType.post : pick < mix[0] + mix[1] ? OpType.home : OpType.user;
       boolean celebrityPost = type == OpType.post && graph.celebrities() > 0 && random.nextDouble() < spec.celebrityPosts();
       int user = random.nextInt(celebrityPost ? graph.celebrities() : graph.size());
-      Call call = new Call(id, type, user, intendedMs, type == OpType.post ? requestPrefix + "-" + id : null, clock, record);
+      Call call = new Call(id, type, user, intendedMs, type == OpType.post ? requestPrefix + "-" + id : null, clock, record,
+          epochAtZeroMs);
       if (inFlight.get() >= spec.maxInFlight()) {
         call.finish(Outcome.fail, 0, 0, null, "in-flight bound reached", clock.ms(), false);
         continue;
@@ -125,11 +134,12 @@ final class LoadGenerator {
     final String requestId;
     final RunClock clock;
     final boolean record;
+    final double epochAtZeroMs;
     double invokeMs = -1;
     int attempts;
     boolean mayHaveApplied;
 
-    Call(long id, OpType type, int user, double intendedMs, String requestId, RunClock clock, boolean record) {
+    Call(long id, OpType type, int user, double intendedMs, String requestId, RunClock clock, boolean record, double epochAtZeroMs) {
       this.id = id;
       this.type = type;
       this.userIndex = user;
@@ -138,6 +148,7 @@ final class LoadGenerator {
       this.requestId = requestId;
       this.clock = clock;
       this.record = record;
+      this.epochAtZeroMs = epochAtZeroMs;
     }
 
     void attempt(int node, CompletableFuture<Void> done) {
@@ -187,6 +198,7 @@ final class LoadGenerator {
       completed.incrementAndGet();
       if (outcome != Outcome.ok) notOk.incrementAndGet();
       latencies.recordValue(Math.max(0, (long) ((completeMs - intendedMs) * 1000)));
+      if (live != null) live.record(epochAtZeroMs + intendedMs, type, outcome, completeMs - intendedMs);
       if (record)
         history.add(new Op(id, type, user, intendedMs, invokeMs < 0 ? completeMs : invokeMs, completeMs, outcome, status,
             attempts, tweetId, requestId, error, partial));

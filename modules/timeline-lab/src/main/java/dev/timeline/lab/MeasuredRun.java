@@ -36,6 +36,11 @@ final class MeasuredRun {
 
   /** {@code progressSeconds}: how often the progress line is printed. */
   static MeasuredRun measure(LabCluster lab, Experiment e, int progressSeconds) throws InterruptedException {
+    return measure(lab, e, progressSeconds, null);
+  }
+
+  /** With {@code live} (or null), the tally of warm-up and run that the live dashboard shows. */
+  static MeasuredRun measure(LabCluster lab, Experiment e, int progressSeconds, LiveOutcomes live) throws InterruptedException {
     int nodes = lab.spec.nodes();
     Graph graph = lab.graph;
     Http http = lab.http;
@@ -51,7 +56,7 @@ final class MeasuredRun {
     if (!e.warmUp().isZero()) {
       System.out.printf("warm-up: %d s at %.0f req/s (not recorded)%n", e.warmUp().toSeconds(), e.load().rate());
       RunClock warm = RunClock.startingNow();
-      new LoadGenerator(loadHttp, e.load(), graph, loadNodes, retry, new LagProbe(http, graph, nodes, e.load(), warm, 1))
+      new LoadGenerator(loadHttp, e.load(), graph, loadNodes, retry, new LagProbe(http, graph, nodes, e.load(), warm, 1), live)
           .run(warm, e.warmUp().toMillis(), false, "warm-" + Instant.now().toEpochMilli(), e.graph().seed() + 1);
     }
 
@@ -60,7 +65,7 @@ final class MeasuredRun {
     String startedAt = Instant.now().toString();
     RunClock clock = RunClock.startingNow();
     LagProbe lags = new LagProbe(http, graph, nodes, e.load(), clock, e.graph().seed() + 2);
-    LoadGenerator load = new LoadGenerator(loadHttp, e.load(), graph, loadNodes, retry, lags);
+    LoadGenerator load = new LoadGenerator(loadHttp, e.load(), graph, loadNodes, retry, lags, live);
     Nemesis nemesis = new Nemesis(lab.control, http, lab::description, nodes, lab.spec.startArgs(false), clock);
     nemesis.start(e.faults());
     Thread progress = progressLine(clock, load, nemesis, e.duration(), progressSeconds);

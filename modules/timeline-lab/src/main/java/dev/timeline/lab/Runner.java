@@ -52,11 +52,13 @@ final class Runner {
         e.cluster().nodes(), e.cluster().journal(), e.cluster().strategy(), e.description());
     System.out.println("results: " + results);
     LabCluster lab = null;
+    // The page also shows what the load generator saw: its tally, read through a copy each second.
+    LiveOutcomes live = LiveOutcomes.forLoad(e.load());
     AutoCloseable dashboard = e.dashboardPort().isPresent()
-        ? DashboardMain.serve(root, control.runDir(), e.dashboardPort().getAsInt()) : null;
+        ? DashboardMain.serve(root, control.runDir(), e.dashboardPort().getAsInt(), live::snapshot) : null;
     try {
       lab = LabCluster.start(control, e.cluster(), e.graph());
-      MeasuredRun run = MeasuredRun.measure(lab, e, 1);
+      MeasuredRun run = MeasuredRun.measure(lab, e, 1, dashboard != null ? live : null);
 
       System.out.println("undoing every fault still in force, then settling " + e.settle().toSeconds() + " s...");
       run.nemesis.undoAll();

@@ -85,6 +85,30 @@ class LoadGeneratorTest {
   }
 
   @Test
+  void theLiveTallyHasEveryCompletionInTheWallClockSecondItWasDue() throws Exception {
+    int port = startNode();
+    stallFirst.set(20); // the first 20 requests (due 0 to 380 ms) are answered at 600 ms
+    RunClock clock = RunClock.startingNow();
+    long startedMs = System.currentTimeMillis();
+    Http http = new Http(port - 1);
+    var spec = spec(50, 1000);
+    LiveOutcomes live = LiveOutcomes.forLoad(spec);
+    LoadGenerator load = new LoadGenerator(http, spec, GRAPH, 1, true, new LagProbe(http, GRAPH, 1, spec, clock, 1), live);
+    Thread releaser = new Thread(() -> {
+      java.util.concurrent.locks.LockSupport.parkNanos(clock.nanosAt(600) - System.nanoTime());
+      release.countDown();
+    });
+    releaser.start();
+    load.run(clock, 1000, true, "l", 5);
+    releaser.join();
+    var view = live.snapshot();
+    assertEquals(load.history.size(), view.seconds().stream().mapToLong(s -> s.ok() + s.fail() + s.info()).sum(), view.toString());
+    assertTrue(view.seconds().stream().allMatch(s -> s.startMs() >= startedMs / 1000 * 1000 && s.startMs() < startedMs + 1000), view.toString());
+    double worstP99 = view.seconds().stream().flatMap(s -> s.ops().values().stream()).mapToDouble(l -> l.p99Ms()).max().orElse(0);
+    assertTrue(worstP99 >= 590, "the request due at 0 took 600 ms: " + view);
+  }
+
+  @Test
   void aPartialHomePageIsAnOkReadMarkedPartial() throws Exception {
     int port = startNode();
     partialHomes = true;

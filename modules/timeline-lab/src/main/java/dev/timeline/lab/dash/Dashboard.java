@@ -24,6 +24,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -32,6 +33,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * The live dashboard over a cluster of scripts/cluster: one page and a JSON feed on 127.0.0.1.
@@ -39,6 +41,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * running node for {@code /cluster?sharding=off} (members as that node sees them) and {@code
  * /metrics/prometheus} (traffic, shards and entities hosted); the fault buttons run
  * {@code scripts/cluster} verbs, one after the other; the load button runs a {@link SteadyLoad}.
+ * While an experiment runs, the feed also carries its load generator's own view ({@link ClientView}).
  * All of its state lives in this object; {@link #close} stops the server, the load and every
  * executor.
  */
@@ -62,6 +65,8 @@ final class Dashboard implements AutoCloseable {
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).executor(io).build();
   private final SteadyLoad load;
   private final Traffic traffic = new Traffic();
+  /** The experiment's load generator's view, a fresh copy per call; null when no experiment feeds the page. */
+  private final Supplier<ClientView> clients;
 
   /** The latest answers of each node, written by its polls. */
   private final Map<Integer, NodePoll> polls = new ConcurrentHashMap<>();
@@ -82,7 +87,12 @@ final class Dashboard implements AutoCloseable {
       Map<String, Double> entities, boolean shardsComplete, String error) {}
 
   Dashboard(Path root, Path runDir, int port) throws IOException {
+    this(root, runDir, port, null);
+  }
+
+  Dashboard(Path root, Path runDir, int port, Supplier<ClientView> clients) throws IOException {
     this.root = root;
+    this.clients = clients;
     this.runDir = new RunDir(runDir);
     this.load = new SteadyLoad(new Http(node -> this.runDir.description().node(node).http(), io), loadTimer, () -> loadTargets);
     this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 16);
@@ -259,6 +269,13 @@ final class Dashboard implements AutoCloseable {
       doc.put("shading", Shading.of(oldestFirst).stream().map(Dashboard::json).toList());
     }
     doc.put("load", load.state());
+    if (clients != null) {
+      try {
+        doc.put("clients", clientsJson(clients.get()));
+      } catch (RuntimeException e) {
+        System.err.println("dashboard: the clients' view failed: " + e);
+      }
+    }
     try {
       state = JSON.writeValueAsBytes(doc);
     } catch (IOException e) {
@@ -323,6 +340,24 @@ final class Dashboard implements AutoCloseable {
     m.put("fromMs", i.fromMs());
     m.put("toMs", i.toMs());
     return m;
+  }
+
+  /** The clients' view for the feed: per second its start {@code t}, counts, and per operation n, p50, p99. */
+  static Map<String, Object> clientsJson(ClientView view) {
+    List<Map<String, Object>> seconds = new ArrayList<>();
+    for (ClientView.Second s : view.seconds()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("t", s.startMs());
+      m.put("open", s.open());
+      m.put("ok", s.ok());
+      m.put("fail", s.fail());
+      m.put("info", s.info());
+      Map<String, Object> ops = new TreeMap<>();
+      s.ops().forEach((op, l) -> ops.put(op.name(), Map.of("n", l.count(), "p50", l.p50Ms(), "p99", l.p99Ms())));
+      m.put("ops", ops);
+      seconds.add(m);
+    }
+    return Map.of("seconds", seconds, "late", view.late());
   }
 
   /** A fault log entry as {@link Shading} reads it. */

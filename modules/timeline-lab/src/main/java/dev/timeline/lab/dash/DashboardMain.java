@@ -5,6 +5,7 @@ import java.net.BindException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,12 +28,13 @@ public final class DashboardMain implements Callable<Integer> {
   }
 
   /**
-   * Serves the dashboard of {@code runDir} from this JVM (the lab's, while an experiment runs) and
-   * prints its URL; null, with the reason printed, when it cannot (the port is taken).
+   * Serves the dashboard of {@code runDir} from this JVM (the lab's, while an experiment runs), with
+   * the load generator's view that {@code clients} hands out, and prints its URL; null, with the
+   * reason printed, when it cannot (the port is taken).
    */
-  public static AutoCloseable serve(Path root, Path runDir, int port) {
+  public static AutoCloseable serve(Path root, Path runDir, int port, Supplier<ClientView> clients) {
     try {
-      Dashboard dashboard = new Dashboard(root, runDir, port);
+      Dashboard dashboard = new Dashboard(root, runDir, port, clients);
       dashboard.start();
       System.out.println("dashboard: http://127.0.0.1:" + dashboard.port() + "/ (live, until the experiment ends)");
       return dashboard;

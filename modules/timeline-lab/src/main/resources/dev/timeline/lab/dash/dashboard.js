@@ -32,17 +32,20 @@ let asking = false;
 const dashboard = window.dashboard = { seq: 0, updates: 0, state: null, drawn: {} };
 
 // Fault intervals shaded and failed seconds ticked on every chart, under the lines: from the
-// feed's shading (the fault log's intervals) and its points' failed flags.
+// feed's shading (the fault log's intervals) and its points' failed flags. A chart whose x axis
+// is not the nodes' points (the clients' view) names its own in c.$points.
 const SHADE_COLORS = { crash: '#d93025', pause: '#f9ab00', partition: '#9334e6', slow: '#1a73e8', 'journal stop': '#795548', 'journal crash': '#3e2723' };
 const shadeColor = kind => SHADE_COLORS[kind] || '#5f6368';
 const clock = ms => new Date(ms).toLocaleTimeString([], { hour12: false });
 let points = [];
 let shading = [];
+let clientSeconds = [];
 Chart.register({
   id: 'faults',
   beforeDatasetsDraw(c) {
     const drawn = dashboard.drawn[c.canvas.id] = { shades: 0, failed: 0 };
-    const n = points.length;
+    const pts = c.$points || points;
+    const n = pts.length;
     if (!n) return;
     const x = c.scales.x, area = c.chartArea, ctx = c.ctx;
     const half = n > 1 ? Math.abs(x.getPixelForValue(1) - x.getPixelForValue(0)) / 2 : 4;
@@ -52,18 +55,18 @@ Chart.register({
       ctx.fillStyle = color;
       ctx.fillRect(left, top, Math.max(1, right - left), height);
     };
-    const first = points[0].t, last = points[n - 1].t;
+    const first = pts[0].t, last = pts[n - 1].t;
     ctx.save();
     for (const s of shading) {
       const to = s.toMs == null ? last : s.toMs;
       if (to < first || s.fromMs > last) continue;
-      const i = points.findIndex(p => p.t >= s.fromMs);
+      const i = pts.findIndex(p => p.t >= s.fromMs);
       let j = n - 1;
-      while (j > i && points[j].t > to) j--;
+      while (j > i && pts[j].t > to) j--;
       band(i, j, area.top, area.bottom - area.top, shadeColor(s.kind), 0.13);
       drawn.shades++;
     }
-    points.forEach((p, k) => {
+    pts.forEach((p, k) => {
       if (!p.failed) return;
       band(k, k, area.top, 5, '#d93025', 0.9);
       drawn.failed++;
@@ -96,7 +99,7 @@ function setSeries(c, labels, series) {
   c.data.labels = labels;
   c.data.datasets = series.map(s => {
     const old = c.data.datasets.find(d => d.label === s.label);
-    const d = old || { label: s.label, borderColor: s.color, backgroundColor: s.color, borderDash: s.dash || [], fill: false };
+    const d = old || { label: s.label, borderColor: s.color, backgroundColor: s.color, borderDash: s.dash || [], fill: false, segment: s.segment };
     d.data = s.data;
     return d;
   });
@@ -117,6 +120,45 @@ function drawCharts() {
   const lag = field => points.map(p => p.lag ? p.lag[field] : null);
   setSeries(charts.lag, labels, [{ label: 'lag p99', color: '#9334e6', data: lag('p99') },
     { label: 'lag p50', color: '#9334e6', dash: [4, 3], data: lag('p50') }]);
+}
+
+// The clients' view: what the experiment's load generator saw, per second its requests were due
+// (latency from then, as in the report). Absent, and its charts never made, unless an experiment
+// feeds the page. Seconds without a completion are drawn as zeros; those still open (requests
+// due in them may still complete) dashed.
+const CLIENT_OPS = { post: 'POST /users/{id}/tweets', home: 'GET /users/{id}/timeline', user: 'GET /users/{id}/tweets' };
+const openDash = ctx => (clientSeconds[ctx.p1DataIndex] || {}).open ? [3, 3] : undefined;
+function drawClients(clients) {
+  const box = document.getElementById('clients');
+  box.hidden = !clients;
+  if (!clients) return;
+  if (!charts.clients) {
+    charts.clients = chart('chart-clients', "clients' view: operations per second due, by outcome", 'per s');
+    charts.clientsLatency = chart('chart-clients-latency', "clients' view: latency from the due time, p99 (solid) and p50 (dashed)", 'ms');
+  }
+  const seconds = [];
+  for (const s of clients.seconds) {
+    const last = seconds[seconds.length - 1];
+    for (let t = last ? last.t + 1000 : s.t; t < s.t; t += 1000) seconds.push({ t, open: false, ok: 0, fail: 0, info: 0, ops: {} });
+    seconds.push(s);
+  }
+  clientSeconds = seconds;
+  charts.clients.$points = charts.clientsLatency.$points = seconds.map(s => ({ t: s.t, failed: s.fail + s.info > 0 }));
+  const labels = seconds.map(s => clock(s.t));
+  const count = field => seconds.map(s => s[field]);
+  setSeries(charts.clients, labels, [
+    { label: 'ok', color: '#188038', data: count('ok'), segment: { borderDash: openDash } },
+    { label: 'fail', color: '#d93025', data: count('fail'), segment: { borderDash: openDash } },
+    { label: 'info (unknown)', color: '#f9ab00', data: count('info'), segment: { borderDash: openDash } },
+  ]);
+  const ops = Object.keys(CLIENT_OPS).filter(op => seconds.some(s => s.ops[op]));
+  const latency = (field, suffix, dash) => ops.map(op => ({
+    label: opName(CLIENT_OPS[op]) + suffix, color: colorOf(CLIENT_OPS[op]), dash,
+    data: seconds.map(s => s.ops[op] ? s.ops[op][field] : null),
+  }));
+  setSeries(charts.clientsLatency, labels, [...latency('p99', ' p99'), ...latency('p50', ' p50', [4, 3])]);
+  setText(document.getElementById('clients-late'), clients.late
+    ? `${clients.late} operations completed after their second had closed and are not drawn` : '');
 }
 
 // The intervals, also as a list under the charts (their colours' legend).
@@ -219,6 +261,7 @@ function draw(state) {
   shading = state.shading || [];
   drawShading();
   drawCharts();
+  drawClients(state.clients);
   drawFaults(state.faults);
   const l = state.load;
   document.getElementById('load-state').textContent = l.phase === 'stopped' && !l.sent ? 'stopped'
