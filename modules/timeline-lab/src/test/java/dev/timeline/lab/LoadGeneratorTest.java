@@ -90,7 +90,7 @@ class LoadGeneratorTest {
     stallFirst.set(20); // the first 20 requests (due 0 to 380 ms) are answered at 600 ms
     RunClock clock = RunClock.startingNow();
     long startedMs = System.currentTimeMillis();
-    Http http = new Http(port - 1);
+    Http http = Http.to("http://127.0.0.1:" + port);
     var spec = spec(50, 1000);
     LiveOutcomes live = LiveOutcomes.forLoad(spec);
     LoadGenerator load = new LoadGenerator(http, spec, GRAPH, 1, true, new LagProbe(http, GRAPH, 1, spec, clock, 1), live);
