@@ -3,6 +3,7 @@ package dev.timeline.node;
 import static akka.http.javadsl.server.Directives.complete;
 import static akka.http.javadsl.server.Directives.handleExceptions;
 import static akka.http.javadsl.server.Directives.handleRejections;
+import static akka.http.javadsl.server.Directives.onComplete;
 
 import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpEntity;
@@ -18,6 +19,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.timeline.core.Rejection;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 
@@ -82,6 +85,16 @@ public record ApiError(StatusCode status, String error, String message) {
 
   public Route route() {
     return complete(response());
+  }
+
+  /** Completes with the ask's value, or with the error its failure stands for (every route class answers so). */
+  public static <T> Route answer(CompletionStage<T> reply, Function<T, Route> onSuccess) {
+    return onComplete(reply, result -> result.isSuccess() ? onSuccess.apply(result.get()) : of(result.failed().get()).route());
+  }
+
+  /** A caller's input as an error message quotes it: at most 40 characters. */
+  public static String abbreviate(String text) {
+    return text.length() <= 40 ? text : text.substring(0, 40) + "...";
   }
 
   /**

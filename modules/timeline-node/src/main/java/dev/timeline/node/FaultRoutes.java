@@ -87,7 +87,7 @@ public final class FaultRoutes extends AllDirectives {
         path(segment(), ms -> put(() -> {
           // Digits only, so "-5", "1e3" and numbers past a long are a 400 too, not an unmatched path.
           if (!ms.matches("\\d{1,5}") || Integer.parseInt(ms) > MAX_DELAY_MS)
-            return ApiError.badRequest("delay must be 0.." + MAX_DELAY_MS + " ms, not '" + abbreviate(ms) + "'").route();
+            return ApiError.badRequest("delay must be 0.." + MAX_DELAY_MS + " ms, not '" + ApiError.abbreviate(ms) + "'").route();
           linkDelay.setDelay(java.time.Duration.ofMillis(Integer.parseInt(ms)));
           return complete(StatusCodes.NO_CONTENT);
         }))));
@@ -98,7 +98,7 @@ public final class FaultRoutes extends AllDirectives {
         path(segment(), peer -> {
           Address address = artery(peer);
           if (address == null)
-            return ApiError.badRequest("peer must be HOST:PORT of an Artery address, not '" + abbreviate(peer) + "'").route();
+            return ApiError.badRequest("peer must be HOST:PORT of an Artery address, not '" + ApiError.abbreviate(peer) + "'").route();
           return concat(
               put(() -> onSuccess(set(address, ThrottlerTransportAdapter.Blackhole$.MODULE$), done -> complete(StatusCodes.NO_CONTENT))),
               delete(() -> onSuccess(set(address, ThrottlerTransportAdapter.Unthrottled$.MODULE$), done -> complete(StatusCodes.NO_CONTENT))));
@@ -119,7 +119,4 @@ public final class FaultRoutes extends AllDirectives {
     return port >= 1 && port <= 65_535 ? new Address("akka", system.name(), hostPort.substring(0, colon), port) : null;
   }
 
-  private static String abbreviate(String text) {
-    return text.length() <= 40 ? text : text.substring(0, 40) + "...";
-  }
 }

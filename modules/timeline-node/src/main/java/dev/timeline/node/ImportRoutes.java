@@ -98,7 +98,7 @@ public final class ImportRoutes extends AllDirectives {
   private Route run(List<Step> steps, Collection<String> ids, int userCount, long idCount) {
     for (String id : ids)
       if (!UserEntity.VALID_ID.matcher(id).matches())
-        return ApiError.badRequest("bad user id '" + (id.length() <= 40 ? id : id.substring(0, 40) + "...")
+        return ApiError.badRequest("bad user id '" + ApiError.abbreviate(id)
             + "': must match " + UserEntity.VALID_ID).route();
     CompletionStage<List<Outcome>> outcomes = Source.from(steps)
         .mapAsyncUnordered(PARALLELISM, step -> step.write().get()

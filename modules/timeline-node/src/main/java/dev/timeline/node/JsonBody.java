@@ -56,17 +56,17 @@ final class JsonBody {
 
   /** {@code {"name": "text", ...}} with names among {@code allowed}, or any names when it is empty. */
   static Map<String, String> strings(String body, Set<String> allowed) {
-    return object(body, allowed, (parser, name) -> string(parser, "field '" + abbreviate(name) + "'"));
+    return object(body, allowed, (parser, name) -> string(parser, "field '" + ApiError.abbreviate(name) + "'"));
   }
 
   /** {@code {"name": ["text", ...], ...}}, any names. */
   static Map<String, List<String>> stringLists(String body) {
     return object(body, Set.of(), (parser, name) -> {
       if (parser.currentToken() != JsonToken.START_ARRAY)
-        throw new Invalid("'" + abbreviate(name) + "' must be an array of strings, not " + describe(parser.currentToken()));
+        throw new Invalid("'" + ApiError.abbreviate(name) + "' must be an array of strings, not " + describe(parser.currentToken()));
       List<String> values = new ArrayList<>();
       for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken())
-        values.add(string(parser, "element " + values.size() + " of '" + abbreviate(name) + "'"));
+        values.add(string(parser, "element " + values.size() + " of '" + ApiError.abbreviate(name) + "'"));
       return values;
     });
   }
@@ -90,11 +90,11 @@ final class JsonBody {
       for (JsonToken t = parser.nextToken(); t != JsonToken.END_OBJECT; t = parser.nextToken()) {
         String name = parser.getCurrentName();
         if (!allowed.isEmpty() && !allowed.contains(name))
-          throw new Invalid("unknown field '" + abbreviate(name) + "' (the fields are " + String.join(", ", new TreeSet<>(allowed)) + ")");
+          throw new Invalid("unknown field '" + ApiError.abbreviate(name) + "' (the fields are " + String.join(", ", new TreeSet<>(allowed)) + ")");
         parser.nextToken();
         // A repeated name would let two readers of the same body see different values.
         if (fields.put(name, value.read(parser, name)) != null)
-          throw new Invalid("field '" + abbreviate(name) + "' appears twice");
+          throw new Invalid("field '" + ApiError.abbreviate(name) + "' appears twice");
       }
       if (parser.nextToken() != null) throw new Invalid("the body must be one JSON object, with nothing after it");
       return fields;
@@ -123,7 +123,4 @@ final class JsonBody {
     };
   }
 
-  private static String abbreviate(String text) {
-    return text.length() <= 40 ? text : text.substring(0, 40) + "...";
-  }
 }

@@ -32,7 +32,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
@@ -192,10 +191,10 @@ public final class TimelineRoutes extends AllDirectives {
 
   private Route user(String id) {
     return concat(
-        pathEnd(() -> get(() -> validIds(() -> ask(users.profile(id), p -> completeOK(UserView.of(p), json())), id))),
+        pathEnd(() -> get(() -> validIds(() -> ApiError.answer(users.profile(id), p -> completeOK(UserView.of(p), json())), id))),
         path(segment("following").slash(segment()), other -> concat(
-            put(() -> validIds(() -> ask(users.follow(id, other), done -> complete(StatusCodes.NO_CONTENT)), id, other)),
-            delete(() -> validIds(() -> ask(users.unfollow(id, other), done -> complete(StatusCodes.NO_CONTENT)), id, other)))),
+            put(() -> validIds(() -> ApiError.answer(users.follow(id, other), done -> complete(StatusCodes.NO_CONTENT)), id, other)),
+            delete(() -> validIds(() -> ApiError.answer(users.unfollow(id, other), done -> complete(StatusCodes.NO_CONTENT)), id, other)))),
         path("tweets", () -> concat(
             get(() -> validIds(() -> page(true, (limit, cursor) -> users.userTimeline(id, limit, cursor)), id)),
             post(() -> JsonBody.entity(NewTweet::read, tweet -> validIds(() -> postTweet(id, tweet), id))))),
@@ -204,7 +203,7 @@ public final class TimelineRoutes extends AllDirectives {
   }
 
   private Route register(NewUser user) {
-    return validIds(() -> ask(users.register(user.id(), user.name()), registration -> {
+    return validIds(() -> ApiError.answer(users.register(user.id(), user.name()), registration -> {
       UserView view = UserView.of(registration.profile());
       return registration.created()
           ? complete(StatusCodes.CREATED, List.of(Location.create("/users/" + view.id())), view, json())
@@ -218,7 +217,7 @@ public final class TimelineRoutes extends AllDirectives {
     if (text.isBlank() || length > UserEntity.MAX_TWEET_LENGTH)
       return ApiError.badRequest(
           "text must be 1.." + UserEntity.MAX_TWEET_LENGTH + " characters, not blank (was " + length + ")").route();
-    return ask(users.post(userId, text, tweet.requestId()),
+    return ApiError.answer(users.post(userId, text, tweet.requestId()),
         posted -> complete(StatusCodes.CREATED, new Posted(posted.id(), posted.postedAt()), json()));
   }
 
@@ -235,8 +234,8 @@ public final class TimelineRoutes extends AllDirectives {
       Optional<String> cursor = cursorParam.filter(c -> !c.isEmpty());
       if (cursor.isPresent() && !TWEET_ID.matcher(cursor.get()).matches())
         return ApiError.badRequest("cursor must be the nextCursor of a page (a tweet id), not '"
-            + abbreviate(cursor.get()) + "'").route();
-      return ask(read.read(limit.get(), cursor), page -> completeOK(Page.of(page, ownTweets), json()));
+            + ApiError.abbreviate(cursor.get()) + "'").route();
+      return ApiError.answer(read.read(limit.get(), cursor), page -> completeOK(Page.of(page, ownTweets), json()));
     }));
   }
 
@@ -247,9 +246,6 @@ public final class TimelineRoutes extends AllDirectives {
     return limit >= 1 && limit <= MAX_LIMIT ? Optional.of(limit) : Optional.empty();
   }
 
-  private static String abbreviate(String text) {
-    return text.length() <= 40 ? text : text.substring(0, 40) + "...";
-  }
 
   /** Up means: this member is Up and the user entities' shard region is running here. */
   private Route health() {
@@ -292,15 +288,11 @@ public final class TimelineRoutes extends AllDirectives {
 
   // ---- helpers --------------------------------------------------------------------------------
 
-  /** Completes with the ask's value, or with the error its failure stands for. */
-  private <T> Route ask(CompletionStage<T> reply, Function<T, Route> onSuccess) {
-    return onComplete(reply, result -> result.isSuccess() ? onSuccess.apply(result.get()) : ApiError.of(result.failed().get()).route());
-  }
 
   private Route validIds(Supplier<Route> inner, String... ids) {
     for (String id : ids)
       if (!UserEntity.VALID_ID.matcher(id).matches())
-        return ApiError.badRequest("bad user id '" + abbreviate(id) + "': must match " + UserEntity.VALID_ID).route();
+        return ApiError.badRequest("bad user id '" + ApiError.abbreviate(id) + "': must match " + UserEntity.VALID_ID).route();
     return inner.get();
   }
 

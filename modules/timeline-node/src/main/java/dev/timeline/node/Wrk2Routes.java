@@ -6,7 +6,6 @@ import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.MediaTypes;
 import akka.http.javadsl.model.StatusCodes;
-import akka.http.javadsl.model.headers.RetryAfter;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.Route;
 import akka.http.javadsl.unmarshalling.Unmarshaller;
@@ -19,7 +18,6 @@ import dev.timeline.core.Tweet;
 import dev.timeline.core.UserEntity;
 import dev.timeline.core.Users;
 import java.io.ByteArrayOutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -196,24 +194,24 @@ public final class Wrk2Routes extends AllDirectives {
   }
 
   private Route register(Map<String, String> form) {
-    return handle(parseRegistration(form), r -> ask(users.register(r.userId(), r.username()), done -> text(SUCCESS)));
+    return handle(parseRegistration(form), r -> ApiError.answer(users.register(r.userId(), r.username()), done -> text(SUCCESS)));
   }
 
   private Route follow(Map<String, String> form, boolean follow) {
-    return handle(parseFollowPair(form), pair -> ask(
+    return handle(parseFollowPair(form), pair -> ApiError.answer(
         follow ? users.follow(pair.followerId(), pair.followeeId()) : users.unfollow(pair.followerId(), pair.followeeId()),
         // DeathStarBench's follow handler says nothing on success; its unfollow says "Success!".
         done -> follow ? complete(HttpResponse.create()) : text(SUCCESS)));
   }
 
   private Route compose(Map<String, String> form) {
-    return handle(parseCompose(form), post -> ask(
+    return handle(parseCompose(form), post -> ApiError.answer(
         users.post(post.userId(), post.text(), Optional.empty(), post.mentions(), post.media()),
         tweet -> text(POSTED)));
   }
 
   private Route read(Map<String, String> query, TimelineRead timeline) {
-    return handle(parseSlice(query), slice -> ask(range(timeline, slice),
+    return handle(parseSlice(query), slice -> ApiError.answer(range(timeline, slice),
         tweets -> completeOK(tweets.stream().map(PostView::of).toList(), Jackson.marshaller(mapper))));
   }
 
@@ -262,7 +260,7 @@ public final class Wrk2Routes extends AllDirectives {
   /** 404 for a name outside the convention: this cluster keeps no index from names to ids. */
   private static Parsed<String> userIdOfName(String name) {
     String id = idOfName(name);
-    return id != null ? Parsed.ok(id) : Parsed.notFound("no user named '" + abbreviate(name)
+    return id != null ? Parsed.ok(id) : Parsed.notFound("no user named '" + ApiError.abbreviate(name)
         + "': only DeathStarBench's names username_<id> resolve here (to user id <id>)");
   }
 
@@ -363,7 +361,7 @@ public final class Wrk2Routes extends AllDirectives {
     try {
       array = PLAIN_JSON.readTree(text);
     } catch (JsonProcessingException e) {
-      return Parsed.bad(expected + " (not JSON: '" + abbreviate(text) + "')");
+      return Parsed.bad(expected + " (not JSON: '" + ApiError.abbreviate(text) + "')");
     }
     if (array == null || !array.isArray()) return Parsed.bad(expected);
     List<String> values = new ArrayList<>();
@@ -378,21 +376,21 @@ public final class Wrk2Routes extends AllDirectives {
 
   private static Parsed<Integer> postType(String text) {
     // DeathStarBench's PostType enum: POST, REPOST, REPLY, DM.
-    return text.matches("[0-3]") ? Parsed.ok(Integer.parseInt(text)) : Parsed.bad("post_type must be 0..3, was '" + abbreviate(text) + "'");
+    return text.matches("[0-3]") ? Parsed.ok(Integer.parseInt(text)) : Parsed.bad("post_type must be 0..3, was '" + ApiError.abbreviate(text) + "'");
   }
 
   /** A DeathStarBench user id (int64, not negative) as the entity id: its canonical decimal form. */
   private static Parsed<String> userId(Map<String, String> fields, String name) {
     String text = fields.get(name);
     if (!text.matches("\\d{1,18}"))
-      return Parsed.bad(name + " must be a non-negative integer, was '" + abbreviate(text) + "'");
+      return Parsed.bad(name + " must be a non-negative integer, was '" + ApiError.abbreviate(text) + "'");
     return Parsed.ok(Long.toString(Long.parseLong(text)));
   }
 
   private static Parsed<Integer> offset(Map<String, String> fields, String name) {
     String text = fields.get(name);
     if (!text.matches("\\d{1,9}"))
-      return Parsed.bad(name + " must be a non-negative integer, was '" + abbreviate(text) + "'");
+      return Parsed.bad(name + " must be a non-negative integer, was '" + ApiError.abbreviate(text) + "'");
     return Parsed.ok(Integer.parseInt(text));
   }
 
@@ -411,9 +409,6 @@ public final class Wrk2Routes extends AllDirectives {
     return Parsed.bad("Incomplete arguments: " + missing + " is missing");
   }
 
-  private static String abbreviate(String text) {
-    return text.length() <= 40 ? text : text.substring(0, 40) + "...";
-  }
 
   // ---- helpers --------------------------------------------------------------------------------
 
@@ -421,12 +416,6 @@ public final class Wrk2Routes extends AllDirectives {
     return parsed.problem() == null ? inner.apply(parsed.value()) : parsed.problem().route();
   }
 
-  /** Completes with the ask's value, or with the error its failure stands for. */
-  private <T> Route ask(CompletionStage<T> reply, Function<T, Route> onSuccess) {
-    return onComplete(reply, result -> result.isSuccess()
-        ? onSuccess.apply(result.get())
-        : ApiError.of(result.failed().get()).route());
-  }
 
   private Route text(String body) {
     return complete(HttpResponse.create().withStatus(StatusCodes.OK).withEntity(ContentTypes.TEXT_PLAIN_UTF8, body));
