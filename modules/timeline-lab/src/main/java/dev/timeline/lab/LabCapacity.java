@@ -23,6 +23,9 @@ import org.HdrHistogram.Histogram;
 public final class LabCapacity {
   public static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+    // Without TCP_NODELAY the JDK's server holds each small answer for the client's delayed ACK
+    // (about 40 ms), and the no-op endpoint, not the client, would be what this measures.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
     server.setExecutor(Executors.newFixedThreadPool(4));
     AtomicLong ids = new AtomicLong();
@@ -44,7 +47,7 @@ public final class LabCapacity {
     System.out.printf("%10s %12s %10s %10s%n", "RATE", "ACHIEVED/S", "P99 MS", "FAILED");
     int ceiling = 0;
     boolean warmUp = true; // the first round warms the JIT and the connection pool; not reported
-    for (int rate : List.of(500, 250, 500, 1000, 2000, 4000, 8000)) {
+    for (int rate : List.of(500, 250, 500, 1000, 2000, 4000, 8000, 12000, 16000, 24000)) {
       var spec = new Experiment.LoadSpec(rate, Map.of(OpType.post, 10, OpType.home, 60, OpType.user, 30), 256,
           Duration.ofSeconds(2), Duration.ZERO, 0, Duration.ofMillis(100), Duration.ofSeconds(1));
       RunClock clock = RunClock.startingNow();
@@ -68,7 +71,25 @@ public final class LabCapacity {
       else break;
     }
     System.out.printf("the lab issues up to %d req/s here with no failures and p99 < 50 ms%n", ceiling);
+    endpointCeiling(endpoint, seconds);
     server.stop(0);
     System.exit(0);
+  }
+
+  /** The same endpoint's own ceiling in the same run: Debian's wrk, a closed loop as fast as it goes. */
+  private static void endpointCeiling(String endpoint, int seconds) throws Exception {
+    List<String> command = List.of("wrk", "-t1", "-c32", "-d" + seconds + "s", endpoint + "/users/1/timeline?limit=20");
+    Process wrk;
+    try {
+      wrk = new ProcessBuilder(command).redirectErrorStream(true).start();
+    } catch (java.io.IOException e) {
+      System.out.println("the endpoint's own ceiling: not measured, no wrk here (apt-get install wrk)");
+      return;
+    }
+    String out = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    wrk.waitFor();
+    out.lines().filter(line -> line.strip().startsWith("Requests/sec:")).findFirst().ifPresentOrElse(
+        line -> System.out.printf("the no-op endpoint itself serves %s req/s to wrk -t1 -c32 in the same run%n", line.strip().split("\\s+")[1]),
+        () -> System.out.println("the endpoint's own ceiling: wrk said " + out.strip()));
   }
 }
