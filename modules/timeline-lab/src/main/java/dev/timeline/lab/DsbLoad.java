@@ -1,6 +1,7 @@
-package dev.timeline.node;
+package dev.timeline.lab;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -65,8 +66,11 @@ public final class DsbLoad implements Callable<Integer> {
       description = "How long one request keeps being retried while the node answers 503 (default: ${DEFAULT-VALUE}).")
   int retryForSeconds;
 
-  /** The graph as DeathStarBench's loader sees it: the users and the undirected edges. */
-  record Graph(List<Long> users, List<long[]> edges) {}
+  /**
+   * The load as DeathStarBench's loader makes it: the users to register (ascending), then the
+   * follows, both ways per edge ({@code follows[i][0]} follows {@code follows[i][1]}).
+   */
+  record Load(List<Long> users, List<long[]> follows) {}
 
   /** One form POST to make, described for a failure message. */
   record Call(String path, Map<String, String> form) {
@@ -99,19 +103,19 @@ public final class DsbLoad implements Callable<Integer> {
       System.err.println("dsb-load: --concurrency must be at least 1");
       return 2;
     }
-    Graph graph;
+    Load load;
     try {
-      graph = readGraph(graphFile);
+      load = readLoad(graphFile);
     } catch (IOException | IllegalArgumentException e) {
       System.err.println("dsb-load: cannot read " + graphFile + ": " + e.getMessage());
       return 2;
     }
     System.out.printf("%s: %d users, %d edges (%d follows) -> %s%n",
-        graphFile, graph.users().size(), graph.edges().size(), 2 * graph.edges().size(), node);
+        graphFile, load.users().size(), load.follows().size() / 2, load.follows().size(), node);
     long started = System.nanoTime();
     try {
-      run("register", graph.users().stream().map(DsbLoad::registration).toList());
-      run("follow", graph.edges().stream().flatMap(e -> List.of(follow(e[0], e[1]), follow(e[1], e[0])).stream()).toList());
+      run("register", load.users().stream().map(DsbLoad::registration).toList());
+      run("follow", load.follows().stream().map(f -> follow(f[0], f[1])).toList());
     } catch (LoadFailure failure) {
       System.err.println("dsb-load: stopped: " + failure.getMessage());
       return 1;
@@ -120,29 +124,27 @@ public final class DsbLoad implements Callable<Integer> {
     return 0;
   }
 
-  static Graph readGraph(Path edgesFile) throws IOException {
+  /**
+   * The edge file read by the lab's one edge-list reader ({@link Graph#fromEdgeFile}, symmetric:
+   * a repeated edge or a self-loop adds no follow), plus the users of GRAPH.nodes.
+   */
+  static Load readLoad(Path edgesFile) throws IOException {
+    Graph graph;
+    try {
+      graph = Graph.fromEdgeFile(edgesFile, true);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
     TreeSet<Long> users = new TreeSet<>();
-    List<long[]> edges = new ArrayList<>();
-    int lineNo = 0;
-    for (String line : Files.readAllLines(edgesFile)) {
-      lineNo++;
-      String trimmed = line.strip();
-      if (trimmed.isEmpty() || trimmed.startsWith("%") || trimmed.startsWith("#")) continue;
-      String[] columns = trimmed.split("[\\s,]+");
-      try {
-        long u = Long.parseLong(columns[0]), v = Long.parseLong(columns[1]);
-        if (u < 0 || v < 0) throw new NumberFormatException("negative id");
-        users.add(u);
-        users.add(v);
-        if (u != v) edges.add(new long[] {u, v}); // a user cannot follow themselves
-      } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
-        throw new IllegalArgumentException("line " + lineNo + " is not 'u v' with two user ids: '" + trimmed + "'");
-      }
+    List<long[]> follows = new ArrayList<>();
+    for (int u = 0; u < graph.size(); u++) {
+      users.add(graph.label(u));
+      for (int follower : graph.followers(u)) follows.add(new long[] {graph.label(follower), graph.label(u)});
     }
     nodeCount(edgesFile).ifPresent(n -> {
       for (long id = 0; id < n; id++) users.add(id);
     });
-    return new Graph(List.copyOf(users), edges);
+    return new Load(List.copyOf(users), follows);
   }
 
   /** The count in GRAPH.nodes next to GRAPH.edges, as DeathStarBench's datasets have it. */
