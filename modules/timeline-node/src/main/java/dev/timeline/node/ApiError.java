@@ -17,6 +17,7 @@ import akka.http.javadsl.server.Route;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.timeline.core.Rejection;
+import dev.timeline.core.UserEntity;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletionStage;
@@ -27,6 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * What a failure means to a client, on every port of a node: a status, a stable error kind and a
  * human message, sent as {@code {"error","message"}}. A 503 always carries {@code Retry-After: 1}.
+ * With {@link JsonBody} and {@link Replies} the toolkit of every route class: errors, asks
+ * ({@link #answer}) and the handling of rejections and exceptions ({@link #handled}).
  */
 public record ApiError(StatusCode status, String error, String message) {
 
@@ -59,7 +62,13 @@ public record ApiError(StatusCode status, String error, String message) {
     }).orElseGet(() -> unavailable("no answer in time, try again: " + rootCause(failure)));
   }
 
-  static String kind(StatusCode status) {
+  /** A user id the entities would refuse, caught before any entity is touched (so nothing starts or is journaled). */
+  public static ApiError badUserId(String id) {
+    return badRequest("bad user id '" + abbreviate(id) + "': must match " + UserEntity.VALID_ID);
+  }
+
+  /** The stable error kind of a status. */
+  public static String kind(StatusCode status) {
     return switch (status.intValue()) {
       case 400 -> "bad_request";
       case 404 -> "not_found";

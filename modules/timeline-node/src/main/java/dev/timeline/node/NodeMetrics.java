@@ -85,10 +85,10 @@ public final class NodeMetrics extends AllDirectives {
   private final ContentType contentType = ContentTypes.parse(PrometheusTextFormatWriter.CONTENT_TYPE);
 
   /** Registers this node's metrics in {@code registry}, which must not hold them already. */
-  public NodeMetrics(ActorSystem<?> system, PrometheusRegistry registry) {
+  public NodeMetrics(ActorSystem<?> system, NodeSettings settings, PrometheusRegistry registry) {
     this.system = system;
     this.registry = registry;
-    this.shardingTimeout = system.settings().config().getDuration("timeline.metrics.sharding-timeout");
+    this.shardingTimeout = settings.metricsShardingTimeout();
 
     requests = Counter.builder().name("http_server_requests")
         .help("HTTP requests answered by this node's public API, by method, route template and status")

@@ -46,7 +46,7 @@ class Wrk2RoutesTest {
   @BeforeAll
   static void startNode() throws Exception {
     system = TimelineRoutesTest.singleNode();
-    int port = HttpServer.start(system, "127.0.0.1", 0).toCompletableFuture().get(10, TimeUnit.SECONDS)
+    int port = HttpServer.start(system, NodeSettings.of(system.settings().config()), "127.0.0.1", 0).toCompletableFuture().get(10, TimeUnit.SECONDS)
         .localAddress().getPort();
     base = URI.create("http://127.0.0.1:" + port);
     awaitAssert(() -> assertEquals(200, send("GET", "/health", null, null).status()));
