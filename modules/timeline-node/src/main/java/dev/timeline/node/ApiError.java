@@ -4,9 +4,11 @@ import static akka.http.javadsl.server.Directives.complete;
 import static akka.http.javadsl.server.Directives.handleExceptions;
 import static akka.http.javadsl.server.Directives.handleRejections;
 import static akka.http.javadsl.server.Directives.onComplete;
+import static akka.http.javadsl.server.Directives.withRequestTimeoutResponse;
 
 import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpEntity;
+import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.StatusCode;
 import akka.http.javadsl.model.StatusCodes;
@@ -107,13 +109,18 @@ public record ApiError(StatusCode status, String error, String message) {
   }
 
   /**
-   * {@code inner} with every rejection and unexpected exception answered as this document.
+   * {@code inner} with every rejection, unexpected exception and request timeout answered as this document.
    * Akka's default handler knows the right status for each built-in rejection (405 with an Allow
    * header, 413 for an entity over the size limit, 415, 404 when nothing matched, ...); only its
    * plain-text bodies are rewritten.
    */
   public static Route handled(Supplier<Route> inner) {
-    return handleExceptions(EXCEPTIONS, () -> handleRejections(REJECTIONS, inner));
+    return withRequestTimeoutResponse(ApiError::timedOut, () -> handleExceptions(EXCEPTIONS, () -> handleRejections(REJECTIONS, inner)));
+  }
+
+  /** Akka's own answer to a request past akka.http.server.request-timeout is a plain-text 503 without Retry-After. */
+  private static HttpResponse timedOut(HttpRequest request) {
+    return unavailable("no response within the server's request timeout, try again").response();
   }
 
   private static final RejectionHandler REJECTIONS = RejectionHandler.defaultHandler().mapRejectionResponse(response -> {

@@ -449,6 +449,20 @@ class TimelineRoutesTest {
     }
   }
 
+  /** Akka HTTP answers a request past its request timeout itself; the node's handling makes that the document too. */
+  @Test
+  void aRequestTimeoutIsAnUnavailableDocumentWithRetryAfter() throws Exception {
+    var never = akka.http.javadsl.server.Directives.withRequestTimeout(
+        scala.concurrent.duration.FiniteDuration.create(200, TimeUnit.MILLISECONDS),
+        () -> akka.http.javadsl.server.Directives.onSuccess(new java.util.concurrent.CompletableFuture<String>(),
+            akka.http.javadsl.server.Directives::complete));
+    int port = HttpServer.start(system, "never answers", "127.0.0.1", 0, never).toCompletableFuture()
+        .get(10, TimeUnit.SECONDS).localAddress().getPort();
+    Response timedOut = send(URI.create("http://127.0.0.1:" + port), "GET", "/anything", null, null);
+    assertError(503, "unavailable", timedOut);
+    assertEquals("1", timedOut.header("Retry-After"));
+  }
+
   @Test
   void failuresOfAnAskMapToStatuses() {
     assertEquals(StatusCodes.BAD_REQUEST, ApiError.of(error(Rejection.INVALID.reply("no"))).status());
