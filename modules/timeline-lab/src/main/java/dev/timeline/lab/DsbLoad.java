@@ -34,7 +34,9 @@ import picocli.CommandLine.Parameters;
  * Loads a social graph the way DeathStarBench's {@code init_social_graph.py} does, through the
  * {@code /wrk2-api} endpoints of one node: registers every user (id = node id, name
  * {@code username_<id>}), then follows both ways per edge, by name. A 503 is retried after its
- * Retry-After; any other failure stops the load with the request and the answer.
+ * Retry-After; any other failure stops the load with the request and the answer. A lab client,
+ * like {@link GraphLoader} (which loads through the nodes' bulk import instead); both read edge
+ * files with {@link Graph#fromEdgeFile}. It knows the node only by its URL.
  */
 @Command(
     name = "dsb-load",
@@ -44,8 +46,9 @@ import picocli.CommandLine.Parameters;
     footer = {
         "",
         "GRAPH_FILE: one edge 'u v' per line (more columns are ignored; lines starting with % or #",
-        "are comments). If GRAPH.nodes sits next to GRAPH.edges and holds a count n, users 0..n-1 are",
-        "registered too, as DeathStarBench does, so users without edges exist.",
+        "are comments; a repeated edge or a self-loop adds no follow). If GRAPH.nodes sits next to",
+        "GRAPH.edges and holds a count n, users 0..n-1 are registered too, as DeathStarBench does, so",
+        "users without edges exist.",
         "Each user u is registered as user_id=u, username=username_u, first_name_u, last_name_u,",
         "password_u; each edge u v becomes two follows (u->v and v->u). Running it again changes nothing.",
         "Exit status: 0 when everything is loaded, 1 when a request failed, 2 for bad options."})

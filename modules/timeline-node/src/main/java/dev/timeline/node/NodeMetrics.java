@@ -14,7 +14,6 @@ import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.Complete;
 import akka.http.javadsl.server.Route;
-import akka.http.javadsl.server.RouteResult;
 import akka.pattern.Patterns;
 import dev.timeline.core.TimelineMetrics;
 import io.prometheus.metrics.core.metrics.Counter;
