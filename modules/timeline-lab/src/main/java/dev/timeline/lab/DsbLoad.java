@@ -71,7 +71,8 @@ public final class DsbLoad implements Callable<Integer> {
 
   /**
    * The load as DeathStarBench's loader makes it: the users to register (ascending), then the
-   * follows, both ways per edge ({@code follows[i][0]} follows {@code follows[i][1]}).
+   * follows, both ways per edge, one after the other ({@code follows[i][0]} follows
+   * {@code follows[i][1]}).
    */
   record Load(List<Long> users, List<long[]> follows) {}
 
@@ -140,9 +141,15 @@ public final class DsbLoad implements Callable<Integer> {
     }
     TreeSet<Long> users = new TreeSet<>();
     List<long[]> follows = new ArrayList<>();
+    // Each edge once, from its end seen first, as its two follows one after the other: the order of
+    // a sorted edge file, as before the reader was shared (a user's follows spread over the load).
     for (int u = 0; u < graph.size(); u++) {
       users.add(graph.label(u));
-      for (int follower : graph.followers(u)) follows.add(new long[] {graph.label(follower), graph.label(u)});
+      for (int v : graph.followers(u)) {
+        if (v < u) continue;
+        follows.add(new long[] {graph.label(u), graph.label(v)});
+        follows.add(new long[] {graph.label(v), graph.label(u)});
+      }
     }
     nodeCount(edgesFile).ifPresent(n -> {
       for (long id = 0; id < n; id++) users.add(id);

@@ -34,6 +34,9 @@ class DsbLoadTest {
     assertEquals(Set.of("1>0", "0>1", "2>0", "0>2", "2>1", "1>2"), follows(load),
         "both ways per edge; the repeated edge once; the self-loop none");
     assertEquals(6, load.follows().size());
+    for (int i = 0; i < load.follows().size(); i += 2)
+      assertEquals(load.follows().get(i)[0] + ">" + load.follows().get(i)[1],
+          load.follows().get(i + 1)[1] + ">" + load.follows().get(i + 1)[0], "an edge's two follows one after the other");
 
     Files.delete(dir.resolve("g.nodes"));
     assertEquals(List.of(0L, 1L, 2L, 3L), DsbLoad.readLoad(edges).users(), "without GRAPH.nodes, the users of the edges");
