@@ -52,7 +52,12 @@ public final class Graph {
   }
 
   public String id(int user) {
-    return prefix + (labels == null ? user : labels[user]);
+    return prefix + label(user);
+  }
+
+  /** The number in the user's id: the edge list's own id for a file, the index for a generated graph. */
+  public long label(int user) {
+    return labels == null ? user : labels[user];
   }
 
   public long follows() {
@@ -160,9 +165,11 @@ public final class Graph {
   }
 
   /**
-   * An edge list ("u v" per line, numeric ids; lines starting with % or # are comments), as in
-   * ../shared/data/social-graphs. Symmetric: each edge is a follow both ways; directed: u follows v.
-   * Users are numbered in order of first appearance; a self-loop adds the user, not a follow.
+   * An edge list ("u v" per line, non-negative numeric ids, more columns ignored; lines starting
+   * with % or # are comments), as in ../shared/data/social-graphs: the lab's one reader of such
+   * files (experiments and {@link DsbLoad}). Symmetric: each edge is a follow both ways; directed:
+   * u follows v. Users are numbered in order of first appearance; a self-loop adds the user, not a
+   * follow; a repeated edge is one follow. A line that is not such an edge is refused, by number.
    */
   public static Graph fromEdgeFile(Path file, boolean symmetric) {
     Map<Long, Integer> index = new HashMap<>();
@@ -170,13 +177,22 @@ public final class Graph {
     IntList followee = new IntList();
     IntList follower = new IntList();
     try (BufferedReader in = Files.newBufferedReader(file)) {
+      int lineNo = 0;
       for (String line = in.readLine(); line != null; line = in.readLine()) {
+        lineNo++;
         line = line.strip();
         if (line.isEmpty() || line.startsWith("%") || line.startsWith("#")) continue;
         String[] uv = line.split("[\\s,]+");
-        if (uv.length < 2) throw new IllegalArgumentException(file + ": not an edge: '" + line + "'");
-        int u = index.computeIfAbsent(Long.parseLong(uv[0]), label -> { labels.add(label); return labels.size() - 1; });
-        int v = index.computeIfAbsent(Long.parseLong(uv[1]), label -> { labels.add(label); return labels.size() - 1; });
+        long[] ends = new long[2];
+        try {
+          ends[0] = Long.parseLong(uv[0]);
+          ends[1] = Long.parseLong(uv[1]);
+          if (ends[0] < 0 || ends[1] < 0) throw new NumberFormatException("negative id");
+        } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+          throw new IllegalArgumentException(file + ": line " + lineNo + " is not 'u v' with two user ids: '" + line + "'");
+        }
+        int u = index.computeIfAbsent(ends[0], label -> { labels.add(label); return labels.size() - 1; });
+        int v = index.computeIfAbsent(ends[1], label -> { labels.add(label); return labels.size() - 1; });
         followee.add(v); // u follows v
         follower.add(u);
         if (symmetric) {

@@ -4,9 +4,11 @@ import static akka.http.javadsl.server.Directives.complete;
 import static akka.http.javadsl.server.Directives.handleExceptions;
 import static akka.http.javadsl.server.Directives.handleRejections;
 import static akka.http.javadsl.server.Directives.onComplete;
+import static akka.http.javadsl.server.Directives.withRequestTimeoutResponse;
 
 import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpEntity;
+import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.StatusCode;
 import akka.http.javadsl.model.StatusCodes;
@@ -17,6 +19,7 @@ import akka.http.javadsl.server.Route;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.timeline.core.Rejection;
+import dev.timeline.core.UserEntity;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletionStage;
@@ -27,6 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * What a failure means to a client, on every port of a node: a status, a stable error kind and a
  * human message, sent as {@code {"error","message"}}. A 503 always carries {@code Retry-After: 1}.
+ * With {@link JsonBody} and {@link Replies} the toolkit of every route class: errors, asks
+ * ({@link #answer}) and the handling of rejections and exceptions ({@link #handled}).
  */
 public record ApiError(StatusCode status, String error, String message) {
 
@@ -59,7 +64,13 @@ public record ApiError(StatusCode status, String error, String message) {
     }).orElseGet(() -> unavailable("no answer in time, try again: " + rootCause(failure)));
   }
 
-  static String kind(StatusCode status) {
+  /** A user id the entities would refuse, caught before any entity is touched (so nothing starts or is journaled). */
+  public static ApiError badUserId(String id) {
+    return badRequest("bad user id '" + abbreviate(id) + "': must match " + UserEntity.VALID_ID);
+  }
+
+  /** The stable error kind of a status. */
+  public static String kind(StatusCode status) {
     return switch (status.intValue()) {
       case 400 -> "bad_request";
       case 404 -> "not_found";
@@ -98,13 +109,18 @@ public record ApiError(StatusCode status, String error, String message) {
   }
 
   /**
-   * {@code inner} with every rejection and unexpected exception answered as this document.
+   * {@code inner} with every rejection, unexpected exception and request timeout answered as this document.
    * Akka's default handler knows the right status for each built-in rejection (405 with an Allow
    * header, 413 for an entity over the size limit, 415, 404 when nothing matched, ...); only its
    * plain-text bodies are rewritten.
    */
   public static Route handled(Supplier<Route> inner) {
-    return handleExceptions(EXCEPTIONS, () -> handleRejections(REJECTIONS, inner));
+    return withRequestTimeoutResponse(ApiError::timedOut, () -> handleExceptions(EXCEPTIONS, () -> handleRejections(REJECTIONS, inner)));
+  }
+
+  /** Akka's own answer to a request past akka.http.server.request-timeout is a plain-text 503 without Retry-After. */
+  private static HttpResponse timedOut(HttpRequest request) {
+    return unavailable("no response within the server's request timeout, try again").response();
   }
 
   private static final RejectionHandler REJECTIONS = RejectionHandler.defaultHandler().mapRejectionResponse(response -> {

@@ -8,7 +8,6 @@ import akka.actor.typed.javadsl.Adapter;
 import akka.http.javadsl.Http;
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
-import akka.http.javadsl.server.Directives;
 import akka.http.javadsl.server.Route;
 import akka.http.javadsl.settings.ServerSettings;
 import akka.stream.KillSwitches;
@@ -58,18 +57,18 @@ public final class HttpServer {
   /** A bound port. */
   public record Binding(InetSocketAddress localAddress) {}
 
-  /** Binds the public API of this node on {@code host:port} (port 0 picks a free one). */
-  public static CompletionStage<Binding> start(ActorSystem<?> system, String host, int port) {
-    return start(system, host, port, new NodeMetrics(system, new PrometheusRegistry()));
+  /** Binds the public port of this node ({@link NodeRoutes#publicPort}) on {@code host:port} (port 0 picks a free one). */
+  public static CompletionStage<Binding> start(ActorSystem<?> system, NodeSettings settings, String host, int port) {
+    return start(system, settings, host, port, new NodeMetrics(system, settings, new PrometheusRegistry()));
   }
 
   /**
-   * Binds the public API of this node with {@code metrics}: its {@code /metrics/prometheus}, and
+   * Binds the public port of this node with {@code metrics}: its {@code /metrics/prometheus}, and
    * every request counted and timed, as the client saw it (outside {@link ApiError#handled}).
    */
-  public static CompletionStage<Binding> start(ActorSystem<?> system, String host, int port, NodeMetrics metrics) {
-    Route api = new TimelineRoutes(system, new Users(system)).route();
-    return bind(system, "HTTP API", host, port, metrics.instrumented(ApiError.handled(() -> Directives.concat(metrics.route(), api))));
+  public static CompletionStage<Binding> start(ActorSystem<?> system, NodeSettings settings, String host, int port, NodeMetrics metrics) {
+    Route api = NodeRoutes.publicPort(system, settings, new Users(system), metrics);
+    return bind(system, "HTTP API", host, port, metrics.instrumented(ApiError.handled(() -> api)));
   }
 
   /**

@@ -25,11 +25,11 @@ import java.util.function.Function;
  * as the text "42"; here a number, boolean, object, array or null where a string belongs is a 400
  * that names the field. Streaming also keeps a 16 MiB import batch from becoming a tree first.
  */
-final class JsonBody {
+public final class JsonBody {
   private JsonBody() {}
 
   /** Why a body is refused; its message goes to the client in a 400. */
-  static final class Invalid extends RuntimeException {
+  public static final class Invalid extends RuntimeException {
     Invalid(String message) {
       super(message, null, false, false);
     }
@@ -42,7 +42,7 @@ final class JsonBody {
       Unmarshaller.forMediaType(MediaTypes.APPLICATION_JSON, Unmarshaller.entityToString());
 
   /** The request's JSON body, read by {@code read}: a refused body is a 400 naming the problem. */
-  static <T> Route entity(Function<String, T> read, Function<T, Route> inner) {
+  public static <T> Route entity(Function<String, T> read, Function<T, Route> inner) {
     return Directives.entity(JSON_TEXT, text -> {
       T value;
       try {
@@ -55,12 +55,12 @@ final class JsonBody {
   }
 
   /** {@code {"name": "text", ...}} with names among {@code allowed}, or any names when it is empty. */
-  static Map<String, String> strings(String body, Set<String> allowed) {
+  public static Map<String, String> strings(String body, Set<String> allowed) {
     return object(body, allowed, (parser, name) -> string(parser, "field '" + ApiError.abbreviate(name) + "'"));
   }
 
   /** {@code {"name": ["text", ...], ...}}, any names. */
-  static Map<String, List<String>> stringLists(String body) {
+  public static Map<String, List<String>> stringLists(String body) {
     return object(body, Set.of(), (parser, name) -> {
       if (parser.currentToken() != JsonToken.START_ARRAY)
         throw new Invalid("'" + ApiError.abbreviate(name) + "' must be an array of strings, not " + describe(parser.currentToken()));
@@ -72,7 +72,7 @@ final class JsonBody {
   }
 
   /** The value of a field that must be there. */
-  static String required(Map<String, String> fields, String name) {
+  public static String required(Map<String, String> fields, String name) {
     String value = fields.get(name);
     if (value == null) throw new Invalid("field '" + name + "' is missing");
     return value;

@@ -2,9 +2,6 @@ package dev.timeline.node;
 
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.http.javadsl.server.Directives;
-import akka.http.javadsl.server.Route;
-import akka.management.javadsl.AkkaManagement;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
@@ -14,13 +11,14 @@ import dev.timeline.core.Journal;
 import dev.timeline.core.TimelineConfig;
 import dev.timeline.core.UserEntity;
 import dev.timeline.core.Users;
+import dev.timeline.node.lab.LinkDelay;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.File;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.LoggerFactory;
@@ -108,8 +106,10 @@ public final class NodeMain implements Callable<Integer> {
     // Before the first logger exists: logback reads it once, to put the node name in every line.
     System.setProperty("NODE_NAME", "node-" + index);
     Config config;
+    NodeSettings settings;
     try {
       config = config();
+      settings = NodeSettings.of(config); // the node's keys, read once here
     } catch (ConfigException e) {
       System.err.println("node-" + index + ": bad configuration: " + e.getMessage());
       return 2;
@@ -143,40 +143,19 @@ public final class NodeMain implements Callable<Integer> {
     UserEntity.init(system);
     FanOut.init(system);
 
-    String httpHost = config.getString("timeline.http.host");
-    int httpPort = config.getInt("timeline.http.port");
     try {
       // This node's one metrics registry, made here and handed to what reports into it.
-      var metrics = new NodeMetrics(system, new PrometheusRegistry());
-      HttpServer.start(system, httpHost, httpPort, metrics).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      var metrics = new NodeMetrics(system, settings, new PrometheusRegistry());
+      HttpServer.start(system, settings, settings.host(), settings.port(), metrics).toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
-      return fail("cannot serve HTTP on " + httpHost + ":" + httpPort + " (is the port in use?)", e);
+      return fail("cannot serve HTTP on " + settings.host() + ":" + settings.port() + " (is the port in use?)", e);
     }
-    { // The admin port, on loopback: always for /ready and /alive, plus what the flags ask for.
-      String adminHost = config.getString("timeline.http.admin-host");
-      int port = adminPort();
-      List<Route> admin = new ArrayList<>();
-      List<String> what = new ArrayList<>();
-      // Akka Management's /ready (member Up, the User shard region registered) and /alive, and
-      // its read-only cluster routes: always, for health checkers on this machine.
-      admin.add(AkkaManagement.get(system).getRoutes());
-      what.add("/ready, /alive");
-      if (faultInjection) {
-        admin.add(new FaultRoutes(system, linkDelay).route());
-        admin.add(new JournalWriters(system).route());
-        what.add("fault injection, journal writers");
-      }
-      if (bulkImport) {
-        admin.add(new ImportRoutes(system, new Users(system)).route());
-        what.add("bulk import");
-      }
-      try {
-        HttpServer.start(system, "admin (" + String.join(", ", what) + ")", adminHost, port,
-                Directives.concat(admin.get(0), admin.subList(1, admin.size()).toArray(Route[]::new)))
-            .toCompletableFuture().get(30, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        return fail("cannot serve the admin endpoints on " + adminHost + ":" + port + " (is the port in use?)", e);
-      }
+    // The admin port, on loopback: always for /ready and /alive, plus what the flags ask for.
+    var admin = NodeRoutes.adminPort(system, settings, new Users(system), Optional.ofNullable(linkDelay), bulkImport);
+    try {
+      HttpServer.start(system, admin.what(), settings.adminHost(), adminPort(), admin.route()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      return fail("cannot serve the admin endpoints on " + settings.adminHost() + ":" + adminPort() + " (is the port in use?)", e);
     }
     log.info("node-{} up: Artery {}, seeds {}", index, artery, config.getStringList("akka.cluster.seed-nodes"));
     system.getWhenTerminated().toCompletableFuture().join();

@@ -14,7 +14,6 @@ import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.Complete;
 import akka.http.javadsl.server.Route;
-import akka.http.javadsl.server.RouteResult;
 import akka.pattern.Patterns;
 import dev.timeline.core.TimelineMetrics;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -85,10 +84,10 @@ public final class NodeMetrics extends AllDirectives {
   private final ContentType contentType = ContentTypes.parse(PrometheusTextFormatWriter.CONTENT_TYPE);
 
   /** Registers this node's metrics in {@code registry}, which must not hold them already. */
-  public NodeMetrics(ActorSystem<?> system, PrometheusRegistry registry) {
+  public NodeMetrics(ActorSystem<?> system, NodeSettings settings, PrometheusRegistry registry) {
     this.system = system;
     this.registry = registry;
-    this.shardingTimeout = system.settings().config().getDuration("timeline.metrics.sharding-timeout");
+    this.shardingTimeout = settings.metricsShardingTimeout();
 
     requests = Counter.builder().name("http_server_requests")
         .help("HTTP requests answered by this node's public API, by method, route template and status")

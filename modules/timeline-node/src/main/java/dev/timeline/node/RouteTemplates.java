@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The path templates of the public API ({@link TimelineRoutes}, {@link Wrk2Routes}), for metric
- * labels: a request's path maps to its template ({@code /users/alice/timeline} to
+ * The path templates of the public port ({@link OpsRoutes}, {@link TimelineRoutes},
+ * {@link Wrk2Routes}), for metric labels: a request's path maps to its template ({@code /users/alice/timeline} to
  * {@code /users/{id}/timeline}), never to itself, so a label takes only the values listed here
  * (plus {@link #UNMATCHED}) however many users there are. Akka HTTP's routing DSL has no template
  * to ask a request for, so the table repeats the routes' paths; a path it lacks is counted as

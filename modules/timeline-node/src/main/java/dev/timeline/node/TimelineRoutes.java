@@ -1,32 +1,16 @@
 package dev.timeline.node;
 
 import akka.actor.typed.ActorSystem;
-import akka.actor.typed.javadsl.Adapter;
-import akka.actor.typed.javadsl.AskPattern;
-import akka.cluster.ClusterEvent.CurrentClusterState;
-import akka.cluster.Member;
-import akka.cluster.MemberStatus;
-import akka.cluster.sharding.ShardRegion.ClusterShardingStats;
-import akka.cluster.sharding.typed.ClusterShardingQuery;
-import akka.cluster.sharding.typed.GetClusterShardingStats;
-import akka.cluster.sharding.typed.javadsl.ClusterSharding;
-import akka.cluster.typed.Cluster;
-import akka.http.javadsl.marshallers.jackson.Jackson;
 import akka.http.javadsl.marshalling.Marshaller;
 import akka.http.javadsl.model.RequestEntity;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.model.headers.Location;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.Route;
-import akka.serialization.jackson.JacksonObjectMapperProvider;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.timeline.core.TimelineMetrics;
 import dev.timeline.core.Tweet;
 import dev.timeline.core.UserEntity;
 import dev.timeline.core.Users;
-import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,13 +18,13 @@ import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
-import java.util.stream.StreamSupport;
 
 import static akka.http.javadsl.server.PathMatchers.segment;
 
 /**
- * The node's public HTTP API: maps requests to {@link Users} asks, and their outcomes to status
- * codes. Bodies are JSON both ways.
+ * The node's public HTTP API, the users and their tweets: maps requests to {@link Users} asks, and
+ * their outcomes to status codes. Bodies are JSON both ways. The operator endpoints are
+ * {@link OpsRoutes}, DeathStarBench's are {@link Wrk2Routes}; {@link NodeRoutes} puts them together.
  *
  * <pre>
  * POST   /users                       {"id","name"}           201 profile (200 if already so)
@@ -50,9 +34,6 @@ import static akka.http.javadsl.server.PathMatchers.segment;
  * POST   /users/{id}/tweets           {"text","requestId"?}   201 {"tweetId","postedAt"}
  * GET    /users/{id}/tweets?limit=&amp;cursor=                    200 {"tweets":[...],"nextCursor"}, each tweet with its "requestId" if it had one
  * GET    /users/{id}/timeline?limit=&amp;cursor=                  200 the home timeline, same shape plus "partial"
- * GET    /health                                              200 {"status":"up"} or 503
- * GET    /metrics                                             200 strategy cost counters of this node
- * GET    /cluster[?sharding=off]                              200 members and shard counts
  * </pre>
  *
  * <p>Times ({@code postedAt}) are epoch milliseconds, UTC: the unit tweet ids are built from, so
@@ -116,31 +97,6 @@ public final class TimelineRoutes extends AllDirectives {
     }
   }
 
-  public record Health(String status) {}
-
-  public record ClusterView(String self, List<MemberView> members, List<String> unreachable, ShardingView sharding) {}
-
-  public record MemberView(String address, String status, List<String> roles) {
-    static MemberView of(Member m) {
-      return new MemberView(m.address().toString(), m.status().toString(), m.getRoles().stream().sorted().toList());
-    }
-  }
-
-  /** Shard and entity counts per node; {@code available} is false when the statistics timed out. */
-  public record ShardingView(boolean available, List<RegionView> nodes) {
-    static final ShardingView UNAVAILABLE = new ShardingView(false, List.of());
-
-    static ShardingView of(ClusterShardingStats stats) {
-      return new ShardingView(true, stats.getRegions().entrySet().stream()
-          .map(e -> new RegionView(e.getKey().toString(), e.getValue().getStats().size(),
-              e.getValue().getStats().values().stream().mapToInt(n -> ((Number) n).intValue()).sum()))
-          .sorted(Comparator.comparing(RegionView::address))
-          .toList());
-    }
-  }
-
-  public record RegionView(String address, int shards, int entities) {}
-
   // ---- routes ---------------------------------------------------------------------------------
 
   public static final int DEFAULT_LIMIT = 20;
@@ -150,43 +106,20 @@ public final class TimelineRoutes extends AllDirectives {
 
   private final ActorSystem<?> system;
   private final Users users;
-  private final ObjectMapper mapper;
-  private final long maxBody;
-  private final Duration statsTimeout;
   private final Capacity capacity;
 
-  public TimelineRoutes(ActorSystem<?> system, Users users) {
+  /** {@code capacity}: this node's one admission queue, shared with {@link Wrk2Routes}. */
+  TimelineRoutes(ActorSystem<?> system, Users users, Capacity capacity) {
     this.system = system;
     this.users = users;
-    // Akka's mapper for the name "timeline-http" (configurable under akka.serialization.jackson)
-    // already knows records, Optional and java.time, like the one the cluster messages use.
-    this.mapper = JacksonObjectMapperProvider.get(system).getOrCreate("timeline-http", Optional.empty());
-    this.maxBody = system.settings().config().getBytes("timeline.http.max-body");
-    this.statsTimeout = system.settings().config().getDuration("timeline.http.cluster-stats-timeout");
-    this.capacity = Capacity.of(system);
+    this.capacity = capacity;
   }
 
-  /** The API; {@link HttpServer} answers its rejections and failures with {@link ApiError}'s document. */
+  /** Everything under {@code /users}, each request admitted by the node's capacity once its path is known to be ours. */
   public Route route() {
-    return withSizeLimit(maxBody, () -> concat(
-        path("health", () -> get(this::health)),
-        path("metrics", () -> get(() -> completeOK(TimelineMetrics.get(system).counts(), json()))),
-        path("cluster", () -> get(() -> parameterOptional("sharding", sharding -> {
-          if (sharding.isPresent() && !sharding.get().equals("on") && !sharding.get().equals("off"))
-            return ApiError.badRequest("sharding must be on or off").route();
-          return cluster(!sharding.filter("off"::equals).isPresent());
-        }))),
-        new Wrk2Routes(system, users).route(this::admitted),
-        pathPrefix("users", () -> admitted(() -> concat(
-            pathEnd(() -> post(() -> JsonBody.entity(NewUser::read, this::register))),
-            pathPrefix(segment(), this::user))))));
-  }
-
-  /** Waits for this node's configured capacity (see {@link Capacity}); 503 when the queue is full. */
-  public Route admitted(Supplier<Route> inner) {
-    return onSuccess(capacity.admit(), admitted -> admitted.isPresent()
-        ? inner.get()
-        : ApiError.unavailable("over this node's configured capacity, try again").route());
+    return pathPrefix("users", () -> capacity.admitted(() -> concat(
+        pathEnd(() -> post(() -> JsonBody.entity(NewUser::read, this::register))),
+        pathPrefix(segment(), this::user))));
   }
 
   private Route user(String id) {
@@ -246,57 +179,15 @@ public final class TimelineRoutes extends AllDirectives {
     return limit >= 1 && limit <= MAX_LIMIT ? Optional.of(limit) : Optional.empty();
   }
 
-
-  /** Up means: this member is Up and the user entities' shard region is running here. */
-  private Route health() {
-    MemberStatus status = Cluster.get(system).selfMember().status();
-    if (status != MemberStatus.up())
-      return ApiError.unavailable("this node is " + status + ", not Up").route();
-    boolean shardingReady = akka.cluster.sharding.ClusterSharding.get(Adapter.toClassic(system))
-        .getShardTypeNames().contains(UserEntity.ENTITY_TYPE_KEY.name());
-    if (!shardingReady)
-      return ApiError.unavailable("the user shard region is not started").route();
-    return completeOK(new Health("up"), json());
-  }
-
-  /**
-   * Members as this node sees them, with shard and entity counts per node unless {@code
-   * ?sharding=off}: the counts wait up to cluster-stats-timeout for every region, which a
-   * watcher polling membership during a failure does not want.
-   */
-  private Route cluster(boolean withSharding) {
-    CompletionStage<ShardingView> sharding = !withSharding
-        ? java.util.concurrent.CompletableFuture.completedFuture(ShardingView.UNAVAILABLE)
-        : AskPattern.<ClusterShardingQuery, ClusterShardingStats>ask(
-            ClusterSharding.get(system).shardState(),
-            replyTo -> new GetClusterShardingStats(UserEntity.ENTITY_TYPE_KEY, statsTimeout, replyTo),
-            // The query answers by itself after statsTimeout; this only guards a lost reply.
-            statsTimeout.plusSeconds(1),
-            system.scheduler())
-        .thenApply(ShardingView::of)
-        .exceptionally(failure -> ShardingView.UNAVAILABLE);
-    return onSuccess(sharding, stats -> {
-      CurrentClusterState state = Cluster.get(system).state();
-      List<MemberView> members = StreamSupport.stream(state.getMembers().spliterator(), false)
-          .map(MemberView::of).toList();
-      List<String> unreachable = state.getUnreachable().stream()
-          .map(m -> m.address().toString()).sorted().toList();
-      String self = Cluster.get(system).selfMember().address().toString();
-      return completeOK(new ClusterView(self, members, unreachable, stats), json());
-    });
-  }
-
   // ---- helpers --------------------------------------------------------------------------------
-
 
   private Route validIds(Supplier<Route> inner, String... ids) {
     for (String id : ids)
-      if (!UserEntity.VALID_ID.matcher(id).matches())
-        return ApiError.badRequest("bad user id '" + ApiError.abbreviate(id) + "': must match " + UserEntity.VALID_ID).route();
+      if (!UserEntity.VALID_ID.matcher(id).matches()) return ApiError.badUserId(id).route();
     return inner.get();
   }
 
   private <T> Marshaller<T, RequestEntity> json() {
-    return Jackson.marshaller(mapper);
+    return Replies.json(system);
   }
 }

@@ -1,15 +1,11 @@
 package dev.timeline.node;
 
 import akka.actor.typed.ActorSystem;
-import akka.http.javadsl.marshallers.jackson.Jackson;
-import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.MediaTypes;
-import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.Route;
 import akka.http.javadsl.unmarshalling.Unmarshaller;
-import akka.serialization.jackson.JacksonObjectMapperProvider;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,7 +25,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -158,19 +153,19 @@ public final class Wrk2Routes extends AllDirectives {
     CompletionStage<UserEntity.TimelinePage> read(String userId, int limit, Optional<String> cursor);
   }
 
+  private final ActorSystem<?> system;
   private final Users users;
-  private final ObjectMapper mapper;
+  private final Capacity capacity;
 
-  public Wrk2Routes(ActorSystem<?> system, Users users) {
+  /** {@code capacity}: this node's one admission queue, shared with {@link TimelineRoutes}. */
+  Wrk2Routes(ActorSystem<?> system, Users users, Capacity capacity) {
+    this.system = system;
     this.users = users;
-    this.mapper = JacksonObjectMapperProvider.get(system).getOrCreate("timeline-http", Optional.empty());
+    this.capacity = capacity;
   }
 
-  /**
-   * Everything under {@code /wrk2-api}, each request passed through {@code admission} (the node's
-   * capacity, see {@link TimelineRoutes#admitted}) once its path is known to be ours.
-   */
-  public Route route(Function<Supplier<Route>, Route> admission) {
+  /** Everything under {@code /wrk2-api}, each request admitted by the node's capacity once its path is known to be ours. */
+  public Route route() {
     Route endpoints = concat(
         path(segment("user").slash("register"), () -> post(() -> form(form -> register(form)))),
         path(segment("user").slash("follow"), () -> post(() -> form(form -> follow(form, true)))),
@@ -178,7 +173,7 @@ public final class Wrk2Routes extends AllDirectives {
         path(segment("post").slash("compose"), () -> post(() -> form(this::compose))),
         path(segment("home-timeline").slash("read"), () -> get(() -> parameterMap(query -> read(query, users::homeTimeline)))),
         path(segment("user-timeline").slash("read"), () -> get(() -> parameterMap(query -> read(query, users::userTimeline)))));
-    return pathPrefix("wrk2-api", () -> admission.apply(() -> endpoints));
+    return pathPrefix("wrk2-api", () -> capacity.admitted(() -> endpoints));
   }
 
   /**
@@ -194,25 +189,25 @@ public final class Wrk2Routes extends AllDirectives {
   }
 
   private Route register(Map<String, String> form) {
-    return handle(parseRegistration(form), r -> ApiError.answer(users.register(r.userId(), r.username()), done -> text(SUCCESS)));
+    return handle(parseRegistration(form), r -> ApiError.answer(users.register(r.userId(), r.username()), done -> Replies.text(SUCCESS)));
   }
 
   private Route follow(Map<String, String> form, boolean follow) {
     return handle(parseFollowPair(form), pair -> ApiError.answer(
         follow ? users.follow(pair.followerId(), pair.followeeId()) : users.unfollow(pair.followerId(), pair.followeeId()),
         // DeathStarBench's follow handler says nothing on success; its unfollow says "Success!".
-        done -> follow ? complete(HttpResponse.create()) : text(SUCCESS)));
+        done -> follow ? complete(HttpResponse.create()) : Replies.text(SUCCESS)));
   }
 
   private Route compose(Map<String, String> form) {
     return handle(parseCompose(form), post -> ApiError.answer(
         users.post(post.userId(), post.text(), Optional.empty(), post.mentions(), post.media()),
-        tweet -> text(POSTED)));
+        tweet -> Replies.text(POSTED)));
   }
 
   private Route read(Map<String, String> query, TimelineRead timeline) {
     return handle(parseSlice(query), slice -> ApiError.answer(range(timeline, slice),
-        tweets -> completeOK(tweets.stream().map(PostView::of).toList(), Jackson.marshaller(mapper))));
+        tweets -> completeOK(tweets.stream().map(PostView::of).toList(), Replies.json(system))));
   }
 
   /**
@@ -416,8 +411,4 @@ public final class Wrk2Routes extends AllDirectives {
     return parsed.problem() == null ? inner.apply(parsed.value()) : parsed.problem().route();
   }
 
-
-  private Route text(String body) {
-    return complete(HttpResponse.create().withStatus(StatusCodes.OK).withEntity(ContentTypes.TEXT_PLAIN_UTF8, body));
-  }
 }

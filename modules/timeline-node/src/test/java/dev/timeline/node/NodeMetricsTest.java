@@ -39,8 +39,8 @@ class NodeMetricsTest {
   @BeforeAll
   static void startNode() throws Exception {
     system = TimelineRoutesTest.singleNode();
-    var metrics = new NodeMetrics(system, new PrometheusRegistry());
-    int port = HttpServer.start(system, "127.0.0.1", 0, metrics).toCompletableFuture().get(10, TimeUnit.SECONDS)
+    var metrics = new NodeMetrics(system, NodeSettings.of(system.settings().config()), new PrometheusRegistry());
+    int port = HttpServer.start(system, NodeSettings.of(system.settings().config()), "127.0.0.1", 0, metrics).toCompletableFuture().get(10, TimeUnit.SECONDS)
         .localAddress().getPort();
     base = URI.create("http://127.0.0.1:" + port);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);

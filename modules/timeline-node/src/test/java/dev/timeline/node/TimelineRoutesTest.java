@@ -24,6 +24,7 @@ import dev.timeline.core.Rejection;
 import dev.timeline.core.Tweet;
 import dev.timeline.core.UserEntity;
 import dev.timeline.core.Users;
+import dev.timeline.node.lab.ImportRoutes;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -81,10 +82,10 @@ class TimelineRoutesTest {
   @BeforeAll
   static void startNode() throws Exception {
     system = singleNode();
-    int port = HttpServer.start(system, "127.0.0.1", 0).toCompletableFuture().get(10, TimeUnit.SECONDS)
+    int port = HttpServer.start(system, NodeSettings.of(system.settings().config()), "127.0.0.1", 0).toCompletableFuture().get(10, TimeUnit.SECONDS)
         .localAddress().getPort();
     base = URI.create("http://127.0.0.1:" + port);
-    int adminPort = HttpServer.start(system, "admin", "127.0.0.1", 0, new ImportRoutes(system, new Users(system)).route())
+    int adminPort = HttpServer.start(system, "admin", "127.0.0.1", 0, new ImportRoutes(system, NodeSettings.of(system.settings().config()), new Users(system)).route())
         .toCompletableFuture().get(10, TimeUnit.SECONDS).localAddress().getPort();
     admin = URI.create("http://127.0.0.1:" + adminPort);
     awaitAssert(() -> assertEquals(200, get("/health").status()));
@@ -387,6 +388,38 @@ class TimelineRoutesTest {
   }
 
   /**
+   * The lab reads these four names (and judges deliveries by the timeline sizes), so they are
+   * this node's configuration, not constants: a node configured otherwise says so.
+   */
+  @Test
+  void clusterDescribesThisNodesSettings() throws Exception {
+    var config = system.settings().config();
+    assertEquals(json(Map.of(
+            "homeTimelineSize", config.getInt("timeline.home-timeline-size"),
+            "userTimelineSize", config.getInt("timeline.user-timeline-size"),
+            "strategy", config.getString("timeline.fan-out.strategy"),
+            "hybridThreshold", config.getInt("timeline.fan-out.hybrid-threshold"))),
+        get("/cluster?sharding=off").body().get("settings"));
+
+    ActorSystem<Void> other = ActorSystem.create(Behaviors.empty(), "timeline",
+        nodeConfig("timeline.home-timeline-size = 50\n"
+            + "timeline.user-timeline-size = 60\n"
+            + "timeline.fan-out.strategy = HYBRID\n"
+            + "timeline.fan-out.hybrid-threshold = 7\n"));
+    try {
+      int port = HttpServer.start(other, NodeSettings.of(other.settings().config()), "127.0.0.1", 0).toCompletableFuture()
+          .get(10, TimeUnit.SECONDS).localAddress().getPort();
+      Response cluster = send(URI.create("http://127.0.0.1:" + port), "GET", "/cluster?sharding=off", null, null);
+      assertEquals(200, cluster.status());
+      assertEquals(json(Map.of("homeTimelineSize", 50, "userTimelineSize", 60, "strategy", "hybrid", "hybridThreshold", 7)),
+          cluster.body().get("settings"));
+    } finally {
+      other.terminate();
+      other.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
    * A node that never joined a cluster has a shard region but no coordinator: the region buffers
    * every command, so asks time out, deterministically.
    */
@@ -399,7 +432,7 @@ class TimelineRoutesTest {
             + "akka.coordinated-shutdown.phases.cluster-sharding-shutdown-region.timeout = 1s"));
     try {
       UserEntity.init(lonely);
-      int port = HttpServer.start(lonely, "127.0.0.1", 0).toCompletableFuture().get(10, TimeUnit.SECONDS)
+      int port = HttpServer.start(lonely, NodeSettings.of(lonely.settings().config()), "127.0.0.1", 0).toCompletableFuture().get(10, TimeUnit.SECONDS)
           .localAddress().getPort();
       URI lonelyBase = URI.create("http://127.0.0.1:" + port);
 
@@ -414,6 +447,20 @@ class TimelineRoutesTest {
       lonely.terminate();
       lonely.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
+  }
+
+  /** Akka HTTP answers a request past its request timeout itself; the node's handling makes that the document too. */
+  @Test
+  void aRequestTimeoutIsAnUnavailableDocumentWithRetryAfter() throws Exception {
+    var never = akka.http.javadsl.server.Directives.withRequestTimeout(
+        scala.concurrent.duration.FiniteDuration.create(200, TimeUnit.MILLISECONDS),
+        () -> akka.http.javadsl.server.Directives.onSuccess(new java.util.concurrent.CompletableFuture<String>(),
+            akka.http.javadsl.server.Directives::complete));
+    int port = HttpServer.start(system, "never answers", "127.0.0.1", 0, never).toCompletableFuture()
+        .get(10, TimeUnit.SECONDS).localAddress().getPort();
+    Response timedOut = send(URI.create("http://127.0.0.1:" + port), "GET", "/anything", null, null);
+    assertError(503, "unavailable", timedOut);
+    assertEquals("1", timedOut.header("Retry-After"));
   }
 
   @Test

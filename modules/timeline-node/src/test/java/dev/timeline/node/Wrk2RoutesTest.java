@@ -46,7 +46,7 @@ class Wrk2RoutesTest {
   @BeforeAll
   static void startNode() throws Exception {
     system = TimelineRoutesTest.singleNode();
-    int port = HttpServer.start(system, "127.0.0.1", 0).toCompletableFuture().get(10, TimeUnit.SECONDS)
+    int port = HttpServer.start(system, NodeSettings.of(system.settings().config()), "127.0.0.1", 0).toCompletableFuture().get(10, TimeUnit.SECONDS)
         .localAddress().getPort();
     base = URI.create("http://127.0.0.1:" + port);
     awaitAssert(() -> assertEquals(200, send("GET", "/health", null, null).status()));
@@ -399,9 +399,15 @@ class Wrk2RoutesTest {
     return id;
   }
 
-  /** DeathStarBench's registration form, as the graph loader sends it; a copy the test may change. */
+  /** DeathStarBench's registration form, as its init script and the lab's DsbLoad send it; a copy the test may change. */
   private static Map<String, String> registration(long id) {
-    return new LinkedHashMap<>(DsbLoad.registration(id).form());
+    Map<String, String> form = new LinkedHashMap<>();
+    form.put("first_name", "first_name_" + id);
+    form.put("last_name", "last_name_" + id);
+    form.put("username", "username_" + id);
+    form.put("password", "password_" + id);
+    form.put("user_id", Long.toString(id));
+    return form;
   }
 
   private static Response register(long id) throws Exception {

@@ -1,4 +1,4 @@
-package dev.timeline.node;
+package dev.timeline.node.lab;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * to this node, so the delay applies to every message this node receives; bytes this node sends
  * back on those connections pass at once. Only started with {@code --fault-injection}.
  */
-final class LinkDelay {
+public final class LinkDelay {
   private static final Logger log = LoggerFactory.getLogger(LinkDelay.class);
 
   private final ServerSocket server;
@@ -37,7 +37,7 @@ final class LinkDelay {
   }
 
   /** Listens on {@code host:port} and relays to {@code host:targetPort}, with no delay yet. */
-  static LinkDelay start(String host, int port, int targetPort) throws IOException {
+  public static LinkDelay start(String host, int port, int targetPort) throws IOException {
     InetAddress address = InetAddress.getByName(host);
     LinkDelay relay = new LinkDelay(new ServerSocket(port, 50, address), address, targetPort);
     daemon("link-delay-accept", relay::acceptLoop);

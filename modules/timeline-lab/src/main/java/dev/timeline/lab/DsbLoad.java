@@ -1,6 +1,7 @@
-package dev.timeline.node;
+package dev.timeline.lab;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -33,7 +34,9 @@ import picocli.CommandLine.Parameters;
  * Loads a social graph the way DeathStarBench's {@code init_social_graph.py} does, through the
  * {@code /wrk2-api} endpoints of one node: registers every user (id = node id, name
  * {@code username_<id>}), then follows both ways per edge, by name. A 503 is retried after its
- * Retry-After; any other failure stops the load with the request and the answer.
+ * Retry-After; any other failure stops the load with the request and the answer. A lab client,
+ * like {@link GraphLoader} (which loads through the nodes' bulk import instead); both read edge
+ * files with {@link Graph#fromEdgeFile}. It knows the node only by its URL.
  */
 @Command(
     name = "dsb-load",
@@ -43,8 +46,9 @@ import picocli.CommandLine.Parameters;
     footer = {
         "",
         "GRAPH_FILE: one edge 'u v' per line (more columns are ignored; lines starting with % or #",
-        "are comments). If GRAPH.nodes sits next to GRAPH.edges and holds a count n, users 0..n-1 are",
-        "registered too, as DeathStarBench does, so users without edges exist.",
+        "are comments; a repeated edge or a self-loop adds no follow). If GRAPH.nodes sits next to",
+        "GRAPH.edges and holds a count n, users 0..n-1 are registered too, as DeathStarBench does, so",
+        "users without edges exist.",
         "Each user u is registered as user_id=u, username=username_u, first_name_u, last_name_u,",
         "password_u; each edge u v becomes two follows (u->v and v->u). Running it again changes nothing.",
         "Exit status: 0 when everything is loaded, 1 when a request failed, 2 for bad options."})
@@ -65,8 +69,12 @@ public final class DsbLoad implements Callable<Integer> {
       description = "How long one request keeps being retried while the node answers 503 (default: ${DEFAULT-VALUE}).")
   int retryForSeconds;
 
-  /** The graph as DeathStarBench's loader sees it: the users and the undirected edges. */
-  record Graph(List<Long> users, List<long[]> edges) {}
+  /**
+   * The load as DeathStarBench's loader makes it: the users to register (ascending), then the
+   * follows, both ways per edge, one after the other ({@code follows[i][0]} follows
+   * {@code follows[i][1]}).
+   */
+  record Load(List<Long> users, List<long[]> follows) {}
 
   /** One form POST to make, described for a failure message. */
   record Call(String path, Map<String, String> form) {
@@ -99,19 +107,19 @@ public final class DsbLoad implements Callable<Integer> {
       System.err.println("dsb-load: --concurrency must be at least 1");
       return 2;
     }
-    Graph graph;
+    Load load;
     try {
-      graph = readGraph(graphFile);
+      load = readLoad(graphFile);
     } catch (IOException | IllegalArgumentException e) {
       System.err.println("dsb-load: cannot read " + graphFile + ": " + e.getMessage());
       return 2;
     }
     System.out.printf("%s: %d users, %d edges (%d follows) -> %s%n",
-        graphFile, graph.users().size(), graph.edges().size(), 2 * graph.edges().size(), node);
+        graphFile, load.users().size(), load.follows().size() / 2, load.follows().size(), node);
     long started = System.nanoTime();
     try {
-      run("register", graph.users().stream().map(DsbLoad::registration).toList());
-      run("follow", graph.edges().stream().flatMap(e -> List.of(follow(e[0], e[1]), follow(e[1], e[0])).stream()).toList());
+      run("register", load.users().stream().map(DsbLoad::registration).toList());
+      run("follow", load.follows().stream().map(f -> follow(f[0], f[1])).toList());
     } catch (LoadFailure failure) {
       System.err.println("dsb-load: stopped: " + failure.getMessage());
       return 1;
@@ -120,29 +128,33 @@ public final class DsbLoad implements Callable<Integer> {
     return 0;
   }
 
-  static Graph readGraph(Path edgesFile) throws IOException {
+  /**
+   * The edge file read by the lab's one edge-list reader ({@link Graph#fromEdgeFile}, symmetric:
+   * a repeated edge or a self-loop adds no follow), plus the users of GRAPH.nodes.
+   */
+  static Load readLoad(Path edgesFile) throws IOException {
+    Graph graph;
+    try {
+      graph = Graph.fromEdgeFile(edgesFile, true);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
     TreeSet<Long> users = new TreeSet<>();
-    List<long[]> edges = new ArrayList<>();
-    int lineNo = 0;
-    for (String line : Files.readAllLines(edgesFile)) {
-      lineNo++;
-      String trimmed = line.strip();
-      if (trimmed.isEmpty() || trimmed.startsWith("%") || trimmed.startsWith("#")) continue;
-      String[] columns = trimmed.split("[\\s,]+");
-      try {
-        long u = Long.parseLong(columns[0]), v = Long.parseLong(columns[1]);
-        if (u < 0 || v < 0) throw new NumberFormatException("negative id");
-        users.add(u);
-        users.add(v);
-        if (u != v) edges.add(new long[] {u, v}); // a user cannot follow themselves
-      } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
-        throw new IllegalArgumentException("line " + lineNo + " is not 'u v' with two user ids: '" + trimmed + "'");
+    List<long[]> follows = new ArrayList<>();
+    // Each edge once, from its end seen first, as its two follows one after the other: the order of
+    // a sorted edge file, as before the reader was shared (a user's follows spread over the load).
+    for (int u = 0; u < graph.size(); u++) {
+      users.add(graph.label(u));
+      for (int v : graph.followers(u)) {
+        if (v < u) continue;
+        follows.add(new long[] {graph.label(u), graph.label(v)});
+        follows.add(new long[] {graph.label(v), graph.label(u)});
       }
     }
     nodeCount(edgesFile).ifPresent(n -> {
       for (long id = 0; id < n; id++) users.add(id);
     });
-    return new Graph(List.copyOf(users), edges);
+    return new Load(List.copyOf(users), follows);
   }
 
   /** The count in GRAPH.nodes next to GRAPH.edges, as DeathStarBench's datasets have it. */

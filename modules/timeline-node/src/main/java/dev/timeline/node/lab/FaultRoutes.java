@@ -1,25 +1,24 @@
-package dev.timeline.node;
+package dev.timeline.node.lab;
 
 import akka.actor.Address;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Adapter;
 import akka.http.javadsl.model.StatusCodes;
-import akka.http.javadsl.marshallers.jackson.Jackson;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.Route;
 import akka.remote.RemoteActorRefProvider;
 import akka.remote.RemoteTransport;
 import akka.remote.artery.ArteryTransport;
 import akka.remote.transport.ThrottlerTransportAdapter;
-import akka.serialization.jackson.JacksonObjectMapperProvider;
-import java.util.Optional;
+import dev.timeline.node.ApiError;
+import dev.timeline.node.Replies;
 import java.util.concurrent.CompletionStage;
 import scala.compat.java8.FutureConverters;
 
 import static akka.http.javadsl.server.PathMatchers.segment;
 
 /**
- * Fault injection for the local lab, served on its own port and only when a node runs with
+ * Fault injection for the local lab, served on the admin port and only when a node runs with
  * {@code --fault-injection} (which also turns on Artery's test mode). It cuts this node's links
  * to chosen peers with Artery's blackhole: messages both ways are dropped, as in a network
  * partition, while the processes keep running.
@@ -62,11 +61,13 @@ public final class FaultRoutes extends AllDirectives {
   private final ArteryTransport transport;
   private final LinkDelay linkDelay;
 
-  FaultRoutes(ActorSystem<?> system, LinkDelay linkDelay) {
+  /** {@code linkDelay}: the relay NodeMain started in front of Artery (null where no test sets a delay). */
+  public FaultRoutes(ActorSystem<?> system, LinkDelay linkDelay) {
     this.system = system;
     this.linkDelay = linkDelay;
     RemoteTransport remote = ((RemoteActorRefProvider) Adapter.toClassic(system).provider()).transport();
-    if (!(remote instanceof ArteryTransport artery) || !system.settings().config().getBoolean("akka.remote.artery.advanced.test-mode"))
+    // Artery's own parsed settings: without test mode its blackhole commands do nothing.
+    if (!(remote instanceof ArteryTransport artery) || !artery.settings().Advanced().TestMode())
       throw new IllegalStateException("fault injection needs Artery with akka.remote.artery.advanced.test-mode = on");
     this.transport = artery;
   }
@@ -78,8 +79,7 @@ public final class FaultRoutes extends AllDirectives {
   private Route delay() {
     return pathPrefix("delay", () -> concat(
         pathEnd(() -> concat(
-            get(() -> completeOK(new Delay(linkDelay.delay().toMillis()), Jackson.marshaller(
-                JacksonObjectMapperProvider.get(system).getOrCreate("timeline-http", Optional.empty())))),
+            get(() -> completeOK(new Delay(linkDelay.delay().toMillis()), Replies.json(system))),
             delete(() -> {
               linkDelay.setDelay(java.time.Duration.ZERO);
               return complete(StatusCodes.NO_CONTENT);

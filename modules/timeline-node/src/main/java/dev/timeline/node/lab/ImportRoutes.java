@@ -1,17 +1,18 @@
-package dev.timeline.node;
+package dev.timeline.node.lab;
 
 import akka.Done;
 import akka.actor.typed.ActorSystem;
-import akka.http.javadsl.marshallers.jackson.Jackson;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.Route;
-import akka.serialization.jackson.JacksonObjectMapperProvider;
 import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Source;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.timeline.core.Rejection;
 import dev.timeline.core.UserEntity;
 import dev.timeline.core.Users;
+import dev.timeline.node.ApiError;
+import dev.timeline.node.JsonBody;
+import dev.timeline.node.NodeSettings;
+import dev.timeline.node.Replies;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -51,14 +52,12 @@ public final class ImportRoutes extends AllDirectives {
 
   private final ActorSystem<?> system;
   private final Users users;
-  private final ObjectMapper mapper;
   private final long maxBody;
 
-  public ImportRoutes(ActorSystem<?> system, Users users) {
+  public ImportRoutes(ActorSystem<?> system, NodeSettings settings, Users users) {
     this.system = system;
     this.users = users;
-    this.maxBody = system.settings().config().getBytes("timeline.http.max-import-body");
-    this.mapper = JacksonObjectMapperProvider.get(system).getOrCreate("timeline-http", Optional.empty());
+    this.maxBody = settings.maxImportBody();
   }
 
   public Route route() {
@@ -97,9 +96,7 @@ public final class ImportRoutes extends AllDirectives {
   /** Checks every id in the batch, then runs the writes, a bounded number at a time, and answers for all of them. */
   private Route run(List<Step> steps, Collection<String> ids, int userCount, long idCount) {
     for (String id : ids)
-      if (!UserEntity.VALID_ID.matcher(id).matches())
-        return ApiError.badRequest("bad user id '" + ApiError.abbreviate(id)
-            + "': must match " + UserEntity.VALID_ID).route();
+      if (!UserEntity.VALID_ID.matcher(id).matches()) return ApiError.badUserId(id).route();
     CompletionStage<List<Outcome>> outcomes = Source.from(steps)
         .mapAsyncUnordered(PARALLELISM, step -> step.write().get()
             .thenApply(done -> new Outcome(step.userId(), Optional.empty()))
@@ -117,7 +114,7 @@ public final class ImportRoutes extends AllDirectives {
       if (!missing.isEmpty())
         return ApiError.notFound(missing.size() + " users are not registered: "
             + String.join(",", missing.stream().limit(20).toList()) + (missing.size() > 20 ? ",..." : "")).route();
-      return completeOK(new Imported(userCount, idCount), Jackson.marshaller(mapper));
+      return completeOK(new Imported(userCount, idCount), Replies.json(system));
     });
   }
 }

@@ -1,4 +1,4 @@
-package dev.timeline.node;
+package dev.timeline.node.lab;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import dev.timeline.core.UserEntity;
 import dev.timeline.core.Users;
+import dev.timeline.node.HttpServer;
+import dev.timeline.node.NodeSettings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,8 +51,9 @@ class AdminRoutesTest {
             // Its region would wait the phase's 10 s for a hand-off that cannot happen.
             + "akka.coordinated-shutdown.phases.cluster-sharding-shutdown-region.timeout = 1s")));
     UserEntity.init(system);
-    var routes = Directives.concat(new FaultRoutes(system, null).route(), new JournalWriters(system).route(),
-        new ImportRoutes(system, new Users(system)).route());
+    var settings = NodeSettings.of(system.settings().config());
+    var routes = Directives.concat(new FaultRoutes(system, null).route(), new JournalWriters(system, settings).route(),
+        new ImportRoutes(system, settings, new Users(system)).route());
     int port = HttpServer.start(system, "admin", "127.0.0.1", 0, routes).toCompletableFuture().get(10, TimeUnit.SECONDS)
         .localAddress().getPort();
     admin = URI.create("http://127.0.0.1:" + port);

@@ -1,15 +1,15 @@
-package dev.timeline.node;
+package dev.timeline.node.lab;
 
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.DispatcherSelector;
-import akka.http.javadsl.marshallers.jackson.Jackson;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.Route;
-import akka.serialization.jackson.JacksonObjectMapperProvider;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import java.sql.Connection;
 import dev.timeline.core.Journal;
+import dev.timeline.node.ApiError;
+import dev.timeline.node.NodeSettings;
+import dev.timeline.node.Replies;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,7 +18,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -45,8 +44,9 @@ public final class JournalWriters extends AllDirectives {
   public record Report(long persistenceIds, long events, Map<String, List<String>> writerRuns) {}
 
   /** The journal's connection and akka-persistence-jdbc's names for its event table, read once. */
-  record Table(Journal.Login journal, String table, String persistenceId, String sequenceNumber, String writer) {
-    static Table of(Config config) {
+  public record Table(Journal.Login journal, String table, String persistenceId, String sequenceNumber, String writer) {
+    /** From akka-persistence-jdbc's keys and the core's journal login, in a node's whole configuration. */
+    public static Table of(Config config) {
       Config events = config.getConfig("jdbc-journal.tables.event_journal");
       Config columns = events.getConfig("columnNames");
       String schema = events.getString("schemaName");
@@ -98,14 +98,14 @@ public final class JournalWriters extends AllDirectives {
   private static final scala.concurrent.duration.FiniteDuration TIMEOUT =
       scala.concurrent.duration.FiniteDuration.create(55, java.util.concurrent.TimeUnit.SECONDS);
 
+  private final ActorSystem<?> system;
   private final Table table;
   private final Executor blocking;
-  private final ObjectMapper mapper;
 
-  public JournalWriters(ActorSystem<?> system) {
-    this.table = Table.of(system.settings().config());
+  public JournalWriters(ActorSystem<?> system, NodeSettings settings) {
+    this.system = system;
+    this.table = settings.journalTable();
     this.blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
-    this.mapper = JacksonObjectMapperProvider.get(system).getOrCreate("timeline-http", Optional.empty());
   }
 
   public Route route() {
@@ -119,7 +119,7 @@ public final class JournalWriters extends AllDirectives {
               }
             }, blocking),
             result -> result.isSuccess()
-                ? completeOK(result.get(), Jackson.marshaller(mapper))
+                ? completeOK(result.get(), Replies.json(system))
                 : ApiError.unavailable("cannot read the journal at " + table.journal().url() + ": " + cause(result.failed().get())).route()))));
   }
 

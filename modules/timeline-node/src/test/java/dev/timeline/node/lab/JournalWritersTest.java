@@ -1,4 +1,4 @@
-package dev.timeline.node;
+package dev.timeline.node.lab;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,0 +1,69 @@
+package dev.timeline.node;
+
+import com.typesafe.config.Config;
+import dev.timeline.node.lab.JournalWriters;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * The runnable node's own settings ({@code timeline.http.*}, {@code timeline.metrics.*} in this
+ * module's reference.conf), parsed once by {@link NodeMain} and handed to what serves HTTP: no
+ * class of this module reads the actor system's config itself.
+ *
+ * @param host            public API address ({@code timeline.http.host})
+ * @param port            public API port
+ * @param adminHost       admin port address; loopback unless asked otherwise
+ * @param maxBody         larger public request bodies are a 413
+ * @param maxImportBody   the same for the lab's bulk import on the admin port
+ * @param capacity        requests per second this node starts on /users... and /wrk2-api (0: no limit)
+ * @param capacityQueue   a request that would wait longer for its turn is a 503 at once
+ * @param clusterStatsTimeout  GET /cluster waits this long for shard statistics
+ * @param metricsShardingTimeout  each Prometheus scrape waits this long for the shard regions
+ * @param journalTable    the journal's event table as akka-persistence-jdbc names it (for the lab's
+ *                        journal writers report)
+ * @param described       what GET /cluster tells the lab about this node's domain settings
+ */
+public record NodeSettings(
+    String host,
+    int port,
+    String adminHost,
+    long maxBody,
+    long maxImportBody,
+    int capacity,
+    Duration capacityQueue,
+    Duration clusterStatsTimeout,
+    Duration metricsShardingTimeout,
+    JournalWriters.Table journalTable,
+    Described described) {
+
+  /**
+   * This node's domain settings as GET /cluster describes them, so the lab judges a run by the
+   * cluster it ran against (the delivery checker needs the timeline sizes) instead of restating them.
+   * Core keys ({@code timeline.home-timeline-size}, ...), read here until the core's settings
+   * record carries them.
+   */
+  public record Described(int homeTimelineSize, int userTimelineSize, String strategy, int hybridThreshold) {
+    static Described of(Config config) {
+      Config timeline = config.getConfig("timeline");
+      return new Described(timeline.getInt("home-timeline-size"), timeline.getInt("user-timeline-size"),
+          timeline.getString("fan-out.strategy").toLowerCase(Locale.ROOT), timeline.getInt("fan-out.hybrid-threshold"));
+    }
+  }
+
+  /** Reads every key of this record from a node's whole, resolved configuration. */
+  public static NodeSettings of(Config config) {
+    Config http = config.getConfig("timeline.http");
+    return new NodeSettings(
+        http.getString("host"),
+        http.getInt("port"),
+        http.getString("admin-host"),
+        http.getBytes("max-body"),
+        http.getBytes("max-import-body"),
+        http.getInt("capacity"),
+        http.getDuration("capacity-queue"),
+        http.getDuration("cluster-stats-timeout"),
+        config.getDuration("timeline.metrics.sharding-timeout"),
+        JournalWriters.Table.of(config),
+        Described.of(config));
+  }
+}
