@@ -54,6 +54,11 @@ final class ClusterControl {
     }
   }
 
+  /** What {@code scripts/cluster status --json} says of the cluster's processes now. */
+  ClusterStatus status() {
+    return ClusterStatus.parse(run("status", "--json"));
+  }
+
   /** The run directory's node logs and the journal log, for the report. */
   List<Path> logs() {
     try (var files = Files.list(runDir)) {

@@ -41,10 +41,6 @@ public record Experiment(
    */
   public record ClusterSpec(int nodes, String journal, String profile, String strategy, int hybridThreshold, int nodeCapacity,
                             boolean frontDoor, int frontDoorPort, String hosts) {
-    public ClusterSpec(int nodes, String journal, String profile, String strategy, int hybridThreshold, int nodeCapacity) {
-      this(nodes, journal, profile, strategy, hybridThreshold, nodeCapacity, false, 8080, "loopback");
-    }
-
     public boolean resilient() {
       return profile.equals("resilient");
     }

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntUnaryOperator;
 
 /**
- * Loads a graph through the nodes' bulk import (admin port 8180+i): every user, then who each
+ * Loads a graph through the nodes' bulk import (on their admin ports): every user, then who each
  * user follows, then each user's followers (both sides of a follow must be imported). Each phase
  * is cut into batches of consecutive users worth about {@code batchIds} ids (fewer when that
  * would leave a permit idle); a few batches are in
@@ -86,14 +86,14 @@ final class GraphLoader {
     long t0 = System.nanoTime();
     // A user costs one persisted event while a follow list of any length costs one, so user
     // batches are kept small: the progress line then moves while users register.
-    phase("users", "/admin/import/users", graph.size(), u -> 1, Math.min(batchIds, USER_BATCH), (json, from, to) -> {
+    phase(NodeApi.Import.users, graph.size(), u -> 1, Math.min(batchIds, USER_BATCH), (json, from, to) -> {
       for (int u = from; u < to; u++) json.entry(graph.id(u)).string("User " + graph.id(u));
     });
     long t1 = System.nanoTime();
     Adjacency following = graph.following();
-    phase("following", "/admin/import/following", graph.size(), following::degree, batchIds,
+    phase(NodeApi.Import.following, graph.size(), following::degree, batchIds,
         (json, from, to) -> lists(json, graph, following, from, to));
-    phase("followers", "/admin/import/followers", graph.size(), graph::followerCount, batchIds, (json, from, to) -> {
+    phase(NodeApi.Import.followers, graph.size(), graph::followerCount, batchIds, (json, from, to) -> {
       for (int u = from; u < to; u++) {
         if (graph.followerCount(u) == 0) continue;
         json.entry(graph.id(u)).beginList();
@@ -119,13 +119,13 @@ final class GraphLoader {
     void write(JsonObject json, int from, int to);
   }
 
-  private void phase(String what, String path, int users, IntUnaryOperator idsOf, int maxPerBatch, Body body) {
+  private void phase(NodeApi.Import what, int users, IntUnaryOperator idsOf, int maxPerBatch, Body body) {
     long total = 0;
     for (int u = 0; u < users; u++) total += idsOf.applyAsInt(u);
     // At least one batch per permit, so a small graph is spread over the nodes too.
     int perBatch = (int) Math.max(1, Math.min(maxPerBatch, (total + inFlight - 1) / inFlight));
     List<Batch> batches = plan(users, idsOf, perBatch);
-    Progress progress = new Progress(what, total);
+    Progress progress = new Progress(what.name(), total);
     Semaphore permits = new Semaphore(inFlight);
     AtomicReference<String> failure = new AtomicReference<>();
     int next = 0;
@@ -139,7 +139,7 @@ final class GraphLoader {
       JsonObject json = new JsonObject();
       body.write(json, batch.from(), batch.to());
       String text = json.close();
-      send(path, text, next++ % nodes + 1, System.nanoTime() + RETRY_BUDGET.toNanos(), 0).whenComplete((error, e) -> {
+      send(what.request(text), next++ % nodes + 1, System.nanoTime() + RETRY_BUDGET.toNanos(), 0).whenComplete((error, e) -> {
         if (error != null || e != null) failure.compareAndSet(null, error != null ? error : e.toString());
         else progress.add(batch.ids());
         permits.release();
@@ -156,16 +156,16 @@ final class GraphLoader {
   }
 
   /** Completes with null once the batch is in, or with why it could not be. */
-  private CompletableFuture<String> send(String path, String body, int node, long deadlineNanos, int attempt) {
-    return admin.send(node, "POST", path, body, BATCH_TIMEOUT).thenCompose(answer -> {
+  private CompletableFuture<String> send(NodeApi.Request request, int node, long deadlineNanos, int attempt) {
+    return admin.send(node, request, BATCH_TIMEOUT).thenCompose(answer -> {
       if (answer.is(200)) return CompletableFuture.completedFuture(null);
-      String error = "POST " + path + " on node " + node + " -> "
+      String error = request.line() + " on node " + node + " -> "
           + (answer.status() == 0 ? answer.error() : answer.status() + " " + answer.body());
       boolean transientFailure = answer.status() == 0 || answer.status() == 503;
       if (!transientFailure || System.nanoTime() > deadlineNanos) return CompletableFuture.completedFuture(error);
       long backoffMs = Math.min(5000, 250L << Math.min(attempt, 5));
       CompletableFuture<String> retried = new CompletableFuture<>();
-      retries.schedule(() -> send(path, body, node % nodes + 1, deadlineNanos, attempt + 1)
+      retries.schedule(() -> send(request, node % nodes + 1, deadlineNanos, attempt + 1)
           .whenComplete((r, e) -> {
             if (e != null) retried.completeExceptionally(e);
             else retried.complete(r);

@@ -54,7 +54,8 @@ public final class Http {
 
   private final HttpClient client;
 
-  public CompletableFuture<Answer> send(int node, String method, String path, String jsonBody, Duration timeout) {
+  /** Every request is one of {@link NodeApi}'s: the lab's knowledge of the API stays in one place. */
+  private CompletableFuture<Answer> send(int node, String method, String path, String jsonBody, Duration timeout) {
     String base;
     try {
       base = endpoint.apply(node);
@@ -69,8 +70,13 @@ public final class Http {
         .exceptionally(e -> new Answer(0, null, rootMessage(e)));
   }
 
-  public Answer call(int node, String method, String path, String jsonBody, Duration timeout) {
-    return send(node, method, path, jsonBody, timeout).join();
+  /** {@code request} (one of {@link NodeApi}'s) to node {@code node}. */
+  public CompletableFuture<Answer> send(int node, NodeApi.Request request, Duration timeout) {
+    return send(node, request.method(), request.path(), request.body(), timeout);
+  }
+
+  public Answer call(int node, NodeApi.Request request, Duration timeout) {
+    return send(node, request, timeout).join();
   }
 
   public static String json(Object value) {

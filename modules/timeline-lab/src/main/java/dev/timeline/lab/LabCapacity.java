@@ -33,7 +33,7 @@ public final class LabCapacity {
       boolean post = exchange.getRequestMethod().equals("POST");
       exchange.getRequestBody().readAllBytes();
       byte[] body = (post ? "{\"tweetId\":\"" + String.format("%013d", ids.incrementAndGet()) + "-x\"}"
-          : "{\"tweets\":[],\"nextCursor\":null}").getBytes(StandardCharsets.UTF_8);
+          : "{\"tweets\":[],\"nextCursor\":null,\"partial\":false}").getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().add("Content-Type", "application/json");
       exchange.sendResponseHeaders(post ? 201 : 200, body.length);
       exchange.getResponseBody().write(body);

@@ -23,6 +23,8 @@ final class LabCluster implements AutoCloseable {
   final Experiment.ClusterSpec spec;
   final Experiment.GraphSpec graphSpec;
   final Graph graph;
+  /** The settings every node said it runs with (GET /cluster), read after every start. */
+  private volatile NodeApi.NodeSettings settings;
 
   /** Stops the cluster if the lab is interrupted (Ctrl-C) while it runs. */
   private final Thread stopOnExit;
@@ -33,6 +35,7 @@ final class LabCluster implements AutoCloseable {
     this.graphSpec = graphSpec;
     this.graph = graph;
     this.description = ClusterDescription.read(control.runDir());
+    this.settings = agreedSettings(http, spec);
     this.stopOnExit = new Thread(() -> stopQuietly(control), "stop-lab-cluster");
     Runtime.getRuntime().addShutdownHook(stopOnExit);
   }
@@ -48,12 +51,16 @@ final class LabCluster implements AutoCloseable {
         spec.nodeCapacity() > 0 ? ", " + spec.nodeCapacity() + " req/s per node" : "");
     LabCluster lab = null;
     try {
-      String started = startOnceMore(control, spec);
-      started.lines().filter(l -> l.contains("up in")).findFirst().ifPresent(l -> System.out.println("  " + l.strip()));
+      long started = System.nanoTime();
+      startOnceMore(control, spec);
+      System.out.printf("  cluster up in %.0f s: %s%n", (System.nanoTime() - started) / 1e9, summary(control.status()));
       long t0 = System.nanoTime();
       Graph graph = Graph.of(graphSpec);
       System.out.printf("graph: %,d users, %,d follows (generated in %.1f s)%n", graph.size(), graph.follows(), (System.nanoTime() - t0) / 1e9);
       lab = new LabCluster(control, spec, graphSpec, graph);
+      NodeApi.NodeSettings s = lab.settings;
+      System.out.printf("  the nodes' settings: home timelines of %d, own timelines of %d, strategy %s (hybrid threshold %d)%n",
+          s.homeTimelineSize(), s.userTimelineSize(), s.strategy(), s.hybridThreshold());
       var times = new GraphLoader(lab.admin, spec.nodes(), graphSpec.importBatchIds(), graphSpec.importInFlight()).load(graph);
       System.out.printf("graph loaded: %,.0f users/s, %,.0f follows/s%n", times.usersPerSecond(), times.followsPerSecond());
       return lab;
@@ -68,14 +75,54 @@ final class LabCluster implements AutoCloseable {
    * node can time out creating the journal tables while the others start, and a second try
    * usually works.
    */
-  private static String startOnceMore(ClusterControl control, Experiment.ClusterSpec spec) {
+  private static void startOnceMore(ClusterControl control, Experiment.ClusterSpec spec) {
     try {
-      return control.run(spec.startArgs(true).toArray(String[]::new));
+      control.run(spec.startArgs(true).toArray(String[]::new));
     } catch (IllegalStateException failed) {
       System.out.println("  the cluster did not start (" + failed.getMessage().lines().reduce((a, b) -> b).orElse("") + "); once more");
       stopQuietly(control);
-      return control.run(spec.startArgs(true).toArray(String[]::new));
+      control.run(spec.startArgs(true).toArray(String[]::new));
     }
+  }
+
+  /** "3 nodes up (1, 2, 3), journal h2 running", from scripts/cluster status --json. */
+  static String summary(ClusterStatus status) {
+    List<Integer> up = status.nodes().stream().filter(n -> n.state() == ClusterStatus.State.up).map(ClusterStatus.Node::node).toList();
+    List<String> others = status.nodes().stream().filter(n -> n.state() != ClusterStatus.State.up)
+        .map(n -> "node " + n.node() + " " + n.state()).toList();
+    return up.size() + " node" + (up.size() == 1 ? "" : "s") + " up " + up + (others.isEmpty() ? "" : ", " + String.join(", ", others))
+        + ", journal " + status.journal().kind() + " " + status.journal().state()
+        + (status.frontDoor() == null ? "" : ", front door " + status.frontDoor());
+  }
+
+  /**
+   * The settings every node runs with, as each says in GET /cluster: they must all say, agree,
+   * and run the strategy the experiment asked for, or the checkers would judge the run by wrong
+   * bounds (a timeline holds the newest N tweets: one missing beyond N was rightly dropped).
+   */
+  static NodeApi.NodeSettings agreedSettings(Http http, Experiment.ClusterSpec spec) {
+    NodeApi.Request request = NodeApi.cluster(true);
+    Map<Integer, NodeApi.NodeSettings> byNode = new LinkedHashMap<>();
+    for (int node = 1; node <= spec.nodes(); node++) {
+      Http.Answer a = http.call(node, request, Duration.ofSeconds(15));
+      if (!a.is(200))
+        throw new IllegalStateException("node " + node + " did not describe its settings: " + request.line() + " answered "
+            + (a.status() == 0 ? a.error() : a.status()));
+      try {
+        byNode.put(node, NodeApi.NodeSettings.read(request, a.body()));
+      } catch (NodeApi.BadReply bad) {
+        throw new IllegalStateException("node " + node + " did not describe its settings (" + bad.getMessage()
+            + "); the checkers need its timeline bounds", bad);
+      }
+    }
+    if (byNode.values().stream().distinct().count() > 1)
+      throw new IllegalStateException("the nodes disagree on their settings: " + byNode);
+    NodeApi.NodeSettings agreed = byNode.values().iterator().next();
+    if (!agreed.strategy().equals(spec.strategy())
+        || spec.strategy().equals("hybrid") && agreed.hybridThreshold() != spec.hybridThreshold())
+      throw new IllegalStateException("the nodes run strategy " + agreed.strategy() + " (hybrid threshold " + agreed.hybridThreshold()
+          + "), not the experiment's " + spec.strategy() + " (" + spec.hybridThreshold() + ")");
+    return agreed;
   }
 
   /** Every node and the journal SIGKILLed at once: nothing survives but what is on disk. */
@@ -91,13 +138,14 @@ final class LabCluster implements AutoCloseable {
     control.run(spec.startArgs(false).toArray(String[]::new));
     description = ClusterDescription.read(control.runDir());
     awaitHealthy(healthyWithin);
+    settings = agreedSettings(http, spec);
   }
 
   /** Until every node's /health answers 200; throws if one does not within {@code timeout}. */
   void awaitHealthy(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     for (int node = 1; node <= spec.nodes(); node++) {
-      while (!http.call(node, "GET", "/health", null, Duration.ofSeconds(2)).is(200)) {
+      while (!http.call(node, NodeApi.health(), Duration.ofSeconds(2)).is(200)) {
         if (System.nanoTime() > deadline) throw new IllegalStateException("node " + node + " not healthy within " + timeout);
         LockSupport.parkNanos(200_000_000L);
       }
@@ -105,21 +153,19 @@ final class LabCluster implements AutoCloseable {
   }
 
   /**
-   * The journal's writer runs (contract: GET /admin/journal/writers on a node's admin port), from
-   * the first node that answers; null if none does.
+   * The journal's writer runs (GET /admin/journal/writers on a node's admin port), from the first
+   * node that answers; null if none does.
    */
   JournalWriters journalWriters() {
+    NodeApi.Request request = NodeApi.journalWriters();
     for (int node = 1; node <= spec.nodes(); node++) {
-      Http.Answer a = admin.call(node, "GET", "/admin/journal/writers", null, Duration.ofSeconds(60));
-      // An answer without the contract's fields is not read: an empty check must not pass.
-      if (!a.is(200) || a.body() == null || !a.body().path("writerRuns").isObject() || !a.body().path("events").isNumber()) continue;
-      Map<String, List<String>> runs = new LinkedHashMap<>();
-      a.body().path("writerRuns").fields().forEachRemaining(e -> {
-        List<String> writers = new ArrayList<>();
-        e.getValue().forEach(w -> writers.add(w.asText()));
-        runs.put(e.getKey(), writers);
-      });
-      return new JournalWriters(a.body().path("persistenceIds").asLong(), a.body().path("events").asLong(), runs);
+      Http.Answer a = admin.call(node, request, Duration.ofSeconds(60));
+      if (!a.is(200)) continue;
+      try {
+        return NodeApi.journalWriters(request, a.body());
+      } catch (NodeApi.BadReply bad) { // an answer without the contract's fields is not read: an empty check must not pass
+        System.out.println("  node " + node + ": " + bad.getMessage());
+      }
     }
     return null;
   }
@@ -135,18 +181,25 @@ final class LabCluster implements AutoCloseable {
    */
   Map<Integer, Counters> metrics() {
     Map<Integer, Counters> byNode = new LinkedHashMap<>();
+    NodeApi.Request request = NodeApi.metrics();
     for (int node = 1; node <= spec.nodes(); node++) {
-      Http.Answer a = http.call(node, "GET", "/metrics", null, Duration.ofSeconds(5));
-      if (!a.is(200) || a.body() == null) continue;
-      var b = a.body();
-      byNode.put(node, new Counters(b.path("posts").asLong(), b.path("timelineWrites").asLong(), b.path("homeReads").asLong(),
-          b.path("entitiesAsked").asLong(), b.path("partialReads").asLong()));
+      Http.Answer a = http.call(node, request, Duration.ofSeconds(5));
+      if (!a.is(200)) continue;
+      try {
+        byNode.put(node, NodeApi.counters(request, a.body()));
+      } catch (NodeApi.BadReply bad) { // missing from the map, as a node that did not answer
+        System.out.println("  node " + node + ": " + bad.getMessage());
+      }
     }
     return byNode;
   }
 
   ClusterDescription description() {
     return description;
+  }
+
+  NodeApi.NodeSettings settings() {
+    return settings;
   }
 
   List<java.nio.file.Path> logs() {

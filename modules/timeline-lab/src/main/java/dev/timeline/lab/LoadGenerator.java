@@ -6,7 +6,6 @@ import dev.timeline.lab.history.Outcome;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -83,7 +82,7 @@ final class LoadGenerator {
     for (int node = 1; node <= nodes; node++) {
       int n = node;
       if (avoided.get(n) == 1)
-        http.send(n, "GET", "/health", null, Duration.ofSeconds(1)).thenAccept(a -> {
+        http.send(n, NodeApi.health(), Duration.ofSeconds(1)).thenAccept(a -> {
           if (a.is(200)) avoided.set(n, 0);
         });
     }
@@ -154,13 +153,22 @@ final class LoadGenerator {
     void attempt(int node, CompletableFuture<Void> done) {
       if (invokeMs < 0) invokeMs = clock.ms();
       attempts++;
-      send(node).whenComplete((answer, failure) -> {
+      NodeApi.Request request = request();
+      http.send(node, request, spec.requestTimeout()).whenComplete((answer, failure) -> {
         Http.Answer a = answer != null ? answer : new Http.Answer(0, null, String.valueOf(failure));
         double now = clock.ms();
         int expected = type == OpType.post ? 201 : 200;
         if (a.is(expected)) {
-          String tweetId = type == OpType.post ? a.body().get("tweetId").asText() : null;
-          boolean partial = type == OpType.home && a.body() != null && a.body().path("partial").asBoolean(false);
+          String tweetId;
+          boolean partial;
+          try {
+            tweetId = type == OpType.post ? NodeApi.Posted.read(request, a.body()).tweetId() : null;
+            partial = type == OpType.home && NodeApi.Page.read(request, a.body()).partial();
+          } catch (NodeApi.BadReply bad) { // a 201 may have made the post: unknown; a read: failed
+            finish(type == OpType.post ? Outcome.info : Outcome.fail, a.status(), attempts, null, bad.getMessage(), now, false);
+            done.complete(null);
+            return;
+          }
           finish(Outcome.ok, a.status(), attempts, tweetId, null, now, partial);
           if (tweetId != null && record) lagProbe.maybeWatch(tweetId, userIndex, now);
           done.complete(null);
@@ -178,19 +186,17 @@ final class LoadGenerator {
           timers.schedule(() -> attempt(next, done), delayMs, TimeUnit.MILLISECONDS);
           return;
         }
-        String error = a.status() == 0 ? a.error() : a.status() + (a.body() != null && a.body().has("error") ? " " + a.body().get("error").asText() : "");
+        String error = a.status() == 0 ? a.error() : a.status() + (NodeApi.error(a.body()) != null ? " " + NodeApi.error(a.body()) : "");
         finish(mayHaveApplied && !clientError ? Outcome.info : Outcome.fail, a.status(), attempts, null, error, now, false);
         done.complete(null);
       });
     }
 
-    private CompletableFuture<Http.Answer> send(int node) {
-      Duration timeout = spec.requestTimeout();
+    private NodeApi.Request request() {
       return switch (type) {
-        case post -> http.send(node, "POST", "/users/" + user + "/tweets",
-            Http.json(Map.of("text", "tweet " + requestId, "requestId", requestId)), timeout);
-        case home -> http.send(node, "GET", "/users/" + user + "/timeline?limit=20", null, timeout);
-        case user -> http.send(node, "GET", "/users/" + user + "/tweets?limit=20", null, timeout);
+        case post -> NodeApi.post(user, "tweet " + requestId, requestId);
+        case home -> NodeApi.homeTimeline(user, 20, null);
+        case user -> NodeApi.ownTimeline(user, 20, null);
       };
     }
 

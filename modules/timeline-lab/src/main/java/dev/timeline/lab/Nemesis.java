@@ -1,6 +1,5 @@
 package dev.timeline.lab;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.timeline.lab.history.FaultRecord;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -100,14 +99,9 @@ final class Nemesis {
           default -> { }
         }
     // A node downed during a pause or partition has exited: bring it back too.
-    String status = cluster.run("status");
-    for (int n = 1; n <= nodes; n++) {
-      int node = n;
-      boolean dead = status.lines().anyMatch(line -> line.trim().startsWith(node + " ") && line.contains(" dead "));
-      if (dead) {
-        System.out.println("[nemesis] node " + node + " is not running after the run: restarting it");
-        cluster.run("restart", String.valueOf(node));
-      }
+    for (int node : cluster.status().dead()) {
+      System.out.println("[nemesis] node " + node + " is not running after the run: restarting it");
+      cluster.run("restart", String.valueOf(node));
     }
   }
 
@@ -203,9 +197,14 @@ final class Nemesis {
         open.forEach(f -> faulted.addAll(f.nodes));
         for (int asker = 1; asker <= nodes; asker++) {
           if (faulted.contains(asker)) continue;
-          Http.Answer view = http.call(asker, "GET", "/cluster?sharding=off", null, Duration.ofSeconds(1));
+          NodeApi.Request request = NodeApi.cluster(false);
+          Http.Answer view = http.call(asker, request, Duration.ofSeconds(1));
           if (!view.is(200)) continue;
-          observe(view.body(), description.get(), open, clock.ms());
+          try {
+            observe(NodeApi.ClusterView.read(request, view.body()), description.get(), open, clock.ms());
+          } catch (NodeApi.BadReply bad) {
+            continue; // a view not in the contract's shape says nothing; ask the next node
+          }
           break;
         }
       }
@@ -213,12 +212,12 @@ final class Nemesis {
     }
   }
 
-  private static void observe(JsonNode view, ClusterDescription nodes, List<Open> open, double now) {
+  private static void observe(NodeApi.ClusterView view, ClusterDescription nodes, List<Open> open, double now) {
     Set<Integer> unreachable = new HashSet<>();
-    view.get("unreachable").forEach(a -> unreachable.add(nodes.nodeOf(a.asText())));
+    view.unreachable().forEach(a -> unreachable.add(nodes.nodeOf(a)));
     Set<Integer> up = new HashSet<>();
-    view.get("members").forEach(m -> {
-      if (!m.get("status").asText().equals("Down")) up.add(nodes.nodeOf(m.get("address").asText()));
+    view.members().forEach(m -> {
+      if (!m.status().equals("Down")) up.add(nodes.nodeOf(m.address()));
     });
     for (Open f : open) {
       if (f.detectedMs == null && f.nodes.stream().anyMatch(unreachable::contains)) f.detectedMs = now;

@@ -2,7 +2,6 @@ package dev.timeline.lab;
 
 import dev.timeline.lab.check.Slo;
 import dev.timeline.lab.dash.DashboardMain;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.timeline.lab.history.FinalState;
 import dev.timeline.lab.history.JournalWriters;
 import dev.timeline.lab.history.OwnTweet;
@@ -64,7 +63,7 @@ final class Runner {
       run.nemesis.undoAll();
       List<LagSample> lags = run.lagSamples();
       Thread.sleep(e.settle().toMillis());
-      FinalState warm = readBack(lab.http, lab.graph, e.cluster().nodes(), "warm");
+      FinalState warm = readBack(lab.http, lab.graph, e.cluster().nodes(), lab.settings(), "warm");
       FinalState cold = coldReadBack(lab, e.cluster().nodes(), e.settle());
       JournalWriters writers = lab.journalWriters();
       if (writers == null) System.out.println("the journal's writers could not be read (GET /admin/journal/writers)");
@@ -134,7 +133,8 @@ final class Runner {
     } catch (IllegalStateException notKilled) {
       String why = notKilled.getMessage().lines().findFirst().orElse("");
       System.out.println("  the cluster could not be killed, so no cold read-back: " + why);
-      return new FinalState(lab.graph.followersById(), Map.of(), Map.of(), TIMELINE_LIMIT, List.of("cold restart failed: " + why));
+      return new FinalState(lab.graph.followersById(), Map.of(), Map.of(), lab.settings().homeTimelineSize(),
+          lab.settings().userTimelineSize(), List.of("cold restart failed: " + why));
     }
     long t0 = System.nanoTime();
     try {
@@ -144,7 +144,7 @@ final class Runner {
     } catch (IllegalStateException notBack) {
       System.out.println("  the cluster did not come back: " + notBack.getMessage().lines().findFirst().orElse(""));
     }
-    return readBack(lab.http, lab.graph, nodes, "cold");
+    return readBack(lab.http, lab.graph, nodes, lab.settings(), "cold");
   }
 
   /**
@@ -152,7 +152,7 @@ final class Runner {
    * reads at once. Own timelines first: reading one starts its user's entity, so that a home
    * read that gathers from followees (pull, hybrid) finds them running rather than recovering.
    */
-  private static FinalState readBack(Http http, Graph graph, int nodes, String which) throws Exception {
+  private static FinalState readBack(Http http, Graph graph, int nodes, NodeApi.NodeSettings settings, String which) throws Exception {
     System.out.printf("reading back %d user and home timelines (%s)...%n", graph.size(), which);
     Map<String, List<String>> homes = new ConcurrentHashMap<>();
     Map<String, List<OwnTweet>> own = new ConcurrentHashMap<>();
@@ -160,17 +160,18 @@ final class Runner {
     ExecutorService pool = Executors.newFixedThreadPool(16);
     try {
       forEveryUser(pool, graph, user -> {
-        List<JsonNode> tweets = readAll(http, nodes, "/users/" + user + "/tweets", unanswered);
-        if (tweets != null) own.put(user, tweets.stream().map(Runner::ownTweet).toList());
+        List<NodeApi.Tweet> tweets = readAll(http, nodes, cursor -> NodeApi.ownTimeline(user, 200, cursor), unanswered);
+        if (tweets != null) own.put(user, tweets.stream().map(t -> new OwnTweet(t.id(), t.requestId())).toList());
       });
       forEveryUser(pool, graph, user -> {
-        List<JsonNode> home = readAll(http, nodes, "/users/" + user + "/timeline", unanswered);
-        if (home != null) homes.put(user, home.stream().map(t -> t.get("id").asText()).toList());
+        List<NodeApi.Tweet> home = readAll(http, nodes, cursor -> NodeApi.homeTimeline(user, 200, cursor), unanswered);
+        if (home != null) homes.put(user, home.stream().map(NodeApi.Tweet::id).toList());
       });
     } finally {
       pool.shutdownNow();
     }
-    return new FinalState(graph.followersById(), homes, own, TIMELINE_LIMIT, List.copyOf(unanswered));
+    return new FinalState(graph.followersById(), homes, own, settings.homeTimelineSize(), settings.userTimelineSize(),
+        List.copyOf(unanswered));
   }
 
   /** {@code read} for every user of the graph on the pool, returning once all are done. */
@@ -183,16 +184,8 @@ final class Runner {
     for (Future<?> done : reads) done.get();
   }
 
-  private static OwnTweet ownTweet(JsonNode t) {
-    JsonNode requestId = t.get("requestId");
-    return new OwnTweet(t.get("id").asText(), requestId == null || requestId.isNull() ? null : requestId.asText());
-  }
-
   /** 503s a read-back waits out per timeline (a second each) before it counts one as unanswered. */
   private static final int NOT_NOW_RETRIES = 30;
-
-  /** The bounded length of home and own timelines on the nodes (timeline.home-timeline-size, user-timeline-size). */
-  static final int TIMELINE_LIMIT = 800;
 
   /**
    * Every page of a timeline, newest first. A 503 or a partial page ("not now": the user's
@@ -202,17 +195,29 @@ final class Runner {
    * or partial, is noted in {@code unanswered} and the timeline is read again from the next node.
    * Null if no node could.
    */
-  private static List<JsonNode> readAll(Http http, int nodes, String path, Queue<String> unanswered) {
+  private static List<NodeApi.Tweet> readAll(Http http, int nodes, java.util.function.Function<String, NodeApi.Request> pageAt,
+                                             Queue<String> unanswered) {
     int notNow = 0;
     attempts:
     for (int attempt = 0; attempt < 3 * nodes; attempt++) {
-      List<JsonNode> tweets = new ArrayList<>();
-      String cursor = "";
+      List<NodeApi.Tweet> tweets = new ArrayList<>();
+      String cursor = null;
       int node = attempt % nodes + 1;
       while (true) {
-        Http.Answer page = http.call(node, "GET", path + "?limit=200&cursor=" + cursor, null, Duration.ofSeconds(10));
-        boolean partial = page.is(200) && page.body().path("partial").asBoolean(false);
-        if ((page.is(503) || partial) && notNow++ < NOT_NOW_RETRIES) {
+        NodeApi.Request request = pageAt.apply(cursor);
+        Http.Answer answer = http.call(node, request, Duration.ofSeconds(10));
+        // A 200 not in the contract's shape is an answer the checker cannot use: unanswered, not empty.
+        NodeApi.Page page = null;
+        String bad = null;
+        if (answer.is(200)) {
+          try {
+            page = NodeApi.Page.read(request, answer.body());
+          } catch (NodeApi.BadReply e) {
+            bad = e.getMessage();
+          }
+        }
+        boolean partial = page != null && page.partial();
+        if ((answer.is(503) || partial) && notNow++ < NOT_NOW_RETRIES) {
           try {
             Thread.sleep(1_000);
           } catch (InterruptedException stopped) {
@@ -221,14 +226,14 @@ final class Runner {
           }
           continue;
         }
-        if (!page.is(200) || partial) {
-          unanswered.add("GET " + path + " on node " + node + ": "
-              + (partial ? "partial" : page.status() == 0 ? page.error() : String.valueOf(page.status())));
+        if (page == null || partial) {
+          unanswered.add(request.line() + " on node " + node + ": "
+              + (partial ? "partial" : bad != null ? bad : answer.status() == 0 ? answer.error() : String.valueOf(answer.status())));
           continue attempts;
         }
-        page.body().get("tweets").forEach(tweets::add);
-        if (page.body().get("nextCursor").isNull()) return tweets;
-        cursor = page.body().get("nextCursor").asText();
+        tweets.addAll(page.tweets());
+        if (page.nextCursor() == null) return tweets;
+        cursor = page.nextCursor();
       }
     }
     return null;

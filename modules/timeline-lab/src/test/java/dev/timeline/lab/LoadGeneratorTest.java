@@ -41,7 +41,7 @@ class LoadGeneratorTest {
       boolean post = exchange.getRequestMethod().equals("POST");
       boolean home = exchange.getRequestURI().getPath().endsWith("/timeline");
       byte[] body = (post ? "{\"tweetId\":\"0000000000001-a" + posts.incrementAndGet() + "\",\"postedAt\":1}"
-          : "{\"tweets\":[],\"nextCursor\":null" + (home && partialHomes ? ",\"partial\":true" : "") + "}")
+          : "{\"tweets\":[],\"nextCursor\":null,\"partial\":" + (home && partialHomes) + "}")
           .getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().add("Content-Type", "application/json");
       exchange.sendResponseHeaders(post ? 201 : 200, body.length);

@@ -41,12 +41,25 @@ import picocli.CommandLine;
     description = "Runs one timeline cluster node (Akka cluster member and HTTP API).",
     footer = {
         "",
-        "Node i listens on Artery 2550+i and HTTP 8080+i on 127.0.0.1 by default.",
+        "Node i listens on Artery " + NodeMain.DefaultPorts.ARTERY + "+i, HTTP " + NodeMain.DefaultPorts.HTTP + "+i and admin "
+            + NodeMain.DefaultPorts.ADMIN + "+i on 127.0.0.1 by default.",
         "Configuration, highest priority first: -D system properties, these options,",
         "--config FILE, application.conf, the modules' reference.conf.",
         "Exit status: 0 after a normal shutdown, 1 if the journal or a port is",
         "unavailable, 2 for bad options or configuration."})
 public final class NodeMain implements Callable<Integer> {
+
+  /**
+   * A lone node's ports when no option names them, the only place that states them (scripts/cluster
+   * names every port, from the cluster description it writes): node i on Artery ARTERY+i, HTTP
+   * HTTP+i, admin ADMIN+i; with --fault-injection Artery binds RELAY_OFFSET above the port it
+   * advertises.
+   */
+  public static final class DefaultPorts {
+    public static final int ARTERY = 2550, HTTP = 8080, ADMIN = 8180, RELAY_OFFSET = 100;
+
+    private DefaultPorts() {}
+  }
 
   @Spec CommandSpec spec;
 
@@ -61,14 +74,18 @@ public final class NodeMain implements Callable<Integer> {
           + "(default: timeline.http.admin-host, 127.0.0.1, whatever --host is).")
   String adminHost;
 
-  @Option(names = "--artery-port", paramLabel = "PORT", description = "Artery TCP port (default: 2550 + index).")
+  @Option(names = "--artery-port", paramLabel = "PORT", description = "Artery TCP port (default: " + DefaultPorts.ARTERY + " + index).")
   Integer arteryPort;
 
-  @Option(names = "--http-port", paramLabel = "PORT", description = "HTTP port (default: 8080 + index).")
+  @Option(names = "--artery-bind-port", paramLabel = "PORT",
+      description = "With --fault-injection: the port Artery binds behind its relay (default: --artery-port + " + DefaultPorts.RELAY_OFFSET + ").")
+  Integer arteryBindPort;
+
+  @Option(names = "--http-port", paramLabel = "PORT", description = "HTTP port (default: " + DefaultPorts.HTTP + " + index).")
   Integer httpPort;
 
   @Option(names = "--seed", paramLabel = "HOST:PORT",
-      description = "Artery address of a seed node; repeatable (default: 127.0.0.1:2551).")
+      description = "Artery address of a seed node; repeatable (default: 127.0.0.1:" + (DefaultPorts.ARTERY + 1) + ").")
   List<String> seeds;
 
   @Option(names = "--journal-url", paramLabel = "JDBC-URL", description = "Journal database URL (overrides timeline.journal.url).")
@@ -76,7 +93,7 @@ public final class NodeMain implements Callable<Integer> {
 
   @Option(names = "--fault-injection",
       description = "Serve the fault-injection endpoints (network blackholes, link delay) on --fault-port. "
-          + "For the local lab only: it turns on Artery's test mode and binds Artery to its port + 100 "
+          + "For the local lab only: it turns on Artery's test mode and binds Artery to --artery-bind-port "
           + "behind a delaying relay on its advertised port.")
   boolean faultInjection;
 
@@ -86,11 +103,15 @@ public final class NodeMain implements Callable<Integer> {
 
   @Option(names = "--fault-port", paramLabel = "PORT",
       description = "Admin HTTP port: readiness and liveness (/ready, /alive) always, and the endpoints of "
-          + "--fault-injection and --bulk-import (default: 8180 + index).")
+          + "--fault-injection and --bulk-import (default: " + DefaultPorts.ADMIN + " + index).")
   Integer faultPort;
 
   private int adminPort() {
-    return faultPort != null ? faultPort : 8180 + index;
+    return faultPort != null ? faultPort : DefaultPorts.ADMIN + index;
+  }
+
+  private int arteryPort() {
+    return arteryPort != null ? arteryPort : DefaultPorts.ARTERY + index;
   }
 
   @Option(names = "--config", paramLabel = "FILE", description = "HOCON file overlaid on the defaults, e.g. config/node.conf.")
@@ -177,22 +198,22 @@ public final class NodeMain implements Callable<Integer> {
   Config config() {
     Map<String, Object> options = new HashMap<>();
     options.put("akka.remote.artery.canonical.hostname", host);
-    options.put("akka.remote.artery.canonical.port", arteryPort != null ? arteryPort : 2550 + index);
+    options.put("akka.remote.artery.canonical.port", arteryPort());
     options.put("akka.cluster.seed-nodes",
-        (seeds == null ? List.of("127.0.0.1:2551") : seeds).stream().map(this::seedAddress).toList());
+        (seeds == null ? List.of("127.0.0.1:" + (DefaultPorts.ARTERY + 1)) : seeds).stream().map(this::seedAddress).toList());
     options.put("timeline.http.host", host);
     // The admin port follows its own setting (loopback by default), never --host: its endpoints
     // break the cluster or rewrite its graph on request.
     if (adminHost != null) options.put("timeline.http.admin-host", adminHost);
     // Akka Management's routes are served on the admin port; it names itself by this address.
     options.put("akka.management.http.port", adminPort());
-    options.put("timeline.http.port", httpPort != null ? httpPort : 8080 + index);
+    options.put("timeline.http.port", httpPort != null ? httpPort : DefaultPorts.HTTP + index);
     if (journalUrl != null) options.put("timeline.journal.url", journalUrl);
     if (faultInjection) {
       options.put("akka.remote.artery.advanced.test-mode", "on");
-      // Artery binds 100 above the port it advertises; LinkDelay relays from the advertised port.
+      // Artery binds behind the port it advertises; LinkDelay relays from the advertised port.
       options.put("akka.remote.artery.bind.hostname", host);
-      options.put("akka.remote.artery.bind.port", (arteryPort != null ? arteryPort : 2550 + index) + 100);
+      options.put("akka.remote.artery.bind.port", arteryBindPort != null ? arteryBindPort : arteryPort() + DefaultPorts.RELAY_OFFSET);
     }
     // A node whose actor system has shut down (SIGTERM, downed by the split brain resolver)
     // must not linger as a process that answers nothing.

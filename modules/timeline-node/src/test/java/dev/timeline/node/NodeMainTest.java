@@ -33,6 +33,24 @@ class NodeMainTest {
     assertEquals("127.0.0.1", configOf().getString("timeline.http.admin-host"));
   }
 
+  /** A lone node's ports come from NodeMain.DefaultPorts; scripts/cluster names each one, the bind port behind the relay too. */
+  @Test
+  void portsAreTheDefaultsOfTheIndexUnlessNamed() {
+    Config lone = configOf("--index", "3", "--fault-injection");
+    assertEquals(NodeMain.DefaultPorts.ARTERY + 3, lone.getInt("akka.remote.artery.canonical.port"));
+    assertEquals(NodeMain.DefaultPorts.ARTERY + 3 + NodeMain.DefaultPorts.RELAY_OFFSET, lone.getInt("akka.remote.artery.bind.port"));
+    assertEquals(NodeMain.DefaultPorts.HTTP + 3, lone.getInt("timeline.http.port"));
+    assertEquals(NodeMain.DefaultPorts.ADMIN + 3, lone.getInt("akka.management.http.port"));
+
+    Config named = configOf("--index", "3", "--fault-injection", "--artery-port", "40001", "--artery-bind-port", "40777",
+        "--http-port", "40002", "--fault-port", "40003");
+    assertEquals(40001, named.getInt("akka.remote.artery.canonical.port"));
+    assertEquals(40777, named.getInt("akka.remote.artery.bind.port"));
+    assertEquals(40002, named.getInt("timeline.http.port"));
+    assertEquals(40003, named.getInt("akka.management.http.port"));
+    assertEquals(40101, configOf("--artery-port", "40001", "--fault-injection").getInt("akka.remote.artery.bind.port"));
+  }
+
   @Test
   void anEmbeddedH2FileJournalWritesOnCommit() {
     assertEquals("jdbc:h2:file:/x/timeline;WRITE_DELAY=0", NodeMain.durableJournalUrl("jdbc:h2:file:/x/timeline"));

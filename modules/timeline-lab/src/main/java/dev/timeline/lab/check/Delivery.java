@@ -98,7 +98,7 @@ public final class Delivery {
       List<String> ids = ownIds.get(op.user());
       if (ids != null) {
         boolean there = contents("own:" + op.user(), ids).contains(op.tweetId());
-        if (there || !pushedOut(op.tweetId(), ids, state.timelineLimit())) {
+        if (there || !pushedOut(op.tweetId(), ids, state.userTimelineLimit())) {
           expected++;
           if (!there) {
             lose(op.tweetId() + " -> " + op.user() + " (own timeline)");
@@ -121,7 +121,7 @@ public final class Delivery {
         made.forEach(tweet -> deliver(op.user(), tweet));
       } else if (own == null) {
         unresolve(op.requestId() + ": " + op.user() + "'s own timeline could not be read");
-      } else if (own.size() >= state.timelineLimit()) {
+      } else if (own.size() >= state.userTimelineLimit()) {
         // A full timeline may have dropped the tweet as too old: absence proves nothing.
         unresolve(op.requestId() + ": " + op.user() + "'s own timeline is full");
       } else {
@@ -136,7 +136,7 @@ public final class Delivery {
           unchecked++;
           continue;
         }
-        if (pushedOut(tweetId, home, state.timelineLimit())) continue;
+        if (pushedOut(tweetId, home, state.homeTimelineLimit())) continue;
         expected++;
         if (!contents(follower, home).contains(tweetId)) {
           lose(tweetId + " -> " + follower);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.timeline.lab.Http;
+import dev.timeline.lab.NodeApi;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -150,8 +151,8 @@ final class Dashboard implements AutoCloseable {
   private void ask(int node) {
     if (asking.putIfAbsent(node, true) != null) return;
     long t0 = System.nanoTime();
-    CompletableFuture<String> cluster = get(node, "/cluster?sharding=off");
-    CompletableFuture<String> metrics = get(node, "/metrics/prometheus");
+    CompletableFuture<String> cluster = get(node, NodeApi.cluster(false).path());
+    CompletableFuture<String> metrics = get(node, NodeApi.prometheus().path());
     cluster.thenCombine(metrics, (c, m) -> {
       List<PromText.Sample> samples = PromText.parse(m);
       Map<String, Double> shards = new LinkedHashMap<>(), entities = new LinkedHashMap<>();

@@ -1,6 +1,7 @@
 package dev.timeline.lab.dash;
 
 import dev.timeline.lab.Http;
+import dev.timeline.lab.NodeApi;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
@@ -79,19 +80,18 @@ final class SteadyLoad {
    */
   private void register() {
     int[] targets = targets();
-    java.util.List<String[]> calls = new java.util.ArrayList<>();  // method, path, body, node
+    record Call(NodeApi.Request request, int target) {}
+    java.util.List<Call> calls = new java.util.ArrayList<>();
+    for (int u = 0; u < USERS; u++) calls.add(new Call(NodeApi.register(user(u), "Dashboard user " + u), u % targets.length));
     for (int u = 0; u < USERS; u++)
-      calls.add(new String[] {"POST", "/users", Http.json(Map.of("id", user(u), "name", "Dashboard user " + u)), Integer.toString(u % targets.length)});
-    for (int u = 0; u < USERS; u++)
-      for (int k = 1; k <= FOLLOWS; k++)
-        calls.add(new String[] {"PUT", "/users/" + user(u) + "/following/" + user((u + k * 7) % USERS), null, Integer.toString(u % targets.length)});
+      for (int k = 1; k <= FOLLOWS; k++) calls.add(new Call(NodeApi.follow(user(u), user((u + k * 7) % USERS)), u % targets.length));
     for (int from = 0; from < calls.size(); from += REGISTER_IN_FLIGHT) {
       if (!phase.startsWith("registering")) return;
       java.util.List<CompletableFuture<Http.Answer>> batch = new java.util.ArrayList<>();
-      for (String[] c : calls.subList(from, Math.min(calls.size(), from + REGISTER_IN_FLIGHT))) {
-        int k = Integer.parseInt(c[3]);
-        batch.add(http.send(targets[k], c[0], c[1], c[2], TIMEOUT).thenCompose(a -> a.status() >= 200 && a.status() < 300
-            ? CompletableFuture.completedFuture(a) : http.send(targets[(k + 1) % targets.length], c[0], c[1], c[2], TIMEOUT)));
+      for (Call c : calls.subList(from, Math.min(calls.size(), from + REGISTER_IN_FLIGHT))) {
+        int k = c.target();
+        batch.add(http.send(targets[k], c.request(), TIMEOUT).thenCompose(a -> a.status() >= 200 && a.status() < 300
+            ? CompletableFuture.completedFuture(a) : http.send(targets[(k + 1) % targets.length], c.request(), TIMEOUT)));
       }
       CompletableFuture.allOf(batch.toArray(CompletableFuture[]::new)).join();
     }
@@ -117,8 +117,8 @@ final class SteadyLoad {
     int pick = random.nextInt(10);
     String user = user(random.nextInt(USERS));
     CompletableFuture<Http.Answer> call = pick == 0
-        ? http.send(node, "POST", "/users/" + user + "/tweets", Http.json(Map.of("text", "live from the dashboard " + sent.get())), TIMEOUT)
-        : http.send(node, "GET", "/users/" + user + (pick <= 6 ? "/timeline" : "/tweets") + "?limit=20", null, TIMEOUT);
+        ? http.send(node, NodeApi.post(user, "live from the dashboard " + sent.get(), null), TIMEOUT)
+        : http.send(node, pick <= 6 ? NodeApi.homeTimeline(user, 20, null) : NodeApi.ownTimeline(user, 20, null), TIMEOUT);
     inFlight.incrementAndGet();
     call.whenComplete((a, e) -> {
       inFlight.decrementAndGet();

@@ -13,7 +13,8 @@ import java.util.Map;
  *                        (a user missing here could not be read)
  * @param userTimelines   author -> its own tweets, newest first, with their request ids (a user
  *                        missing here could not be read)
- * @param timelineLimit   the bound on a timeline's length (800): older tweets may be gone
+ * @param homeTimelineLimit the bound on a home timeline's length, as the nodes say it (800): older tweets may be gone
+ * @param userTimelineLimit the bound on an own timeline's length, likewise
  * @param unansweredReads read-back requests that got no whole answer (no answer, not 200, or a
  *                        partial page), each as "GET path on node N: why", even when another
  *                        attempt then read the timeline
@@ -22,16 +23,17 @@ public record FinalState(
     Map<String, List<String>> followersOf,
     Map<String, List<String>> homeTimelines,
     Map<String, List<OwnTweet>> userTimelines,
-    int timelineLimit,
+    int homeTimelineLimit,
+    int userTimelineLimit,
     List<String> unansweredReads) {
 
   public FinalState {
     unansweredReads = List.copyOf(unansweredReads);
   }
 
-  /** Every read answered at once. */
+  /** Every read answered at once; one bound for home and own timelines. */
   public FinalState(Map<String, List<String>> followersOf, Map<String, List<String>> homeTimelines,
       Map<String, List<OwnTweet>> userTimelines, int timelineLimit) {
-    this(followersOf, homeTimelines, userTimelines, timelineLimit, List.of());
+    this(followersOf, homeTimelines, userTimelines, timelineLimit, timelineLimit, List.of());
   }
 }

@@ -140,7 +140,7 @@ class DeliveryTest {
   @Test
   void unreadableTimelinesAndUnansweredReadsAreCounted() {
     FinalState state = new FinalState(Map.of("alice", List.of("carol"), "carol", List.of()),
-        Map.of("alice", List.of()), Map.of("alice", own(A1)), 800,
+        Map.of("alice", List.of()), Map.of("alice", own(A1)), 800, 800,
         List.of("GET /users/carol/timeline on node 1: 503", "GET /users/carol/timeline on node 2: partial",
             "GET /users/carol/tweets on node 1: HttpTimeoutException"));
 
@@ -168,6 +168,22 @@ class DeliveryTest {
     assertEquals(2 + 3 + 2 + 1, result.expectedDeliveries(), "own: alice's A2, A3 and bob's B2");
     assertEquals(2, result.lost());
     assertEquals(List.of(A1 + " -> dave", A2 + " -> dave"), result.lostExamples());
+  }
+
+  /** Each timeline is judged by its own bound: the nodes may keep fewer own tweets than home entries. */
+  @Test
+  void homeAndOwnTimelinesAreJudgedByTheirOwnBounds() {
+    List<Op> history = List.of(post("alice", A1), post("alice", A2), post("alice", A3));
+    Map<String, List<String>> followers = Map.of("alice", List.of("carol"));
+    Map<String, List<String>> homes = Map.of("carol", List.of(A3, A2));  // A1 missing
+    Map<String, List<OwnTweet>> own = Map.of("alice", own(A3, A2));       // A1 missing
+
+    // Home bound 2 (carol's is full: A1 pushed out), own bound 800 (alice's is not: A1 lost).
+    DeliveryResult ownShort = Delivery.check(history, new FinalState(followers, homes, own, 2, 800, List.of()));
+    assertEquals(List.of(A1 + " -> alice (own timeline)"), ownShort.lostExamples());
+    // The other way round: carol lost A1, alice's own timeline pushed it out.
+    DeliveryResult homeShort = Delivery.check(history, new FinalState(followers, homes, own, 800, 2, List.of()));
+    assertEquals(List.of(A1 + " -> carol"), homeShort.lostExamples());
   }
 
   @Test

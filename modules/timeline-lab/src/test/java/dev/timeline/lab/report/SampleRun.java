@@ -94,7 +94,8 @@ final class SampleRun {
     List<String> home = new ArrayList<>(homes.get(user(4)));
     home.remove(0);
     homes.put(user(4), home);
-    return new FinalState(state.followersOf(), homes, state.userTimelines(), state.timelineLimit());
+    return new FinalState(state.followersOf(), homes, state.userTimelines(), state.homeTimelineLimit(), state.userTimelineLimit(),
+        List.of());
   }
 
   /** Three nodes; node 3 restarted during the run, so its counters went down. */

@@ -12,7 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The public HTTP API of node {@code i} (127.0.0.1:8080+i), as a client sees it. */
+/**
+ * The public HTTP API of node {@code i}, as a client sees it, at the address its test routes it
+ * to: a {@link ClusterScript} routes every node to its cluster description, a test of a lone node
+ * to {@link #loneNode}. No address is computed here.
+ */
 final class Api {
   static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -24,17 +28,24 @@ final class Api {
     }
   }
 
-  /** Where node i answers: the loopback rule of scripts/cluster unless a test routes elsewhere. */
-  private static volatile java.util.function.IntFunction<String> bases = node -> "http://127.0.0.1:" + (8080 + node);
+  /** Node "0" of a cluster stands for its front door (while it runs). */
+  static final int FRONT_DOOR = 0;
+
+  /** Where node i answers, "http://HOST:PORT"; nowhere until a test routes it. */
+  private static volatile java.util.function.IntFunction<String> bases = node -> {
+    throw new IllegalStateException("no address for node " + node + ": route Api to a cluster (ClusterScript) or a lone node first");
+  };
 
   static String base(int node) {
     return bases.apply(node);
   }
 
-  /**
-   * Until closed, node i is at {@code where.apply(i)} ("http://HOST:PORT", e.g. from a cluster
-   * description whose nodes are not on loopback).
-   */
+  /** Node i started alone by scripts/node without port options: NodeMain's default port for it, on loopback. */
+  static String loneNode(int node) {
+    return "http://127.0.0.1:" + (dev.timeline.node.NodeMain.DefaultPorts.HTTP + node);
+  }
+
+  /** Until closed, node i is at {@code where.apply(i)} ("http://HOST:PORT"). */
   static AutoCloseable routeTo(java.util.function.IntFunction<String> where) {
     var before = bases;
     bases = where;
@@ -42,8 +53,13 @@ final class Api {
   }
 
   static Response call(int node, String method, String path, Object body, Duration timeout) {
+    return call(base(node), method, path, body, timeout);
+  }
+
+  /** A call to the node at {@code base} ("http://HOST:PORT"), wherever Api is routed. */
+  static Response call(String base, String method, String path, Object body, Duration timeout) {
     try {
-      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base(node) + path)).timeout(timeout);
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout);
       if (body == null) request.method(method, HttpRequest.BodyPublishers.noBody());
       else request.header("Content-Type", "application/json")
           .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));

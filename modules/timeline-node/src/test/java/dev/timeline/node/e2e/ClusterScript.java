@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * {@code target/e2e/NAME}, wiped when this is made (the script keeps a run directory's data from
  * one start to the next, an earlier test's users included). Every call waits for the script with
  * a deadline and fails with the script's output; {@link #close()} stops every node and the
- * journal, also after a failure.
+ * journal, also after a failure. While it is open, {@link Api} reaches each node (and the front
+ * door, node {@link Api#FRONT_DOOR}) where the cluster description says.
  */
 final class ClusterScript implements AutoCloseable {
   static final Path ROOT = findRoot();
@@ -27,6 +28,11 @@ final class ClusterScript implements AutoCloseable {
   /** Extra environment of every call (e.g. TIMELINE_NODE_JAVA_OPTS for the nodes it starts). */
   private final java.util.Map<String, String> env = new java.util.concurrent.ConcurrentHashMap<>();
   private final Thread stopOnExit;
+  /** Api's routing before this cluster's, restored by {@link #close()}. */
+  private final AutoCloseable routed;
+  /** The description as last read, and the modification time of its file then. */
+  private com.typesafe.config.Config description;
+  private long describedAt = -1;
 
   ClusterScript(String name) throws IOException {
     this.runDir = ROOT.resolve("modules/timeline-node/target/e2e/" + name).toAbsolutePath();
@@ -37,6 +43,7 @@ final class ClusterScript implements AutoCloseable {
     this.stopOnExit = new Thread(this::stopQuietly, "stop-cluster-" + name);
     Runtime.getRuntime().addShutdownHook(stopOnExit);
     if (Files.exists(runDir)) run("reset");
+    this.routed = Api.routeTo(node -> node == Api.FRONT_DOOR ? frontDoor() : http(node));
   }
 
   /** Every later call of the script gets {@code key=value} in its environment. */
@@ -125,18 +132,41 @@ final class ClusterScript implements AutoCloseable {
 
   /**
    * The cluster description the script wrote (cluster.conf: every address of the cluster), read
-   * anew on each call: start and add rewrite it.
+   * again whenever its file changed: start, add and the front door rewrite it.
    */
-  com.typesafe.config.Config description() {
+  synchronized com.typesafe.config.Config description() {
     Path file = runDir.resolve("cluster.conf");
-    if (!Files.exists(file)) throw new AssertionError("no cluster description " + file + " (scripts/cluster start writes it)");
-    return com.typesafe.config.ConfigFactory.parseFile(file.toFile());
+    try {
+      long modified = Files.getLastModifiedTime(file).toMillis();
+      if (description == null || modified != describedAt) {
+        description = com.typesafe.config.ConfigFactory.parseFile(file.toFile());
+        describedAt = modified;
+      }
+      return description;
+    } catch (java.nio.file.NoSuchFileException none) {
+      throw new AssertionError("no cluster description " + file + " (scripts/cluster start writes it)");
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** Node {@code i}'s public API, "http://HOST:PORT", as the description names it. */
   String http(int node) {
     var n = description().getConfig("node." + node);
     return "http://" + n.getString("host") + ":" + n.getInt("http-port");
+  }
+
+  /** Node {@code i}'s Artery address, HOST:PORT, as the description names it (and Akka addresses end with). */
+  String artery(int node) {
+    var n = description().getConfig("node." + node);
+    return n.getString("host") + ":" + n.getInt("artery-port");
+  }
+
+  /** The front door's "http://HOST:PORT" while it runs, as the description names it. */
+  String frontDoor() {
+    var d = description();
+    if (!d.hasPath("front-door")) throw new AssertionError("no front door in the cluster description (scripts/cluster start --front-door)");
+    return "http://" + d.getString("front-door");
   }
 
   /** The journal's user and generated password, which the script gives its nodes. */
@@ -164,6 +194,11 @@ final class ClusterScript implements AutoCloseable {
   @Override
   public void close() {
     stopQuietly();
+    try {
+      routed.close();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
     try {
       Runtime.getRuntime().removeShutdownHook(stopOnExit);
     } catch (IllegalStateException shuttingDown) {

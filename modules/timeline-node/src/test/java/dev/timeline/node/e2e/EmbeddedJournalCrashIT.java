@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
  * the last 201, and started again on the same file: every acknowledged post must be there, once.
  *
  * <p>{@code -Dtimeline.it.h2-options=";WRITE_DELAY=500"} runs it with H2's default write delay
- * instead of the node's WRITE_DELAY=0, to see what that loses. Binds node 1's ports (Artery 2551,
- * HTTP 8081): run it under {@code flock /tmp/timeline-ports.lock}.
+ * instead of the node's WRITE_DELAY=0, to see what that loses. Binds node 1's default ports
+ * ({@link dev.timeline.node.NodeMain.DefaultPorts}): run it under {@code flock /tmp/timeline-ports.lock}.
  */
 class EmbeddedJournalCrashIT {
   private static final int POSTS = 300;
@@ -34,11 +34,14 @@ class EmbeddedJournalCrashIT {
   private final List<Process> started = new ArrayList<>();
   /** A test JVM killed by a timeout still runs its shutdown hooks: no node outlives the build. */
   private final Thread killOnExit = new Thread(this::killAll, "kill-embedded-node");
+  /** A lone node started without port options listens on NodeMain's defaults. */
+  private final AutoCloseable routed = Api.routeTo(Api::loneNode);
 
   @AfterEach
-  void killNodes() {
+  void killNodes() throws Exception {
     killAll();
     Runtime.getRuntime().removeShutdownHook(killOnExit);
+    routed.close();
   }
 
   @Test

@@ -37,9 +37,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FrontDoorIT {
-  /** Api's node 0: 127.0.0.1:8080, the front door. */
-  private static final int FRONT_DOOR = 0;
-  private static final String FRONT_DOOR_URL = Api.base(FRONT_DOOR);
+  /** Api's node 0: the front door, where the cluster description says. */
+  private static final int FRONT_DOOR = Api.FRONT_DOOR;
   private static final Path DIR = ClusterScript.ROOT.resolve("modules/timeline-node/target/e2e/front-door-dsb");
   private static final Duration WRK_RUN = Duration.ofSeconds(3);
   /**
@@ -137,7 +136,7 @@ class FrontDoorIT {
   void eachLuaScriptThroughTheFrontDoorAndOnNode1() throws Exception {
     List<String> table = new ArrayList<>();
     for (String[] script : SCRIPTS) {
-      WrkOutput door = wrk(script[0], FRONT_DOOR_URL + script[1]);
+      WrkOutput door = wrk(script[0], Api.base(FRONT_DOOR) + script[1]);
       WrkOutput direct = wrk(script[0], Api.base(1) + script[1]);
       table.add(String.format("  %-24s front door %7.1f req/s p99 %8.2f ms | node 1 %7.1f req/s p99 %8.2f ms",
           script[0], door.requestsPerSecond(), door.p99Millis(), direct.requestsPerSecond(), direct.p99Millis()));
@@ -155,7 +154,7 @@ class FrontDoorIT {
     // Once it is out, no request is sent to it: 2 s of requests, every one answered by a survivor.
     int answered = 0;
     for (long end = System.nanoTime() + 2_000_000_000L; System.nanoTime() < end; answered++) {
-      HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create(FRONT_DOOR_URL + "/health")).timeout(Duration.ofSeconds(5)).build(),
+      HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create(Api.base(FRONT_DOOR) + "/health")).timeout(Duration.ofSeconds(5)).build(),
           HttpResponse.BodyHandlers.ofString());
       assertEquals(200, r.statusCode(), "through the front door after node 2 is out: " + r.body());
       String servedBy = r.headers().firstValue("X-Served-By").orElse("?");
@@ -167,7 +166,7 @@ class FrontDoorIT {
     double servedAfter = (System.nanoTime() - t0) / 1e9;
     System.out.printf("FrontDoorIT: node 2 crashed: out of rotation after %.2f s, then %d requests through the front door all answered by nodes 1 and 3;"
         + " every probed user answered again %.1f s after the crash (%.1f s of waiting)%n", outAfter, answered, servedAfter, (System.nanoTime() - t1) / 1e9);
-    for (String[] script : SCRIPTS.subList(2, 4)) wrk(script[0], FRONT_DOOR_URL + script[1]);
+    for (String[] script : SCRIPTS.subList(2, 4)) wrk(script[0], Api.base(FRONT_DOOR) + script[1]);
   }
 
   /** {@code wrk -t1 -c4 -d3s --latency -s SCRIPT URL}: no non-2xx answer, no socket error. */

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,8 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -41,20 +38,17 @@ class NetnsClusterIT {
       Config d = cluster.description();
       bridge = d.getString("netns.bridge");
       namespaces.add(d.getString("journal.netns"));
-      Map<Integer, String> http = new TreeMap<>();
       for (int i = 1; i <= 3; i++) {
         namespaces.add(ns(d, i));
-        http.put(i, cluster.http(i));
         assertNotEquals("127.0.0.1", d.getString("node." + i + ".host"), "node " + i + " has its namespace's address");
         assertEquals("", inNamespace(ns(d, i), "ip", "route", "show", "default").output().strip(), "a default route in " + ns(d, i));
       }
-      assertEquals(0, Api.call(VICTIM, "GET", "/health", null, Duration.ofSeconds(2)).status(),
-          "node " + VICTIM + " answers on 127.0.0.1 (the loopback rule), not only on its namespace's address");
+      assertEquals(0, Api.call("http://127.0.0.1:" + d.getInt("node." + VICTIM + ".http-port"), "GET", "/health", null,
+          Duration.ofSeconds(2)).status(), "node " + VICTIM + " answers on 127.0.0.1 (its port on loopback), not only on its namespace's address");
 
-      try (AutoCloseable routed = Api.routeTo(http::get)) {
-        crashOneNode(cluster, d);
-        partitionOneNode(cluster, d);
-      }
+      // Api reaches every node at its namespace's address: ClusterScript routes it by the description.
+      crashOneNode(cluster, d);
+      partitionOneNode(cluster, d);
       // Restarts reuse a node's namespace: remade, it would have cost whatever ran in it.
       List<String> made = java.nio.file.Files.readAllLines(cluster.runDir.resolve("netns.made"));
       assertEquals(made.size(), new java.util.HashSet<>(made).size(), "something made twice: " + made);
@@ -69,9 +63,9 @@ class NetnsClusterIT {
   private void crashOneNode(ClusterScript cluster, Config d) throws Exception {
     Workload users = new Workload("ns", 12, 3, 1);
     users.touchAll(1);
-    String victim = d.getString("node." + VICTIM + ".host") + ":" + d.getInt("node." + VICTIM + ".artery-port");
-    Cluster.await(Duration.ofSeconds(20), () -> entitiesOn(1, victim) > 0, "node " + VICTIM + " hosts some users");
-    int hosted = entitiesOn(1, victim);
+    String victim = cluster.artery(VICTIM);
+    Cluster.await(Duration.ofSeconds(20), () -> Cluster.entitiesOn(1, victim) > 0, "node " + VICTIM + " hosts some users");
+    int hosted = Cluster.entitiesOn(1, victim);
 
     List<Workload.Acked> acked;
     Duration failover;
@@ -109,7 +103,7 @@ class NetnsClusterIT {
       assertEquals("000", httpStatus(ns(d, i), cutHealth), "node " + i + "'s namespace reaches the cut node's HTTP port");
     assertFalse(tcpConnects(cut, journalHost, journalPort), "the cut node reaches the journal");
     assertTrue(tcpConnects(other, journalHost, journalPort), "node 1 lost the journal too");
-    String victim = d.getString("node." + VICTIM + ".host") + ":" + d.getInt("node." + VICTIM + ".artery-port");
+    String victim = cluster.artery(VICTIM);
     Cluster.await(Duration.ofSeconds(30), () -> unreachableFrom(1).contains(victim), "node 1 sees node " + VICTIM + " unreachable");
     System.out.printf("[netns] partition %d: its HTTP port unreachable from the other namespaces, its journal connections fail, "
         + "Akka marks it unreachable%n", VICTIM);
@@ -124,15 +118,6 @@ class NetnsClusterIT {
 
   private static String ns(Config d, int node) {
     return d.getString("node." + node + ".netns");
-  }
-
-  /** Entities on the node with Artery address {@code artery}, as node {@code asker} reports them; -1 if unknown. */
-  private static int entitiesOn(int asker, String artery) {
-    Api.Response view = Api.call(asker, "GET", "/cluster", null);
-    if (!view.ok()) return -1;
-    for (JsonNode region : view.body().get("sharding").get("nodes"))
-      if (region.get("address").asText().endsWith("@" + artery)) return region.get("entities").asInt();
-    return -1;
   }
 
   /** HOST:PORT of every member node {@code asker} sees unreachable. */
