@@ -80,7 +80,7 @@ final class LabCluster implements AutoCloseable {
 
   /** Every node and the journal SIGKILLed at once: nothing survives but what is on disk. */
   void crashAll() {
-    control.run("crash", "all");
+    control.run(new Fault.CrashAll().args().toArray(String[]::new));
   }
 
   /**

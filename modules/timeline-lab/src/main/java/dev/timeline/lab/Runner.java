@@ -102,9 +102,12 @@ final class Runner {
     settings.put("maxInFlight", e.load().maxInFlight());
     settings.put("lagSample", e.load().lagSample());
     settings.put("lagSamplesSkipped", lags.skipped.get());
-    settings.put("faults", e.faults().stream().map(f -> f.at().toSeconds() + "s " + f.verb() + (f.nodes().isEmpty() ? "" : " " + f.nodes())
-        + (f.storm() == null ? "" : " " + f.storm().count() + " x " + f.storm().pause().toMillis() + " ms, gap " + f.storm().gap().toMillis() + " ms"))
-        .toList());
+    settings.put("faults", e.faults().stream().map(step -> {
+      Fault f = step.fault();
+      return step.at().toSeconds() + "s " + f.verb() + (f.nodes().isEmpty() ? "" : " " + f.nodes())
+          + (f instanceof Fault.PauseStorm p ? " " + p.storm().count() + " x " + p.storm().pause().toMillis() + " ms, gap "
+              + p.storm().gap().toMillis() + " ms" : "");
+    }).toList());
     return settings;
   }
 
