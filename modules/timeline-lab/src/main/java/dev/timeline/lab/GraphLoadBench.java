@@ -74,8 +74,8 @@ public final class GraphLoadBench implements Callable<Integer> {
     long t0 = System.nanoTime();
     Graph graph = Graph.generate(users, mean, skew, seed, celebrities, celebrityFollowers);
     System.out.printf(Locale.ROOT, "generated %,d users and %,d follows in %.1f s%n", graph.size(), graph.follows(), (System.nanoTime() - t0) / 1e9);
-    try {
-      var times = new GraphLoader(Http.admin(() -> description), nodes, batchIds, inFlight).load(graph);
+    try (Http admin = Http.admin(() -> description)) {
+      var times = new GraphLoader(admin, nodes, batchIds, inFlight).load(graph);
       System.out.printf(Locale.ROOT, "users:   %,d in %.1f s = %,.0f users/s%n", times.users(), times.usersSeconds(), times.usersPerSecond());
       System.out.printf(Locale.ROOT, "follows: %,d in %.1f s = %,.0f follows/s (both sides imported)%n", times.follows(),
           times.followsSeconds(), times.followsPerSecond());

@@ -82,7 +82,16 @@ final class GraphLoader {
     return batches;
   }
 
+  /** Loads the graph; the retry timer ends with it. */
   LoadTimes load(Graph graph) {
+    try {
+      return loadAll(graph);
+    } finally {
+      retries.shutdownNow();
+    }
+  }
+
+  private LoadTimes loadAll(Graph graph) {
     long t0 = System.nanoTime();
     // A user costs one persisted event while a follow list of any length costs one, so user
     // batches are kept small: the progress line then moves while users register.

@@ -9,11 +9,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.IntFunction;
 
-/** The lab's only way into the cluster besides scripts/cluster: the nodes' public HTTP API. */
-public final class Http {
+/**
+ * The lab's only way into the cluster besides scripts/cluster: the nodes' public HTTP API.
+ * {@link #close} ends the threads it started (Java 17's HttpClient has no close: its selector
+ * thread ends once the client is unreachable).
+ */
+public final class Http implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
 
   /** A status and body; status 0 when no answer came (refused, reset, timed out). */
@@ -25,16 +30,24 @@ public final class Http {
 
   /** Node i's base URL ("http://HOST:PORT"), from the cluster description (or one fixed endpoint). */
   private final IntFunction<String> endpoint;
+  private final HttpClient client;
+  /** The pool this client made for itself; null when its owner passed one in. */
+  private final ExecutorService owned;
 
   /** A client of the nodes at {@code endpoint} (e.g. {@code i -> description.node(i).http()}). */
   public Http(IntFunction<String> endpoint) {
-    this(endpoint, Executors.newFixedThreadPool(4, daemon()));
+    this(endpoint, Executors.newFixedThreadPool(4, daemon()), true);
   }
 
   /** Answers are completed on {@code executor}, which its owner shuts down. */
   public Http(IntFunction<String> endpoint, java.util.concurrent.Executor executor) {
+    this(endpoint, executor, false);
+  }
+
+  private Http(IntFunction<String> endpoint, java.util.concurrent.Executor executor, boolean owned) {
     this.endpoint = endpoint;
     this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).executor(executor).build();
+    this.owned = owned ? (ExecutorService) executor : null;
   }
 
   /** A client of one endpoint (the front door, "http://HOST:PORT"): the node a request names is ignored. */
@@ -52,8 +65,6 @@ public final class Http {
     return new Http(node -> description.get().node(node).admin());
   }
 
-  private final HttpClient client;
-
   public CompletableFuture<Answer> send(int node, String method, String path, String jsonBody, Duration timeout) {
     String base;
     try {
@@ -67,6 +78,12 @@ public final class Http {
     return client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray())
         .thenApply(r -> new Answer(r.statusCode(), parse(r.body()), null))
         .exceptionally(e -> new Answer(0, null, rootMessage(e)));
+  }
+
+  /** Ends this client's own pool: answers still due are not delivered. */
+  @Override
+  public void close() {
+    if (owned != null) owned.shutdownNow();
   }
 
   public Answer call(int node, String method, String path, String jsonBody, Duration timeout) {

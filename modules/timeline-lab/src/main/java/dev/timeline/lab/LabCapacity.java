@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
@@ -24,7 +25,8 @@ public final class LabCapacity {
   public static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
-    server.setExecutor(Executors.newFixedThreadPool(4));
+    ExecutorService serverPool = Executors.newFixedThreadPool(4);
+    server.setExecutor(serverPool);
     AtomicLong ids = new AtomicLong();
     server.createContext("/", exchange -> {
       boolean post = exchange.getRequestMethod().equals("POST");
@@ -50,6 +52,7 @@ public final class LabCapacity {
       RunClock clock = RunClock.startingNow();
       LoadGenerator load = new LoadGenerator(http, spec, graph, 1, false, new LagProbe(http, graph, 1, spec, clock, 1));
       load.run(clock, seconds * 1000.0, true, "cap", rate);
+      load.close();
       double elapsedS = clock.ms() / 1000;
       Histogram latency = new Histogram(3);
       long failed = 0;
@@ -69,6 +72,8 @@ public final class LabCapacity {
     }
     System.out.printf("the lab issues up to %d req/s here with no failures and p99 < 50 ms%n", ceiling);
     server.stop(0);
+    serverPool.shutdownNow();
+    http.close();
     System.exit(0);
   }
 }

@@ -157,6 +157,8 @@ final class LabCluster implements AutoCloseable {
   public void close() {
     System.out.println("stopping the cluster...");
     stopQuietly(control);
+    http.close();
+    admin.close();
     try {
       Runtime.getRuntime().removeShutdownHook(stopOnExit);
     } catch (IllegalStateException exiting) {

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * once, so the probe's own reads stay a small part of the load; a post sampled while the probe is
  * full is counted in {@link #skipped}.
  */
-final class LagProbe {
+final class LagProbe implements AutoCloseable {
   static final int MAX_WATCHED = 64;
 
   private final Http http;
@@ -71,6 +71,12 @@ final class LagProbe {
                 spec.lagPollInterval().toMillis(), TimeUnit.MILLISECONDS);
           }
         });
+  }
+
+  /** Stops watching: posts still watched get no sample. */
+  @Override
+  public void close() {
+    timer.shutdownNow();
   }
 
   /** Waits (bounded by the lag timeout) for the posts still watched. */

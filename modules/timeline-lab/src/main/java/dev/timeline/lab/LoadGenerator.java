@@ -28,7 +28,7 @@ import org.HdrHistogram.Recorder;
  * checks, sends nothing first to a node that left a request unanswered until its /health answers
  * again; the naive profile does neither.
  */
-final class LoadGenerator {
+final class LoadGenerator implements AutoCloseable {
   private final Http http;
   private final Experiment.LoadSpec spec;
   private final Graph graph;
@@ -66,6 +66,12 @@ final class LoadGenerator {
     this.lagProbe = lagProbe;
     this.avoided = new AtomicIntegerArray(nodes + 1);
     if (retry) timers.scheduleWithFixedDelay(this::probeAvoided, 500, 500, TimeUnit.MILLISECONDS);
+  }
+
+  /** Ends its timers (retries, health checks): after {@link #run}, nothing is due any more. */
+  @Override
+  public void close() {
+    timers.shutdownNow();
   }
 
   /** {@code preferred}, or with the resilient client the next node not being avoided. */

@@ -15,17 +15,22 @@ import org.HdrHistogram.Histogram;
 /**
  * The load of one experiment against a running cluster: an unrecorded warm-up, then the measured
  * run with its fault schedule, the nodes' strategy counters read right before and right after it.
- * Faults still in force and fan-out lags still watched are left to the caller.
+ * Faults still in force and fan-out lags still watched are left to the caller; {@link #close}
+ * ends what it started (lag probe, nemesis, a client of the front door).
  */
-final class MeasuredRun {
+final class MeasuredRun implements AutoCloseable {
   final String startedIso;
   final double durationMs;
   final LoadGenerator load;
   final LagProbe lags;
   final Nemesis nemesis;
   final StrategyCost cost;
+  /** The client of the front door the load went through; null when it went to the nodes (the cluster's client). */
+  private final Http door;
 
-  private MeasuredRun(String startedIso, double durationMs, LoadGenerator load, LagProbe lags, Nemesis nemesis, StrategyCost cost) {
+  private MeasuredRun(String startedIso, double durationMs, LoadGenerator load, LagProbe lags, Nemesis nemesis, StrategyCost cost,
+                      Http door) {
+    this.door = door;
     this.startedIso = startedIso;
     this.durationMs = durationMs;
     this.load = load;
@@ -56,8 +61,10 @@ final class MeasuredRun {
     if (!e.warmUp().isZero()) {
       System.out.printf("warm-up: %d s at %.0f req/s (not recorded)%n", e.warmUp().toSeconds(), e.load().rate());
       RunClock warm = RunClock.startingNow();
-      new LoadGenerator(loadHttp, e.load(), graph, loadNodes, retry, new LagProbe(http, graph, nodes, e.load(), warm, 1), live)
-          .run(warm, e.warmUp().toMillis(), false, "warm-" + Instant.now().toEpochMilli(), e.graph().seed() + 1);
+      try (LagProbe unused = new LagProbe(http, graph, nodes, e.load(), warm, 1);
+           LoadGenerator warmUp = new LoadGenerator(loadHttp, e.load(), graph, loadNodes, retry, unused, live)) {
+        warmUp.run(warm, e.warmUp().toMillis(), false, "warm-" + Instant.now().toEpochMilli(), e.graph().seed() + 1);
+      }
     }
 
     System.out.printf("run: %d s at %.0f req/s, %d faults scheduled%n", e.duration().toSeconds(), e.load().rate(), e.faults().size());
@@ -70,11 +77,19 @@ final class MeasuredRun {
     nemesis.start(e.faults());
     Thread progress = progressLine(clock, load, nemesis, e.duration(), progressSeconds);
     load.run(clock, e.duration().toMillis(), true, "run-" + Instant.now().toEpochMilli(), e.graph().seed() + 3);
+    load.close();
     progress.interrupt();
     Map<Integer, Counters> after = lab.metrics();
     nemesis.awaitSchedule();
     System.out.println();
-    return new MeasuredRun(startedAt, e.duration().toMillis(), load, lags, nemesis, StrategyCost.of(before, after));
+    return new MeasuredRun(startedAt, e.duration().toMillis(), load, lags, nemesis, StrategyCost.of(before, after), viaDoor ? loadHttp : null);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    lags.close();
+    nemesis.close();
+    if (door != null) door.close();
   }
 
   /** The history in schedule order. */

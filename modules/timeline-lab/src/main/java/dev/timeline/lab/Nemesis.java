@@ -15,7 +15,7 @@ import java.util.concurrent.locks.LockSupport;
  * (a healthy node's public GET /cluster, every 250 ms) to record when each faulted node was seen
  * unreachable and when it was downed or removed.
  */
-final class Nemesis {
+final class Nemesis implements AutoCloseable {
   /** A fault while it lasts; becomes a {@link FaultRecord}. */
   private static final class Open {
     final Fault fault;
@@ -48,6 +48,7 @@ final class Nemesis {
   private final List<Open> faults = new CopyOnWriteArrayList<>();
   private volatile boolean watching = true;
   private Thread scheduler;
+  private Thread watcher;
 
   Nemesis(ClusterControl cluster, Http http, java.util.function.Supplier<ClusterDescription> description, int nodes,
           List<String> startArgs, RunClock clock) {
@@ -67,7 +68,7 @@ final class Nemesis {
         apply(step.fault());
       }
     });
-    daemon("nemesis-watch", this::watch);
+    watcher = daemon("nemesis-watch", this::watch);
   }
 
   void awaitSchedule() throws InterruptedException {
@@ -82,6 +83,13 @@ final class Nemesis {
   List<String> active() {
     return faults.stream().filter(f -> f.endedMs == null)
         .map(f -> f.fault.verb() + (f.nodes.isEmpty() ? "" : " " + f.nodes)).toList();
+  }
+
+  /** Stops watching the cluster (the schedule's thread ends with the schedule, {@link #awaitSchedule}). */
+  @Override
+  public void close() throws InterruptedException {
+    watching = false;
+    if (watcher != null) watcher.join();
   }
 
   /** Ends every fault still in force, so that the final checks read a whole cluster. */

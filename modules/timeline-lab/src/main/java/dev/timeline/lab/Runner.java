@@ -59,10 +59,12 @@ final class Runner {
     try {
       lab = LabCluster.start(control, e.cluster(), e.graph());
       MeasuredRun run = MeasuredRun.measure(lab, e, 1, dashboard != null ? live : null);
-
-      System.out.println("undoing every fault still in force, then settling " + e.settle().toSeconds() + " s...");
-      run.nemesis.undoAll();
-      List<LagSample> lags = run.lagSamples();
+      List<LagSample> lags;
+      try (run) {
+        System.out.println("undoing every fault still in force, then settling " + e.settle().toSeconds() + " s...");
+        run.nemesis.undoAll();
+        lags = run.lagSamples();
+      }
       Thread.sleep(e.settle().toMillis());
       FinalState warm = readBack(lab.http, lab.graph, e.cluster().nodes(), "warm");
       FinalState cold = coldReadBack(lab, e.cluster().nodes(), e.settle());
@@ -160,7 +162,7 @@ final class Runner {
     Map<String, List<String>> homes = new ConcurrentHashMap<>();
     Map<String, List<OwnTweet>> own = new ConcurrentHashMap<>();
     Queue<String> unanswered = new ConcurrentLinkedQueue<>();
-    ExecutorService pool = Executors.newFixedThreadPool(16);
+    ExecutorService pool = Executors.newFixedThreadPool(16, r -> new Thread(r, "read-back"));
     try {
       forEveryUser(pool, graph, user -> {
         List<JsonNode> tweets = readAll(http, nodes, "/users/" + user + "/tweets", unanswered);

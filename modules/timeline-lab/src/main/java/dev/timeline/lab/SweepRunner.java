@@ -64,8 +64,9 @@ final class SweepRunner {
             clusters++;
             lab = LabCluster.start(control, e.cluster(), e.graph());
           }
-          MeasuredRun run = MeasuredRun.measure(lab, e, 5);
-          point = SweepPoint.measured(plan, spec, run.history(), run.lagSamples(), run.cost, run.durationMs);
+          try (MeasuredRun run = MeasuredRun.measure(lab, e, 5)) {
+            point = SweepPoint.measured(plan, spec, run.history(), run.lagSamples(), run.cost, run.durationMs);
+          }
         } catch (RuntimeException broke) {
           System.out.println("point broke: " + broke.getMessage());
           point = SweepPoint.failed(plan, spec, String.valueOf(broke.getMessage()).lines().findFirst().orElse("?"));
