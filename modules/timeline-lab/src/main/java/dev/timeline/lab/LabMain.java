@@ -6,6 +6,8 @@ import dev.timeline.lab.report.Headline;
 import dev.timeline.lab.report.HtmlReport;
 import dev.timeline.lab.report.Report;
 import dev.timeline.lab.report.ResultsIndex;
+import dev.timeline.lab.report.StoredRun;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -34,8 +36,10 @@ import picocli.CommandLine.Parameters;
         "Every key of an experiment file is documented in modules/timeline-lab/src/main/resources/reference.conf.",
         "With several files, they run one after the other and a side-by-side page compare.html is written too.",
         "scripts/experiment --index [--out DIR] only rewrites the index of results/ (or of DIR).",
+        "scripts/experiment --analyze DIR runs the checkers again on the run stored in DIR (history.jsonl, checked.json)",
+        "and rebuilds its report.json and report.html, as Jepsen's analyze does.",
         "Exit status: 0 when every expectation holds, 1 when one does not, 2 for a bad file or option,",
-        "3 when the run itself broke (the cluster would not start, ...)."})
+        "3 when the run itself broke (the cluster would not start, ...); --analyze: 2 when DIR holds no stored run."})
 public final class LabMain implements Callable<Integer> {
 
   @Parameters(paramLabel = "FILE", arity = "0..*", description = "Experiment files, e.g. config/experiments/crash-one-node.conf")
@@ -59,6 +63,9 @@ public final class LabMain implements Callable<Integer> {
   @Option(names = "--index", description = "Only rewrite index.html, the list of past runs, in results/ (or in --out DIR), and exit.")
   boolean indexOnly;
 
+  @Option(names = "--analyze", paramLabel = "DIR", description = "Run the checkers again on the run stored in DIR and rebuild its report; starts no cluster.")
+  Path analyze;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new LabMain()).execute(args));
   }
@@ -73,6 +80,13 @@ public final class LabMain implements Callable<Integer> {
         return 2;
       }
       return index(base) ? 0 : 3;
+    }
+    if (analyze != null) {
+      if (files != null && !files.isEmpty()) {
+        System.err.println("experiment: --analyze takes no FILE");
+        return 2;
+      }
+      return analyze(analyze);
     }
     if (files == null || files.isEmpty()) {
       System.err.println("experiment: no FILE given (see --help)");
@@ -130,6 +144,25 @@ public final class LabMain implements Callable<Integer> {
       }
     }
     return reports.stream().allMatch(Report::passed) ? 0 : 1;
+  }
+
+  /** The checkers again over the run stored in {@code dir}, its report rebuilt and its verdict printed. */
+  static int analyze(Path dir) {
+    if (!Files.isRegularFile(dir.resolve(StoredRun.FILE))) {
+      System.err.println("experiment: --analyze " + dir + ": no " + StoredRun.FILE + " there (runs store it since the lab's analyze was added)");
+      return 2;
+    }
+    Report report;
+    try {
+      report = StoredRun.analyze(dir);
+    } catch (UncheckedIOException e) {
+      System.err.println("experiment: --analyze " + dir + ": " + e.getMessage());
+      return 2;
+    }
+    Console.printVerdict(report, dir);
+    System.out.println(Headline.of(report).line());
+    index(indexedParent(dir));
+    return report.passed() ? 0 : 1;
   }
 
   /**

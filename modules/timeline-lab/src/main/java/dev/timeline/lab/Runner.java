@@ -8,9 +8,8 @@ import dev.timeline.lab.history.JournalWriters;
 import dev.timeline.lab.history.OwnTweet;
 import dev.timeline.lab.history.LagSample;
 import dev.timeline.lab.history.Op;
-import dev.timeline.lab.report.HtmlReport;
 import dev.timeline.lab.report.Report;
-import dev.timeline.lab.report.ReportWriter;
+import dev.timeline.lab.report.StoredRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,13 +71,11 @@ final class Runner {
       if (writers == null) System.out.println("the journal's writers could not be read (GET /admin/journal/writers)");
 
       List<Op> history = run.history();
-      Report report = Report.build(e.name(), e.cluster().profile(), e.description(), run.startedIso, run.durationMs,
-          Slo.fromConfig(e.slo()), history, lags, run.nemesis.records(), warm, cold, writers, run.cost, e.expect(),
-          settings(e, lab.graph, run.lags));
-      ReportWriter.writeJson(report, results.resolve("report.json"));
-      ReportWriter.writeHistory(history, results.resolve("history.jsonl"));
-      HtmlReport.write(report, results.resolve("report.html"));
-      return report;
+      StoredRun.of(e.name(), e.cluster().profile(), e.description(), run.startedIso, run.durationMs, Slo.fromConfig(e.slo()),
+          e.expect(), lags, run.nemesis.records(), warm, cold, writers, run.cost, settings(e, lab.graph, run.lags))
+          .write(results, history);
+      // The report is built from what was stored, exactly as scripts/experiment --analyze builds it again.
+      return StoredRun.analyze(results);
     } finally {
       copyLogs(control, results);
       if (lab != null) lab.close();
