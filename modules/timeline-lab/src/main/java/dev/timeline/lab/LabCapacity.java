@@ -51,12 +51,12 @@ public final class LabCapacity {
           Duration.ofSeconds(2), Duration.ZERO, 0, Duration.ofMillis(100), Duration.ofSeconds(1));
       RunClock clock = RunClock.startingNow();
       LoadGenerator load = new LoadGenerator(http, spec, graph, 1, false, new LagProbe(http, graph, 1, spec, clock, 1));
-      load.run(clock, seconds * 1000.0, true, "cap", rate);
+      List<Op> history = load.run(clock, seconds * 1000.0, true, "cap", rate);
       load.close();
       double elapsedS = clock.ms() / 1000;
       Histogram latency = new Histogram(3);
       long failed = 0;
-      for (Op op : load.history) {
+      for (Op op : history) {
         latency.recordValue(Math.max(0, (long) (op.latencyMs() * 1000)));
         if (op.outcome() != Outcome.ok) failed++;
       }
@@ -65,8 +65,8 @@ public final class LabCapacity {
         continue;
       }
       double p99 = latency.getValueAtPercentile(99) / 1000.0;
-      double failedShare = (double) failed / load.history.size();
-      System.out.printf("%10d %12.0f %10.1f %9.1f%%%n", rate, load.history.size() / elapsedS, p99, 100 * failedShare);
+      double failedShare = (double) failed / history.size();
+      System.out.printf("%10d %12.0f %10.1f %9.1f%%%n", rate, history.size() / elapsedS, p99, 100 * failedShare);
       if (failed == 0 && p99 < 50) ceiling = rate;
       else break;
     }

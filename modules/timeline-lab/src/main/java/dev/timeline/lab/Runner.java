@@ -61,7 +61,7 @@ final class Runner {
       List<LagSample> lags;
       try (run) {
         System.out.println("undoing every fault still in force, then settling " + e.settle().toSeconds() + " s...");
-        run.nemesis.undoAll();
+        run.undoFaults();
         lags = run.lagSamples();
       }
       Thread.sleep(e.settle().toMillis());
@@ -71,8 +71,8 @@ final class Runner {
       if (writers == null) System.out.println("the journal's writers could not be read (GET /admin/journal/writers)");
 
       List<Op> history = run.history();
-      StoredRun.of(e.name(), e.cluster().profile(), e.description(), run.startedIso, run.durationMs, Slo.fromConfig(e.slo()),
-          e.expect(), lags, run.nemesis.records(), warm, cold, writers, run.cost, settings(e, lab.graph, run.lags))
+      StoredRun.of(e.name(), e.cluster().profile(), e.description(), run.startedIso(), run.durationMs(), Slo.fromConfig(e.slo()),
+          e.expect(), lags, run.faults(), warm, cold, writers, run.cost(), settings(e, lab.graph, run.lagSamplesSkipped()))
           .write(results, history);
       // The report is built from what was stored, exactly as scripts/experiment --analyze builds it again.
       return StoredRun.analyze(results);
@@ -83,7 +83,7 @@ final class Runner {
     }
   }
 
-  static Map<String, Object> settings(Experiment e, Graph graph, LagProbe lags) {
+  static Map<String, Object> settings(Experiment e, Graph graph, int lagSamplesSkipped) {
     Map<String, Object> settings = new LinkedHashMap<>();
     settings.put("nodes", e.cluster().nodes());
     settings.put("journal", e.cluster().journal());
@@ -100,7 +100,7 @@ final class Runner {
     settings.put("warmUpS", e.warmUp().toSeconds());
     settings.put("maxInFlight", e.load().maxInFlight());
     settings.put("lagSample", e.load().lagSample());
-    settings.put("lagSamplesSkipped", lags.skipped.get());
+    settings.put("lagSamplesSkipped", lagSamplesSkipped);
     settings.put("faults", e.faults().stream().map(step -> {
       Fault f = step.fault();
       return step.at().toSeconds() + "s " + f.verb() + (f.nodes().isEmpty() ? "" : " " + f.nodes())

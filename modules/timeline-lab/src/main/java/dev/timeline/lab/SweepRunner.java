@@ -65,7 +65,7 @@ final class SweepRunner {
             lab = LabCluster.start(control, e.cluster(), e.graph());
           }
           try (MeasuredRun run = MeasuredRun.measure(lab, e, 5)) {
-            point = SweepPoint.measured(plan, spec, run.history(), run.lagSamples(), run.cost, run.durationMs);
+            point = SweepPoint.measured(plan, spec, run.history(), run.lagSamples(), run.cost(), run.durationMs());
           }
         } catch (RuntimeException broke) {
           System.out.println("point broke: " + broke.getMessage());

@@ -201,7 +201,8 @@ final class Dashboard implements AutoCloseable {
     Map<String, Traffic.Op> ops = traffic.step(scrapes);
     double seconds = Math.max(1e-3, (now - lastStepNanos) / 1e9);
     lastStepNanos = now;
-    long ok = load.ok.get(), failed = load.failed.get();
+    SteadyLoad.Answers answers = load.answers();
+    long ok = answers.ok(), failed = answers.failed();
     Map<String, Object> point = new LinkedHashMap<>();
     point.put("t", System.currentTimeMillis());
     Map<String, Object> byOp = new LinkedHashMap<>();
