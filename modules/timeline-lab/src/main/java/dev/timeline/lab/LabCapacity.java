@@ -42,8 +42,8 @@ public final class LabCapacity {
     Graph graph = Graph.generate(1000, 0, 1.5, 1);
     String endpoint = "http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort();
     Http http = Http.to(endpoint);
-    System.out.printf("open-model client against a no-op endpoint on 127.0.0.1, %d s per rate, mix 10/60/30%n", seconds);
-    System.out.printf("%10s %12s %10s %10s%n", "RATE", "ACHIEVED/S", "P99 MS", "FAILED");
+    Console.printf("open-model client against a no-op endpoint on 127.0.0.1, %d s per rate, mix 10/60/30%n", seconds);
+    Console.printf("%10s %12s %10s %10s%n", "RATE", "ACHIEVED/S", "P99 MS", "FAILED");
     int ceiling = 0;
     boolean warmUp = true; // the first round warms the JIT and the connection pool; not reported
     for (int rate : List.of(500, 250, 500, 1000, 2000, 4000, 8000)) {
@@ -66,11 +66,11 @@ public final class LabCapacity {
       }
       double p99 = latency.getValueAtPercentile(99) / 1000.0;
       double failedShare = (double) failed / history.size();
-      System.out.printf("%10d %12.0f %10.1f %9.1f%%%n", rate, history.size() / elapsedS, p99, 100 * failedShare);
+      Console.printf("%10d %12.0f %10.1f %9.1f%%%n", rate, history.size() / elapsedS, p99, 100 * failedShare);
       if (failed == 0 && p99 < 50) ceiling = rate;
       else break;
     }
-    System.out.printf("the lab issues up to %d req/s here with no failures and p99 < 50 ms%n", ceiling);
+    Console.printf("the lab issues up to %d req/s here with no failures and p99 < 50 ms%n", ceiling);
     server.stop(0);
     serverPool.shutdownNow();
     http.close();

@@ -43,19 +43,19 @@ final class LabCluster implements AutoCloseable {
    */
   static LabCluster start(ClusterControl control, Experiment.ClusterSpec spec, Experiment.GraphSpec graphSpec) {
     control.run("stop", "all");
-    System.out.printf("starting the cluster: %d nodes, %s strategy%s%s...%n", spec.nodes(), spec.strategy(),
+    Console.printf("starting the cluster: %d nodes, %s strategy%s%s...%n", spec.nodes(), spec.strategy(),
         spec.strategy().equals("hybrid") ? " (threshold " + spec.hybridThreshold() + ")" : "",
         spec.nodeCapacity() > 0 ? ", " + spec.nodeCapacity() + " req/s per node" : "");
     LabCluster lab = null;
     try {
       String started = startOnceMore(control, spec);
-      started.lines().filter(l -> l.contains("up in")).findFirst().ifPresent(l -> System.out.println("  " + l.strip()));
+      started.lines().filter(l -> l.contains("up in")).findFirst().ifPresent(l -> Console.println("  " + l.strip()));
       long t0 = System.nanoTime();
       Graph graph = Graph.of(graphSpec);
-      System.out.printf("graph: %,d users, %,d follows (generated in %.1f s)%n", graph.size(), graph.follows(), (System.nanoTime() - t0) / 1e9);
+      Console.printf("graph: %,d users, %,d follows (generated in %.1f s)%n", graph.size(), graph.follows(), (System.nanoTime() - t0) / 1e9);
       lab = new LabCluster(control, spec, graphSpec, graph);
       var times = new GraphLoader(lab.admin, spec.nodes(), graphSpec.importBatchIds(), graphSpec.importInFlight()).load(graph);
-      System.out.printf("graph loaded: %,.0f users/s, %,.0f follows/s%n", times.usersPerSecond(), times.followsPerSecond());
+      Console.printf("graph loaded: %,.0f users/s, %,.0f follows/s%n", times.usersPerSecond(), times.followsPerSecond());
       return lab;
     } catch (RuntimeException e) {
       stopQuietly(control);
@@ -72,7 +72,7 @@ final class LabCluster implements AutoCloseable {
     try {
       return control.run(spec.startArgs(true).toArray(String[]::new));
     } catch (IllegalStateException failed) {
-      System.out.println("  the cluster did not start (" + failed.getMessage().lines().reduce((a, b) -> b).orElse("") + "); once more");
+      Console.println("  the cluster did not start (" + failed.getMessage().lines().reduce((a, b) -> b).orElse("") + "); once more");
       stopQuietly(control);
       return control.run(spec.startArgs(true).toArray(String[]::new));
     }
@@ -155,7 +155,7 @@ final class LabCluster implements AutoCloseable {
 
   @Override
   public void close() {
-    System.out.println("stopping the cluster...");
+    Console.println("stopping the cluster...");
     stopQuietly(control);
     http.close();
     admin.close();
@@ -170,7 +170,7 @@ final class LabCluster implements AutoCloseable {
     try {
       control.run("stop", "all");
     } catch (RuntimeException stopFailed) {
-      System.out.println("  " + stopFailed.getMessage());
+      Console.println("  " + stopFailed.getMessage());
     }
   }
 }

@@ -76,20 +76,20 @@ public final class LabMain implements Callable<Integer> {
     Path base = out != null ? out : root.resolve("results");
     if (indexOnly) {
       if (files != null && !files.isEmpty()) {
-        System.err.println("experiment: --index takes no FILE");
+        Console.error("experiment: --index takes no FILE");
         return 2;
       }
       return index(base) ? 0 : 3;
     }
     if (analyze != null) {
       if (files != null && !files.isEmpty()) {
-        System.err.println("experiment: --analyze takes no FILE");
+        Console.error("experiment: --analyze takes no FILE");
         return 2;
       }
       return analyze(analyze);
     }
     if (files == null || files.isEmpty()) {
-      System.err.println("experiment: no FILE given (see --help)");
+      Console.error("experiment: no FILE given (see --help)");
       return 2;
     }
     Map<String, Object> overrides = new HashMap<>();
@@ -102,7 +102,7 @@ public final class LabMain implements Callable<Integer> {
       try {
         experiments.add(Experiment.load(file, ConfigFactory.parseMap(overrides)));
       } catch (ConfigException e) {
-        System.err.println("experiment: " + file + ": " + e.getMessage());
+        Console.error("experiment: " + file + ": " + e.getMessage());
         return 2;
       }
     }
@@ -125,10 +125,9 @@ public final class LabMain implements Callable<Integer> {
         Report report = new Runner(e, root, results).run();
         reports.add(report);
         Console.printVerdict(report, results);
-        System.out.println(Headline.of(report).line());
+        Console.println(Headline.of(report).line());
       } catch (Exception failure) {
-        System.err.println("experiment " + e.name() + " broke: " + failure.getMessage());
-        failure.printStackTrace();
+        Console.error("experiment " + e.name() + " broke: " + failure.getMessage(), failure);
         return 3;
       }
     }
@@ -137,9 +136,9 @@ public final class LabMain implements Callable<Integer> {
       try {
         Files.createDirectories(compare.getParent());
         HtmlReport.writeComparison(reports, compare);
-        System.out.println("side by side: " + compare);
+        Console.println("side by side: " + compare);
       } catch (Exception e) {
-        System.err.println("could not write " + compare + ": " + e.getMessage());
+        Console.error("could not write " + compare + ": " + e.getMessage());
         return 3;
       }
     }
@@ -149,18 +148,18 @@ public final class LabMain implements Callable<Integer> {
   /** The checkers again over the run stored in {@code dir}, its report rebuilt and its verdict printed. */
   static int analyze(Path dir) {
     if (!Files.isRegularFile(dir.resolve(StoredRun.FILE))) {
-      System.err.println("experiment: --analyze " + dir + ": no " + StoredRun.FILE + " there (runs store it since the lab's analyze was added)");
+      Console.error("experiment: --analyze " + dir + ": no " + StoredRun.FILE + " there (runs store it since the lab's analyze was added)");
       return 2;
     }
     Report report;
     try {
       report = StoredRun.analyze(dir);
     } catch (UncheckedIOException e) {
-      System.err.println("experiment: --analyze " + dir + ": " + e.getMessage());
+      Console.error("experiment: --analyze " + dir + ": " + e.getMessage());
       return 2;
     }
     Console.printVerdict(report, dir);
-    System.out.println(Headline.of(report).line());
+    Console.println(Headline.of(report).line());
     index(indexedParent(dir));
     return report.passed() ? 0 : 1;
   }
@@ -180,21 +179,21 @@ public final class LabMain implements Callable<Integer> {
   /** Rewrites {@code dir}/index.html; a failure is reported, never thrown: the runs it lists are already written. */
   static boolean index(Path dir) {
     if (dir == null) {
-      System.out.println("no index written beside --out in a shared directory (scripts/experiment --index --out DIR writes one)");
+      Console.println("no index written beside --out in a shared directory (scripts/experiment --index --out DIR writes one)");
       return false;
     }
     if (!Files.isDirectory(dir)) {
-      System.out.println("no index written: " + dir + " is not a directory");
+      Console.println("no index written: " + dir + " is not a directory");
       return false;
     }
     try {
       ResultsIndex.Found found = ResultsIndex.write(dir);
-      System.out.printf("index of %d runs and %d sweeps%s: %s%n", found.runs().size(), found.sweeps().size(),
+      Console.printf("index of %d runs and %d sweeps%s: %s%n", found.runs().size(), found.sweeps().size(),
           found.skipped().isEmpty() ? "" : " (" + found.skipped().size() + " directories skipped, see its end)",
           dir.resolve(ResultsIndex.FILE));
       return true;
     } catch (RuntimeException e) {
-      System.out.println("could not write the index of " + dir + ": " + e.getMessage());
+      Console.println("could not write the index of " + dir + ": " + e.getMessage());
       return false;
     }
   }

@@ -56,9 +56,9 @@ final class MeasuredRun implements AutoCloseable {
     Http loadHttp = viaDoor ? Http.to(door) : http;
     int loadNodes = viaDoor ? 1 : nodes;
     boolean retry = !viaDoor && e.cluster().resilient();
-    if (viaDoor) System.out.printf("load through the front door, %s (no client retries)%n", door);
+    if (viaDoor) Console.printf("load through the front door, %s (no client retries)%n", door);
     if (!e.warmUp().isZero()) {
-      System.out.printf("warm-up: %d s at %.0f req/s (not recorded)%n", e.warmUp().toSeconds(), e.load().rate());
+      Console.printf("warm-up: %d s at %.0f req/s (not recorded)%n", e.warmUp().toSeconds(), e.load().rate());
       RunClock warm = RunClock.startingNow();
       try (LagProbe unused = new LagProbe(http, graph, nodes, e.load(), warm, 1);
            LoadGenerator warmUp = new LoadGenerator(loadHttp, e.load(), graph, loadNodes, retry, unused, live)) {
@@ -66,7 +66,7 @@ final class MeasuredRun implements AutoCloseable {
       }
     }
 
-    System.out.printf("run: %d s at %.0f req/s, %d faults scheduled%n", e.duration().toSeconds(), e.load().rate(), e.faults().size());
+    Console.printf("run: %d s at %.0f req/s, %d faults scheduled%n", e.duration().toSeconds(), e.load().rate(), e.faults().size());
     Map<Integer, Counters> before = lab.metrics();
     String startedAt = Instant.now().toString();
     RunClock clock = RunClock.startingNow();
@@ -80,7 +80,7 @@ final class MeasuredRun implements AutoCloseable {
     progress.interrupt();
     Map<Integer, Counters> after = lab.metrics();
     nemesis.awaitSchedule();
-    System.out.println();
+    Console.println();
     return new MeasuredRun(startedAt, e.duration().toMillis(), history, StrategyCost.of(before, after), lags, nemesis,
         viaDoor ? loadHttp : null);
   }
@@ -137,7 +137,7 @@ final class MeasuredRun implements AutoCloseable {
         while (true) {
           Thread.sleep(everySeconds * 1000L);
           LoadGenerator.Progress now = load.progress();
-          System.out.printf("  %5.1f / %d s  %4.0f req/s  p99 %6.0f ms  errors %3d  faults: %s%n", clock.ms() / 1000, duration.toSeconds(),
+          Console.progress("%5.1f / %d s  %4.0f req/s  p99 %6.0f ms  errors %3d  faults: %s", clock.ms() / 1000, duration.toSeconds(),
               (now.completed() - last.completed()) / (double) everySeconds, now.p99MsSinceLast(),
               now.notOk() - last.notOk(), nemesis.active().isEmpty() ? "none" : String.join(", ", nemesis.active()));
           last = now;

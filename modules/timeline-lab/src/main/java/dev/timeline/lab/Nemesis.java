@@ -103,7 +103,7 @@ final class Nemesis implements AutoCloseable {
       int node = n;
       boolean dead = status.lines().anyMatch(line -> line.trim().startsWith(node + " ") && line.contains(" dead "));
       if (dead) {
-        System.out.println("[nemesis] node " + node + " is not running after the run: restarting it");
+        Console.println("[nemesis] node " + node + " is not running after the run: restarting it");
         cluster.run("restart", String.valueOf(node));
       }
     }
@@ -112,7 +112,7 @@ final class Nemesis implements AutoCloseable {
   private void apply(Fault fault) {
     double at = clock.ms();
     List<String> args = fault instanceof Fault.StartAll ? startArgs : fault.args();
-    System.out.printf("%n[nemesis] %6.1f s: scripts/cluster %s%n", at / 1000, String.join(" ", args));
+    Console.printf("%n[nemesis] %6.1f s: scripts/cluster %s%n", at / 1000, String.join(" ", args));
     boolean endedOne = end(fault, at);
     // A restart of a running node (a rolling restart) is a fault of its own: until it is back.
     Open restart = fault instanceof Fault.Restart && !endedOne ? new Open(fault, fault.nodes(), at) : null;
@@ -127,7 +127,7 @@ final class Nemesis implements AutoCloseable {
     } catch (IllegalStateException e) {
       // The first line names the command, the last says why it failed.
       List<String> lines = e.getMessage().lines().filter(l -> !l.isBlank()).toList();
-      System.out.println("[nemesis] " + lines.get(0) + (lines.size() > 1 ? " " + lines.get(lines.size() - 1).strip() : ""));
+      Console.println("[nemesis] " + lines.get(0) + (lines.size() > 1 ? " " + lines.get(lines.size() - 1).strip() : ""));
     }
     if (restart != null) restart.endedMs = clock.ms();
     // A storm is over when its command returns, after a last gap that is no longer part of it:

@@ -47,9 +47,9 @@ final class Runner {
     Files.createDirectories(results);
     Experiment e = experiment;
     ClusterControl control = new ClusterControl(root, root.resolve("run/lab"), results.resolve("cluster.log"));
-    System.out.printf("experiment %s (%s profile, %d nodes, %s journal, %s strategy): %s%n", e.name(), e.cluster().profile(),
+    Console.printf("experiment %s (%s profile, %d nodes, %s journal, %s strategy): %s%n", e.name(), e.cluster().profile(),
         e.cluster().nodes(), e.cluster().journal(), e.cluster().strategy(), e.description());
-    System.out.println("results: " + results);
+    Console.println("results: " + results);
     LabCluster lab = null;
     // The page also shows what the load generator saw: its tally, read through a copy each second.
     LiveOutcomes live = LiveOutcomes.forLoad(e.load());
@@ -60,7 +60,7 @@ final class Runner {
       MeasuredRun run = MeasuredRun.measure(lab, e, 1, dashboard != null ? live : null);
       List<LagSample> lags;
       try (run) {
-        System.out.println("undoing every fault still in force, then settling " + e.settle().toSeconds() + " s...");
+        Console.println("undoing every fault still in force, then settling " + e.settle().toSeconds() + " s...");
         run.undoFaults();
         lags = run.lagSamples();
       }
@@ -68,7 +68,7 @@ final class Runner {
       FinalState warm = readBack(lab.http, lab.graph, e.cluster().nodes(), "warm");
       FinalState cold = coldReadBack(lab, e.cluster().nodes(), e.settle());
       JournalWriters writers = lab.journalWriters();
-      if (writers == null) System.out.println("the journal's writers could not be read (GET /admin/journal/writers)");
+      if (writers == null) Console.println("the journal's writers could not be read (GET /admin/journal/writers)");
 
       List<Op> history = run.history();
       StoredRun.of(e.name(), e.cluster().profile(), e.description(), run.startedIso(), run.durationMs(), Slo.fromConfig(e.slo()),
@@ -130,21 +130,21 @@ final class Runner {
    * before it delivers what follows.
    */
   private static FinalState coldReadBack(LabCluster lab, int nodes, Duration settle) throws Exception {
-    System.out.println("cold restart: every node and the journal killed at once, then started again on the same data...");
+    Console.println("cold restart: every node and the journal killed at once, then started again on the same data...");
     try {
       lab.crashAll();
     } catch (IllegalStateException notKilled) {
       String why = notKilled.getMessage().lines().findFirst().orElse("");
-      System.out.println("  the cluster could not be killed, so no cold read-back: " + why);
+      Console.println("  the cluster could not be killed, so no cold read-back: " + why);
       return new FinalState(lab.graph.followersById(), Map.of(), Map.of(), TIMELINE_LIMIT, List.of("cold restart failed: " + why));
     }
     long t0 = System.nanoTime();
     try {
       lab.startAgain(COLD_START_HEALTHY);
-      System.out.printf("  every node healthy again after %.1f s; settling %d s...%n", (System.nanoTime() - t0) / 1e9, settle.toSeconds());
+      Console.printf("  every node healthy again after %.1f s; settling %d s...%n", (System.nanoTime() - t0) / 1e9, settle.toSeconds());
       Thread.sleep(settle.toMillis());
     } catch (IllegalStateException notBack) {
-      System.out.println("  the cluster did not come back: " + notBack.getMessage().lines().findFirst().orElse(""));
+      Console.println("  the cluster did not come back: " + notBack.getMessage().lines().findFirst().orElse(""));
     }
     return readBack(lab.http, lab.graph, nodes, "cold");
   }
@@ -155,7 +155,7 @@ final class Runner {
    * read that gathers from followees (pull, hybrid) finds them running rather than recovering.
    */
   private static FinalState readBack(Http http, Graph graph, int nodes, String which) throws Exception {
-    System.out.printf("reading back %d user and home timelines (%s)...%n", graph.size(), which);
+    Console.printf("reading back %d user and home timelines (%s)...%n", graph.size(), which);
     Map<String, List<String>> homes = new ConcurrentHashMap<>();
     Map<String, List<OwnTweet>> own = new ConcurrentHashMap<>();
     Queue<String> unanswered = new ConcurrentLinkedQueue<>();
@@ -241,7 +241,7 @@ final class Runner {
       Path logs = Files.createDirectories(results.resolve("logs"));
       for (Path log : cluster.logs()) Files.copy(log, logs.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
-      System.out.println("could not copy the node logs: " + e.getMessage());
+      Console.println("could not copy the node logs: " + e.getMessage());
     }
   }
 }

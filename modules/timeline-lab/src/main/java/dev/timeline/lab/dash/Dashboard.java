@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.timeline.lab.Console;
 import dev.timeline.lab.Http;
 import java.io.File;
 import java.io.IOException;
@@ -143,7 +144,7 @@ final class Dashboard implements AutoCloseable {
       loadTargets = running.length > 0 ? running : nodes.stream().mapToInt(RunDir.NodeProcess::index).toArray();
       publish(nodes);
     } catch (RuntimeException e) {
-      System.err.println("dashboard: poll failed: " + e);
+      Console.error("dashboard: poll failed: " + e);
     }
   }
 
@@ -274,7 +275,7 @@ final class Dashboard implements AutoCloseable {
       try {
         doc.put("clients", clientsJson(clients.get()));
       } catch (RuntimeException e) {
-        System.err.println("dashboard: the clients' view failed: " + e);
+        Console.error("dashboard: the clients' view failed: " + e);
       }
     }
     try {
@@ -398,7 +399,7 @@ final class Dashboard implements AutoCloseable {
         default -> error(x, path.startsWith("/api/") || path.equals("/") ? 405 : 404, "not_found", method + " " + path + " is not served here");
       }
     } catch (RuntimeException e) {
-      System.err.println("dashboard: " + x.getRequestURI() + ": " + e);
+      Console.error("dashboard: " + x.getRequestURI() + ": " + e);
     }
   }
 
