@@ -100,31 +100,31 @@ public final class DsbLoad implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (!"127.0.0.1".equals(node.getHost()) || !"http".equals(node.getScheme())) {
-      System.err.println("dsb-load: --node must be http://127.0.0.1:PORT (this tool talks to the local cluster only), was " + node);
+      Console.error("dsb-load: --node must be http://127.0.0.1:PORT (this tool talks to the local cluster only), was " + node);
       return 2;
     }
     if (concurrency < 1) {
-      System.err.println("dsb-load: --concurrency must be at least 1");
+      Console.error("dsb-load: --concurrency must be at least 1");
       return 2;
     }
     Load load;
     try {
       load = readLoad(graphFile);
     } catch (IOException | IllegalArgumentException e) {
-      System.err.println("dsb-load: cannot read " + graphFile + ": " + e.getMessage());
+      Console.error("dsb-load: cannot read " + graphFile + ": " + e.getMessage());
       return 2;
     }
-    System.out.printf("%s: %d users, %d edges (%d follows) -> %s%n",
+    Console.printf("%s: %d users, %d edges (%d follows) -> %s%n",
         graphFile, load.users().size(), load.follows().size() / 2, load.follows().size(), node);
     long started = System.nanoTime();
     try {
       run("register", load.users().stream().map(DsbLoad::registration).toList());
       run("follow", load.follows().stream().map(f -> follow(f[0], f[1])).toList());
     } catch (LoadFailure failure) {
-      System.err.println("dsb-load: stopped: " + failure.getMessage());
+      Console.error("dsb-load: stopped: " + failure.getMessage());
       return 1;
     }
-    System.out.printf("done in %.1f s (%d answers 503 retried)%n", (System.nanoTime() - started) / 1e9, retried.get());
+    Console.printf("done in %.1f s (%d answers 503 retried)%n", (System.nanoTime() - started) / 1e9, retried.get());
     return 0;
   }
 
@@ -219,7 +219,7 @@ public final class DsbLoad implements Callable<Integer> {
 
   private void progress(String phase, int done, int total, long startedNanos) {
     double seconds = Math.max((System.nanoTime() - startedNanos) / 1e9, 1e-3);
-    System.out.printf("%-8s %7d / %d (%3d %%)  %6.0f req/s  503 retried: %d%n",
+    Console.printf("%-8s %7d / %d (%3d %%)  %6.0f req/s  503 retried: %d%n",
         phase, done, total, total == 0 ? 100 : 100L * done / total, done / seconds, retried.get());
   }
 

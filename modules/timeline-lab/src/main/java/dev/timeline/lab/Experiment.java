@@ -89,24 +89,8 @@ public record Experiment(
     }
   }
 
-  /**
-   * One line of the fault schedule: at {@code at} after the run's start, run {@code verb};
-   * {@code storm} only for pause-storm.
-   */
-  public record FaultStep(Duration at, String verb, List<Integer> nodes, List<Integer> other, Integer ms, Storm storm) {
-    public FaultStep(Duration at, String verb, List<Integer> nodes, List<Integer> other, Integer ms) {
-      this(at, verb, nodes, other, ms, null);
-    }
-  }
-
-  /** A pause storm: {@code count} times SIGSTOP for {@code pause}, SIGCONT, wait {@code gap}. */
-  public record Storm(int count, Duration pause, Duration gap) {}
-
-  static final List<String> VERBS = List.of("crash", "pause", "resume", "restart", "stop", "partition", "heal",
-      "slow", "fast", "journal-stop", "journal-start", "journal-pause", "journal-resume", "journal-crash",
-      "crash-all", "start-all", "pause-storm");
-  /** Verbs that act on the journal or the whole cluster, not on given nodes. */
-  private static final List<String> CLUSTER_WIDE = List.of("heal", "crash-all", "start-all");
+  /** One line of the fault schedule: at {@code at} after the run's start, {@code fault}. */
+  public record FaultStep(Duration at, Fault fault) {}
 
   /** Reads {@code file} under {@code overrides} (e.g. --duration), with reference.conf below both. */
   public static Experiment load(Path file, Config overrides) {
@@ -172,23 +156,24 @@ public record Experiment(
     List<FaultStep> faults = new ArrayList<>();
     for (Config f : c.getConfigList("faults")) {
       String verb = f.getString("do");
-      require(VERBS.contains(verb), "faults.do", "'" + verb + "' is not one of " + VERBS);
+      require(Fault.VERBS.contains(verb), "faults.do", "'" + verb + "' is not one of " + Fault.VERBS);
       List<Integer> nodes = f.hasPath("nodes") ? f.getIntList("nodes") : f.hasPath("node") ? List.of(f.getInt("node")) : List.of();
       for (int n : nodes) require(n >= 1 && n <= cluster.nodes() + 1, "faults.node", n + " is not a node of this cluster");
-      boolean needsNode = !verb.startsWith("journal") && !CLUSTER_WIDE.contains(verb);
-      require(!needsNode || !nodes.isEmpty(), "faults", verb + " needs node = N or nodes = [...]");
-      Integer ms = f.hasPath("ms") ? f.getInt("ms") : null;
-      require(!verb.equals("slow") || ms != null, "faults", "slow needs ms = <delay>");
-      Storm storm = null;
+      Fault.Storm storm = null;
       if (verb.equals("pause-storm")) {
         require(f.hasPath("count") && f.hasPath("pause") && f.hasPath("gap"), "faults",
             "pause-storm needs count = N, pause = <duration>, gap = <duration>");
-        storm = new Storm(f.getInt("count"), f.getDuration("pause"), f.getDuration("gap"));
+        storm = new Fault.Storm(f.getInt("count"), f.getDuration("pause"), f.getDuration("gap"));
         require(storm.count() >= 1, "faults.count", "must be at least 1");
         require(storm.pause().toMillis() >= 1, "faults.pause", "must be at least 1ms");
         require(!storm.gap().isNegative(), "faults.gap", "must not be negative");
       }
-      faults.add(new FaultStep(f.getDuration("at"), verb, nodes, f.hasPath("other") ? f.getIntList("other") : List.of(), ms, storm));
+      try {
+        faults.add(new FaultStep(f.getDuration("at"), Fault.of(verb, nodes, f.hasPath("other") ? f.getIntList("other") : List.of(),
+            f.hasPath("ms") ? f.getInt("ms") : null, storm)));
+      } catch (IllegalArgumentException incomplete) {
+        require(false, "faults", incomplete.getMessage());
+      }
     }
     faults.sort((a, b) -> a.at().compareTo(b.at()));
 

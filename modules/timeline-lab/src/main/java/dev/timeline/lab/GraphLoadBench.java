@@ -57,31 +57,30 @@ public final class GraphLoadBench implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    CommandLine cli = new CommandLine(this);
     ClusterDescription description;
     try {
       description = ClusterDescription.read(runDir);
     } catch (IllegalStateException e) {
-      cli.getErr().println("bench-graph-load: " + e.getMessage());
+      Console.error("bench-graph-load: " + e.getMessage());
       return 1;
     }
     if (nodes == null) nodes = description.nodes().size();
     if (users < 2 || mean < 0 || nodes < 1 || batchIds < 1 || inFlight < 1 || skew <= 1 || celebrities < 0 || celebrities > users
         || celebrityFollowers < 0 || celebrityFollowers > 1) {
-      cli.getErr().println("bench-graph-load: USERS >= 2, MEAN >= 0, --skew > 1, --celebrity-followers in 0..1, the rest positive");
+      Console.error("bench-graph-load: USERS >= 2, MEAN >= 0, --skew > 1, --celebrity-followers in 0..1, the rest positive");
       return 2;
     }
     long t0 = System.nanoTime();
     Graph graph = Graph.generate(users, mean, skew, seed, celebrities, celebrityFollowers);
-    System.out.printf(Locale.ROOT, "generated %,d users and %,d follows in %.1f s%n", graph.size(), graph.follows(), (System.nanoTime() - t0) / 1e9);
-    try {
-      var times = new GraphLoader(Http.admin(() -> description), nodes, batchIds, inFlight).load(graph);
-      System.out.printf(Locale.ROOT, "users:   %,d in %.1f s = %,.0f users/s%n", times.users(), times.usersSeconds(), times.usersPerSecond());
-      System.out.printf(Locale.ROOT, "follows: %,d in %.1f s = %,.0f follows/s (both sides imported)%n", times.follows(),
+    Console.printf(Locale.ROOT, "generated %,d users and %,d follows in %.1f s%n", graph.size(), graph.follows(), (System.nanoTime() - t0) / 1e9);
+    try (Http admin = Http.admin(() -> description)) {
+      var times = new GraphLoader(admin, nodes, batchIds, inFlight).load(graph);
+      Console.printf(Locale.ROOT, "users:   %,d in %.1f s = %,.0f users/s%n", times.users(), times.usersSeconds(), times.usersPerSecond());
+      Console.printf(Locale.ROOT, "follows: %,d in %.1f s = %,.0f follows/s (both sides imported)%n", times.follows(),
           times.followsSeconds(), times.followsPerSecond());
       return 0;
     } catch (IllegalStateException e) {
-      System.err.println("bench-graph-load: " + e.getMessage());
+      Console.error("bench-graph-load: " + e.getMessage());
       return 1;
     }
   }

@@ -82,7 +82,16 @@ final class GraphLoader {
     return batches;
   }
 
+  /** Loads the graph; the retry timer ends with it. */
   LoadTimes load(Graph graph) {
+    try {
+      return loadAll(graph);
+    } finally {
+      retries.shutdownNow();
+    }
+  }
+
+  private LoadTimes loadAll(Graph graph) {
     long t0 = System.nanoTime();
     // A user costs one persisted event while a follow list of any length costs one, so user
     // batches are kept small: the progress line then moves while users register.
@@ -206,13 +215,13 @@ final class GraphLoader {
       double seconds = (lastPrintNanos - startNanos) / 1e9;
       long d = done.get();
       double rate = d / seconds;
-      System.out.printf(Locale.ROOT, "  importing %s: %,d / %,d ids (%.0f%%), %,.0f ids/s, ETA %s%n", what, d, total,
+      Console.progress("importing %s: %,d / %,d ids (%.0f%%), %,.0f ids/s, ETA %s", what, d, total,
           100.0 * d / Math.max(1, total), rate, rate > 0 ? String.format(Locale.ROOT, "%.0f s", (total - d) / rate) : "?");
     }
 
     void done() {
       double seconds = (System.nanoTime() - startNanos) / 1e9;
-      System.out.printf(Locale.ROOT, "  imported %s: %,d ids in %.1f s (%,.0f ids/s)%n", what, total, seconds, total / Math.max(1e-9, seconds));
+      Console.progress("imported %s: %,d ids in %.1f s (%,.0f ids/s)", what, total, seconds, total / Math.max(1e-9, seconds));
     }
   }
 

@@ -9,11 +9,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.IntFunction;
 
-/** The lab's only way into the cluster besides scripts/cluster: the nodes' public HTTP API. */
-public final class Http {
+/**
+ * The lab's only way into the cluster besides scripts/cluster: the nodes' public HTTP API.
+ * {@link #close} ends the threads it started (Java 17's HttpClient has no close: its selector
+ * thread ends once the client is unreachable).
+ */
+public final class Http implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
 
   /** A status and body; status 0 when no answer came (refused, reset, timed out). */
@@ -25,16 +30,24 @@ public final class Http {
 
   /** Node i's base URL ("http://HOST:PORT"), from the cluster description (or one fixed endpoint). */
   private final IntFunction<String> endpoint;
+  private final HttpClient client;
+  /** The pool this client made for itself; null when its owner passed one in. */
+  private final ExecutorService owned;
 
   /** A client of the nodes at {@code endpoint} (e.g. {@code i -> description.node(i).http()}). */
   public Http(IntFunction<String> endpoint) {
-    this(endpoint, Executors.newFixedThreadPool(4, daemon()));
+    this(endpoint, Executors.newFixedThreadPool(4, daemon()), true);
   }
 
   /** Answers are completed on {@code executor}, which its owner shuts down. */
   public Http(IntFunction<String> endpoint, java.util.concurrent.Executor executor) {
+    this(endpoint, executor, false);
+  }
+
+  private Http(IntFunction<String> endpoint, java.util.concurrent.Executor executor, boolean owned) {
     this.endpoint = endpoint;
     this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).executor(executor).build();
+    this.owned = owned ? (ExecutorService) executor : null;
   }
 
   /** A client of one endpoint (the front door, "http://HOST:PORT"): the node a request names is ignored. */
@@ -51,8 +64,6 @@ public final class Http {
   static Http admin(java.util.function.Supplier<ClusterDescription> description) {
     return new Http(node -> description.get().node(node).admin());
   }
-
-  private final HttpClient client;
 
   /** Every request is one of {@link NodeApi}'s: the lab's knowledge of the API stays in one place. */
   private CompletableFuture<Answer> send(int node, String method, String path, String jsonBody, Duration timeout) {
@@ -73,6 +84,12 @@ public final class Http {
   /** {@code request} (one of {@link NodeApi}'s) to node {@code node}. */
   public CompletableFuture<Answer> send(int node, NodeApi.Request request, Duration timeout) {
     return send(node, request.method(), request.path(), request.body(), timeout);
+  }
+
+  /** Ends this client's own pool: answers still due are not delivered. */
+  @Override
+  public void close() {
+    if (owned != null) owned.shutdownNow();
   }
 
   public Answer call(int node, NodeApi.Request request, Duration timeout) {

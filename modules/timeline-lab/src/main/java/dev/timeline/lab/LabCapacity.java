@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
@@ -27,7 +28,8 @@ public final class LabCapacity {
     // (about 40 ms), and the no-op endpoint, not the client, would be what this measures.
     System.setProperty("sun.net.httpserver.nodelay", "true");
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
-    server.setExecutor(Executors.newFixedThreadPool(4));
+    ExecutorService serverPool = Executors.newFixedThreadPool(4);
+    server.setExecutor(serverPool);
     AtomicLong ids = new AtomicLong();
     server.createContext("/", exchange -> {
       boolean post = exchange.getRequestMethod().equals("POST");
@@ -43,8 +45,8 @@ public final class LabCapacity {
     Graph graph = Graph.generate(1000, 0, 1.5, 1);
     String endpoint = "http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort();
     Http http = Http.to(endpoint);
-    System.out.printf("open-model client against a no-op endpoint on 127.0.0.1, %d s per rate, mix 10/60/30%n", seconds);
-    System.out.printf("%10s %12s %10s %10s%n", "RATE", "ACHIEVED/S", "P99 MS", "FAILED");
+    Console.printf("open-model client against a no-op endpoint on 127.0.0.1, %d s per rate, mix 10/60/30%n", seconds);
+    Console.printf("%10s %12s %10s %10s%n", "RATE", "ACHIEVED/S", "P99 MS", "FAILED");
     int ceiling = 0;
     boolean warmUp = true; // the first round warms the JIT and the connection pool; not reported
     for (int rate : List.of(500, 250, 500, 1000, 2000, 4000, 8000, 12000, 16000, 24000)) {
@@ -52,11 +54,12 @@ public final class LabCapacity {
           Duration.ofSeconds(2), Duration.ZERO, 0, Duration.ofMillis(100), Duration.ofSeconds(1));
       RunClock clock = RunClock.startingNow();
       LoadGenerator load = new LoadGenerator(http, spec, graph, 1, false, new LagProbe(http, graph, 1, spec, clock, 1));
-      load.run(clock, seconds * 1000.0, true, "cap", rate);
+      List<Op> history = load.run(clock, seconds * 1000.0, true, "cap", rate);
+      load.close();
       double elapsedS = clock.ms() / 1000;
       Histogram latency = new Histogram(3);
       long failed = 0;
-      for (Op op : load.history) {
+      for (Op op : history) {
         latency.recordValue(Math.max(0, (long) (op.latencyMs() * 1000)));
         if (op.outcome() != Outcome.ok) failed++;
       }
@@ -65,14 +68,16 @@ public final class LabCapacity {
         continue;
       }
       double p99 = latency.getValueAtPercentile(99) / 1000.0;
-      double failedShare = (double) failed / load.history.size();
-      System.out.printf("%10d %12.0f %10.1f %9.1f%%%n", rate, load.history.size() / elapsedS, p99, 100 * failedShare);
+      double failedShare = (double) failed / history.size();
+      Console.printf("%10d %12.0f %10.1f %9.1f%%%n", rate, history.size() / elapsedS, p99, 100 * failedShare);
       if (failed == 0 && p99 < 50) ceiling = rate;
       else break;
     }
-    System.out.printf("the lab issues up to %d req/s here with no failures and p99 < 50 ms%n", ceiling);
+    Console.printf("the lab issues up to %d req/s here with no failures and p99 < 50 ms%n", ceiling);
     endpointCeiling(endpoint, seconds);
     server.stop(0);
+    serverPool.shutdownNow();
+    http.close();
     System.exit(0);
   }
 
@@ -83,13 +88,13 @@ public final class LabCapacity {
     try {
       wrk = new ProcessBuilder(command).redirectErrorStream(true).start();
     } catch (java.io.IOException e) {
-      System.out.println("the endpoint's own ceiling: not measured, no wrk here (apt-get install wrk)");
+      Console.println("the endpoint's own ceiling: not measured, no wrk here (apt-get install wrk)");
       return;
     }
     String out = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     wrk.waitFor();
     out.lines().filter(line -> line.strip().startsWith("Requests/sec:")).findFirst().ifPresentOrElse(
-        line -> System.out.printf("the no-op endpoint itself serves %s req/s to wrk -t1 -c32 in the same run%n", line.strip().split("\\s+")[1]),
-        () -> System.out.println("the endpoint's own ceiling: wrk said " + out.strip()));
+        line -> Console.printf("the no-op endpoint itself serves %s req/s to wrk -t1 -c32 in the same run%n", line.strip().split("\\s+")[1]),
+        () -> Console.println("the endpoint's own ceiling: wrk said " + out.strip()));
   }
 }

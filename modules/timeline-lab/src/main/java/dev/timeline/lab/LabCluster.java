@@ -46,23 +46,23 @@ final class LabCluster implements AutoCloseable {
    */
   static LabCluster start(ClusterControl control, Experiment.ClusterSpec spec, Experiment.GraphSpec graphSpec) {
     control.run("stop", "all");
-    System.out.printf("starting the cluster: %d nodes, %s strategy%s%s...%n", spec.nodes(), spec.strategy(),
+    Console.printf("starting the cluster: %d nodes, %s strategy%s%s...%n", spec.nodes(), spec.strategy(),
         spec.strategy().equals("hybrid") ? " (threshold " + spec.hybridThreshold() + ")" : "",
         spec.nodeCapacity() > 0 ? ", " + spec.nodeCapacity() + " req/s per node" : "");
     LabCluster lab = null;
     try {
       long started = System.nanoTime();
       startOnceMore(control, spec);
-      System.out.printf("  cluster up in %.0f s: %s%n", (System.nanoTime() - started) / 1e9, summary(control.status()));
+      Console.printf("  cluster up in %.0f s: %s%n", (System.nanoTime() - started) / 1e9, summary(control.status()));
       long t0 = System.nanoTime();
       Graph graph = Graph.of(graphSpec);
-      System.out.printf("graph: %,d users, %,d follows (generated in %.1f s)%n", graph.size(), graph.follows(), (System.nanoTime() - t0) / 1e9);
+      Console.printf("graph: %,d users, %,d follows (generated in %.1f s)%n", graph.size(), graph.follows(), (System.nanoTime() - t0) / 1e9);
       lab = new LabCluster(control, spec, graphSpec, graph);
       NodeApi.NodeSettings s = lab.settings;
-      System.out.printf("  the nodes' settings: home timelines of %d, own timelines of %d, strategy %s (hybrid threshold %d)%n",
+      Console.printf("  the nodes' settings: home timelines of %d, own timelines of %d, strategy %s (hybrid threshold %d)%n",
           s.homeTimelineSize(), s.userTimelineSize(), s.strategy(), s.hybridThreshold());
       var times = new GraphLoader(lab.admin, spec.nodes(), graphSpec.importBatchIds(), graphSpec.importInFlight()).load(graph);
-      System.out.printf("graph loaded: %,.0f users/s, %,.0f follows/s%n", times.usersPerSecond(), times.followsPerSecond());
+      Console.printf("graph loaded: %,.0f users/s, %,.0f follows/s%n", times.usersPerSecond(), times.followsPerSecond());
       return lab;
     } catch (RuntimeException e) {
       stopQuietly(control);
@@ -79,7 +79,7 @@ final class LabCluster implements AutoCloseable {
     try {
       control.run(spec.startArgs(true).toArray(String[]::new));
     } catch (IllegalStateException failed) {
-      System.out.println("  the cluster did not start (" + failed.getMessage().lines().reduce((a, b) -> b).orElse("") + "); once more");
+      Console.println("  the cluster did not start (" + failed.getMessage().lines().reduce((a, b) -> b).orElse("") + "); once more");
       stopQuietly(control);
       control.run(spec.startArgs(true).toArray(String[]::new));
     }
@@ -127,7 +127,7 @@ final class LabCluster implements AutoCloseable {
 
   /** Every node and the journal SIGKILLed at once: nothing survives but what is on disk. */
   void crashAll() {
-    control.run("crash", "all");
+    control.run(new Fault.CrashAll().args().toArray(String[]::new));
   }
 
   /**
@@ -164,7 +164,7 @@ final class LabCluster implements AutoCloseable {
       try {
         return NodeApi.journalWriters(request, a.body());
       } catch (NodeApi.BadReply bad) { // an answer without the contract's fields is not read: an empty check must not pass
-        System.out.println("  node " + node + ": " + bad.getMessage());
+        Console.println("  node " + node + ": " + bad.getMessage());
       }
     }
     return null;
@@ -188,7 +188,7 @@ final class LabCluster implements AutoCloseable {
       try {
         byNode.put(node, NodeApi.counters(request, a.body()));
       } catch (NodeApi.BadReply bad) { // missing from the map, as a node that did not answer
-        System.out.println("  node " + node + ": " + bad.getMessage());
+        Console.println("  node " + node + ": " + bad.getMessage());
       }
     }
     return byNode;
@@ -208,8 +208,10 @@ final class LabCluster implements AutoCloseable {
 
   @Override
   public void close() {
-    System.out.println("stopping the cluster...");
+    Console.println("stopping the cluster...");
     stopQuietly(control);
+    http.close();
+    admin.close();
     try {
       Runtime.getRuntime().removeShutdownHook(stopOnExit);
     } catch (IllegalStateException exiting) {
@@ -221,7 +223,7 @@ final class LabCluster implements AutoCloseable {
     try {
       control.run("stop", "all");
     } catch (RuntimeException stopFailed) {
-      System.out.println("  " + stopFailed.getMessage());
+      Console.println("  " + stopFailed.getMessage());
     }
   }
 }

@@ -6,6 +6,8 @@ import dev.timeline.lab.report.Headline;
 import dev.timeline.lab.report.HtmlReport;
 import dev.timeline.lab.report.Report;
 import dev.timeline.lab.report.ResultsIndex;
+import dev.timeline.lab.report.StoredRun;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -34,8 +36,10 @@ import picocli.CommandLine.Parameters;
         "Every key of an experiment file is documented in modules/timeline-lab/src/main/resources/reference.conf.",
         "With several files, they run one after the other and a side-by-side page compare.html is written too.",
         "scripts/experiment --index [--out DIR] only rewrites the index of results/ (or of DIR).",
+        "scripts/experiment --analyze DIR runs the checkers again on the run stored in DIR (history.jsonl, checked.json)",
+        "and rebuilds its report.json and report.html, as Jepsen's analyze does.",
         "Exit status: 0 when every expectation holds, 1 when one does not, 2 for a bad file or option,",
-        "3 when the run itself broke (the cluster would not start, ...)."})
+        "3 when the run itself broke (the cluster would not start, ...); --analyze: 2 when DIR holds no stored run."})
 public final class LabMain implements Callable<Integer> {
 
   @Parameters(paramLabel = "FILE", arity = "0..*", description = "Experiment files, e.g. config/experiments/crash-one-node.conf")
@@ -59,6 +63,9 @@ public final class LabMain implements Callable<Integer> {
   @Option(names = "--index", description = "Only rewrite index.html, the list of past runs, in results/ (or in --out DIR), and exit.")
   boolean indexOnly;
 
+  @Option(names = "--analyze", paramLabel = "DIR", description = "Run the checkers again on the run stored in DIR and rebuild its report; starts no cluster.")
+  Path analyze;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new LabMain()).execute(args));
   }
@@ -69,13 +76,20 @@ public final class LabMain implements Callable<Integer> {
     Path base = out != null ? out : root.resolve("results");
     if (indexOnly) {
       if (files != null && !files.isEmpty()) {
-        System.err.println("experiment: --index takes no FILE");
+        Console.error("experiment: --index takes no FILE");
         return 2;
       }
       return index(base) ? 0 : 3;
     }
+    if (analyze != null) {
+      if (files != null && !files.isEmpty()) {
+        Console.error("experiment: --analyze takes no FILE");
+        return 2;
+      }
+      return analyze(analyze);
+    }
     if (files == null || files.isEmpty()) {
-      System.err.println("experiment: no FILE given (see --help)");
+      Console.error("experiment: no FILE given (see --help)");
       return 2;
     }
     Map<String, Object> overrides = new HashMap<>();
@@ -88,7 +102,7 @@ public final class LabMain implements Callable<Integer> {
       try {
         experiments.add(Experiment.load(file, ConfigFactory.parseMap(overrides)));
       } catch (ConfigException e) {
-        System.err.println("experiment: " + file + ": " + e.getMessage());
+        Console.error("experiment: " + file + ": " + e.getMessage());
         return 2;
       }
     }
@@ -111,10 +125,9 @@ public final class LabMain implements Callable<Integer> {
         Report report = new Runner(e, root, results).run();
         reports.add(report);
         Console.printVerdict(report, results);
-        System.out.println(Headline.of(report).line());
+        Console.println(Headline.of(report).line());
       } catch (Exception failure) {
-        System.err.println("experiment " + e.name() + " broke: " + failure.getMessage());
-        failure.printStackTrace();
+        Console.error("experiment " + e.name() + " broke: " + failure.getMessage(), failure);
         return 3;
       }
     }
@@ -123,13 +136,32 @@ public final class LabMain implements Callable<Integer> {
       try {
         Files.createDirectories(compare.getParent());
         HtmlReport.writeComparison(reports, compare);
-        System.out.println("side by side: " + compare);
+        Console.println("side by side: " + compare);
       } catch (Exception e) {
-        System.err.println("could not write " + compare + ": " + e.getMessage());
+        Console.error("could not write " + compare + ": " + e.getMessage());
         return 3;
       }
     }
     return reports.stream().allMatch(Report::passed) ? 0 : 1;
+  }
+
+  /** The checkers again over the run stored in {@code dir}, its report rebuilt and its verdict printed. */
+  static int analyze(Path dir) {
+    if (!Files.isRegularFile(dir.resolve(StoredRun.FILE))) {
+      Console.error("experiment: --analyze " + dir + ": no " + StoredRun.FILE + " there (runs store it since the lab's analyze was added)");
+      return 2;
+    }
+    Report report;
+    try {
+      report = StoredRun.analyze(dir);
+    } catch (UncheckedIOException e) {
+      Console.error("experiment: --analyze " + dir + ": " + e.getMessage());
+      return 2;
+    }
+    Console.printVerdict(report, dir);
+    Console.println(Headline.of(report).line());
+    index(indexedParent(dir));
+    return report.passed() ? 0 : 1;
   }
 
   /**
@@ -147,21 +179,21 @@ public final class LabMain implements Callable<Integer> {
   /** Rewrites {@code dir}/index.html; a failure is reported, never thrown: the runs it lists are already written. */
   static boolean index(Path dir) {
     if (dir == null) {
-      System.out.println("no index written beside --out in a shared directory (scripts/experiment --index --out DIR writes one)");
+      Console.println("no index written beside --out in a shared directory (scripts/experiment --index --out DIR writes one)");
       return false;
     }
     if (!Files.isDirectory(dir)) {
-      System.out.println("no index written: " + dir + " is not a directory");
+      Console.println("no index written: " + dir + " is not a directory");
       return false;
     }
     try {
       ResultsIndex.Found found = ResultsIndex.write(dir);
-      System.out.printf("index of %d runs and %d sweeps%s: %s%n", found.runs().size(), found.sweeps().size(),
+      Console.printf("index of %d runs and %d sweeps%s: %s%n", found.runs().size(), found.sweeps().size(),
           found.skipped().isEmpty() ? "" : " (" + found.skipped().size() + " directories skipped, see its end)",
           dir.resolve(ResultsIndex.FILE));
       return true;
     } catch (RuntimeException e) {
-      System.out.println("could not write the index of " + dir + ": " + e.getMessage());
+      Console.println("could not write the index of " + dir + ": " + e.getMessage());
       return false;
     }
   }

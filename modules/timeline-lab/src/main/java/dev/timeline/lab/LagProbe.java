@@ -2,6 +2,7 @@ package dev.timeline.lab;
 
 import dev.timeline.lab.history.LagSample;
 import java.time.Duration;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
@@ -15,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * once, so the probe's own reads stay a small part of the load; a post sampled while the probe is
  * full is counted in {@link #skipped}.
  */
-final class LagProbe {
+final class LagProbe implements AutoCloseable {
   static final int MAX_WATCHED = 64;
 
   private final Http http;
@@ -30,8 +31,8 @@ final class LagProbe {
     return t;
   });
   private final AtomicInteger watched = new AtomicInteger();
-  final ConcurrentLinkedQueue<LagSample> samples = new ConcurrentLinkedQueue<>();
-  final AtomicInteger skipped = new AtomicInteger();
+  private final ConcurrentLinkedQueue<LagSample> samples = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger skipped = new AtomicInteger();
 
   LagProbe(Http http, Graph graph, int nodes, Experiment.LoadSpec spec, RunClock clock, long seed) {
     this.http = http;
@@ -83,9 +84,21 @@ final class LagProbe {
     }
   }
 
-  /** Waits (bounded by the lag timeout) for the posts still watched. */
-  void awaitIdle() {
+  /** Stops watching: posts still watched get no sample. */
+  @Override
+  public void close() {
+    timer.shutdownNow();
+  }
+
+  /** Waits (bounded by the lag timeout) for the posts still watched, then returns every sample. */
+  List<LagSample> awaitSamples() {
     long deadline = System.nanoTime() + spec.lagTimeout().toNanos() + Duration.ofSeconds(5).toNanos();
     while (watched.get() > 0 && System.nanoTime() < deadline) java.util.concurrent.locks.LockSupport.parkNanos(50_000_000);
+    return List.copyOf(samples);
+  }
+
+  /** Posts sampled while the probe was full, so not watched. */
+  int skipped() {
+    return skipped.get();
   }
 }

@@ -5,7 +5,10 @@ import dev.timeline.lab.history.OpType;
 import dev.timeline.lab.history.Outcome;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Queue;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -16,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
@@ -27,7 +31,7 @@ import org.HdrHistogram.Recorder;
  * checks, sends nothing first to a node that left a request unanswered until its /health answers
  * again; the naive profile does neither.
  */
-final class LoadGenerator {
+final class LoadGenerator implements AutoCloseable {
   private final Http http;
   private final Experiment.LoadSpec spec;
   private final Graph graph;
@@ -42,11 +46,10 @@ final class LoadGenerator {
     return t;
   });
 
-  final ConcurrentLinkedQueue<Op> history = new ConcurrentLinkedQueue<>();
   /** For the progress line: completions and non-ok completions so far, latencies since the last read. */
-  final AtomicLong completed = new AtomicLong();
-  final AtomicLong notOk = new AtomicLong();
-  final Recorder latencies = new Recorder(3);
+  private final AtomicLong completed = new AtomicLong();
+  private final AtomicLong notOk = new AtomicLong();
+  private final Recorder latencies = new Recorder(3);
   private final AtomicInteger inFlight = new AtomicInteger();
   /** Per node: 1 while the resilient client avoids it (it left a request unanswered). */
   private final AtomicIntegerArray avoided;
@@ -65,6 +68,21 @@ final class LoadGenerator {
     this.lagProbe = lagProbe;
     this.avoided = new AtomicIntegerArray(nodes + 1);
     if (retry) timers.scheduleWithFixedDelay(this::probeAvoided, 500, 500, TimeUnit.MILLISECONDS);
+  }
+
+  /** So far: operations completed, those not ok, and the p99 latency (ms) of those completed since the last call. */
+  record Progress(long completed, long notOk, double p99MsSinceLast) {}
+
+  /** For the progress line (one reader: each call starts a new latency interval). */
+  Progress progress() {
+    Histogram interval = latencies.getIntervalHistogram();
+    return new Progress(completed.get(), notOk.get(), interval.getTotalCount() == 0 ? 0 : interval.getValueAtPercentile(99) / 1000.0);
+  }
+
+  /** Ends its timers (retries, health checks): after {@link #run}, nothing is due any more. */
+  @Override
+  public void close() {
+    timers.shutdownNow();
   }
 
   /** {@code preferred}, or with the resilient client the next node not being avoided. */
@@ -90,9 +108,10 @@ final class LoadGenerator {
 
   /**
    * Issues operations from {@code clock}'s zero for {@code durationMs}, then waits for those in
-   * flight. With {@code record} off (warm-up) nothing enters the history.
+   * flight; returns their history in schedule order. With {@code record} off (warm-up) it is empty.
    */
-  void run(RunClock clock, double durationMs, boolean record, String requestPrefix, long seed) {
+  List<Op> run(RunClock clock, double durationMs, boolean record, String requestPrefix, long seed) {
+    Queue<Op> history = record ? new ConcurrentLinkedQueue<>() : null;
     Random random = new Random(seed);
     int[] mix = {spec.mix().get(OpType.post), spec.mix().get(OpType.home), spec.mix().get(OpType.user)};
     int mixTotal = mix[0] + mix[1] + mix[2];
@@ -108,7 +127,7 @@ final class LoadGenerator {
       OpType type = pick < mix[0] ? OpType.post : pick < mix[0] + mix[1] ? OpType.home : OpType.user;
       boolean celebrityPost = type == OpType.post && graph.celebrities() > 0 && random.nextDouble() < spec.celebrityPosts();
       int user = random.nextInt(celebrityPost ? graph.celebrities() : graph.size());
-      Call call = new Call(id, type, user, intendedMs, type == OpType.post ? requestPrefix + "-" + id : null, clock, record,
+      Call call = new Call(id, type, user, intendedMs, type == OpType.post ? requestPrefix + "-" + id : null, clock, history,
           epochAtZeroMs);
       if (inFlight.get() >= spec.maxInFlight()) {
         call.finish(Outcome.fail, 0, 0, null, "in-flight bound reached", clock.ms(), false);
@@ -121,6 +140,7 @@ final class LoadGenerator {
       if (pending.size() > 10_000) pending.removeIf(CompletableFuture::isDone);
     }
     CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+    return history == null ? List.of() : history.stream().sorted(Comparator.comparingLong(Op::id)).toList();
   }
 
   /** One operation through its attempts. */
@@ -132,13 +152,14 @@ final class LoadGenerator {
     final double intendedMs;
     final String requestId;
     final RunClock clock;
-    final boolean record;
+    /** Where it is recorded when done; null when nothing is (warm-up). */
+    final Queue<Op> history;
     final double epochAtZeroMs;
     double invokeMs = -1;
     int attempts;
     boolean mayHaveApplied;
 
-    Call(long id, OpType type, int user, double intendedMs, String requestId, RunClock clock, boolean record, double epochAtZeroMs) {
+    Call(long id, OpType type, int user, double intendedMs, String requestId, RunClock clock, Queue<Op> history, double epochAtZeroMs) {
       this.id = id;
       this.type = type;
       this.userIndex = user;
@@ -146,7 +167,7 @@ final class LoadGenerator {
       this.intendedMs = intendedMs;
       this.requestId = requestId;
       this.clock = clock;
-      this.record = record;
+      this.history = history;
       this.epochAtZeroMs = epochAtZeroMs;
     }
 
@@ -170,7 +191,7 @@ final class LoadGenerator {
             return;
           }
           finish(Outcome.ok, a.status(), attempts, tweetId, null, now, partial);
-          if (tweetId != null && record) lagProbe.maybeWatch(tweetId, userIndex, now);
+          if (tweetId != null && history != null) lagProbe.maybeWatch(tweetId, userIndex, now);
           done.complete(null);
           return;
         }
@@ -205,7 +226,7 @@ final class LoadGenerator {
       if (outcome != Outcome.ok) notOk.incrementAndGet();
       latencies.recordValue(Math.max(0, (long) ((completeMs - intendedMs) * 1000)));
       if (live != null) live.record(epochAtZeroMs + intendedMs, type, outcome, completeMs - intendedMs);
-      if (record)
+      if (history != null)
         history.add(new Op(id, type, user, intendedMs, invokeMs < 0 ? completeMs : invokeMs, completeMs, outcome, status,
             attempts, tweetId, requestId, error, partial));
     }

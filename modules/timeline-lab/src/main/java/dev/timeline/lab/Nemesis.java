@@ -2,7 +2,6 @@ package dev.timeline.lab;
 
 import dev.timeline.lab.history.FaultRecord;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -15,24 +14,25 @@ import java.util.concurrent.locks.LockSupport;
  * (a healthy node's public GET /cluster, every 250 ms) to record when each faulted node was seen
  * unreachable and when it was downed or removed.
  */
-final class Nemesis {
+final class Nemesis implements AutoCloseable {
   /** A fault while it lasts; becomes a {@link FaultRecord}. */
   private static final class Open {
-    final String verb;
+    final Fault fault;
+    /** The fault's nodes; every node for a crash-all. */
     final List<Integer> nodes;
     final double injectedMs;
     volatile Double endedMs;
     volatile Double detectedMs;
     volatile Double downedMs;
 
-    Open(String verb, List<Integer> nodes, double injectedMs) {
-      this.verb = verb;
+    Open(Fault fault, List<Integer> nodes, double injectedMs) {
+      this.fault = fault;
       this.nodes = nodes;
       this.injectedMs = injectedMs;
     }
 
     FaultRecord record() {
-      return new FaultRecord(verb, nodes, injectedMs, endedMs, detectedMs, downedMs);
+      return new FaultRecord(fault.verb(), nodes, injectedMs, endedMs, detectedMs, downedMs);
     }
   }
 
@@ -47,6 +47,7 @@ final class Nemesis {
   private final List<Open> faults = new CopyOnWriteArrayList<>();
   private volatile boolean watching = true;
   private Thread scheduler;
+  private Thread watcher;
 
   Nemesis(ClusterControl cluster, Http http, java.util.function.Supplier<ClusterDescription> description, int nodes,
           List<String> startArgs, RunClock clock) {
@@ -63,10 +64,10 @@ final class Nemesis {
       for (Experiment.FaultStep step : steps) {
         long wait = clock.nanosAt(step.at().toMillis()) - System.nanoTime();
         if (wait > 0) LockSupport.parkNanos(wait);
-        apply(step);
+        apply(step.fault());
       }
     });
-    daemon("nemesis-watch", this::watch);
+    watcher = daemon("nemesis-watch", this::watch);
   }
 
   void awaitSchedule() throws InterruptedException {
@@ -80,64 +81,39 @@ final class Nemesis {
   /** Short names of the faults in force, for the progress line. */
   List<String> active() {
     return faults.stream().filter(f -> f.endedMs == null)
-        .map(f -> f.verb + (f.nodes.isEmpty() ? "" : " " + f.nodes)).toList();
+        .map(f -> f.fault.verb() + (f.nodes.isEmpty() ? "" : " " + f.nodes)).toList();
+  }
+
+  /** Stops watching the cluster (the schedule's thread ends with the schedule, {@link #awaitSchedule}). */
+  @Override
+  public void close() throws InterruptedException {
+    watching = false;
+    if (watcher != null) watcher.join();
   }
 
   /** Ends every fault still in force, so that the final checks read a whole cluster. */
   void undoAll() {
     watching = false;
     for (Open f : faults)
-      if (f.endedMs == null)
-        switch (f.verb) {
-          case "crash", "stop" -> f.nodes.forEach(n -> apply(new Experiment.FaultStep(Duration.ZERO, "restart", List.of(n), List.of(), null)));
-          case "pause" -> f.nodes.forEach(n -> apply(new Experiment.FaultStep(Duration.ZERO, "resume", List.of(n), List.of(), null)));
-          case "partition" -> apply(new Experiment.FaultStep(Duration.ZERO, "heal", List.of(), List.of(), null));
-          case "slow" -> f.nodes.forEach(n -> apply(new Experiment.FaultStep(Duration.ZERO, "fast", List.of(n), List.of(), null)));
-          case "journal-stop", "journal-crash" -> apply(new Experiment.FaultStep(Duration.ZERO, "journal-start", List.of(), List.of(), null));
-          case "journal-pause" -> apply(new Experiment.FaultStep(Duration.ZERO, "journal-resume", List.of(), List.of(), null));
-          case "crash-all" -> apply(new Experiment.FaultStep(Duration.ZERO, "start-all", List.of(), List.of(), null));
-          default -> { }
-        }
+      if (f.endedMs == null) f.fault.undo().ifPresent(this::apply);
     // A node downed during a pause or partition has exited: bring it back too.
     for (int node : cluster.status().dead()) {
-      System.out.println("[nemesis] node " + node + " is not running after the run: restarting it");
+      Console.println("[nemesis] node " + node + " is not running after the run: restarting it");
       cluster.run("restart", String.valueOf(node));
     }
   }
 
-  private void apply(Experiment.FaultStep step) {
+  private void apply(Fault fault) {
     double at = clock.ms();
-    List<String> args = new ArrayList<>();
-    switch (step.verb()) {
-      case "partition" -> {
-        args.add("partition");
-        step.nodes().forEach(n -> args.add(String.valueOf(n)));
-        if (!step.other().isEmpty()) {
-          args.add("--");
-          step.other().forEach(n -> args.add(String.valueOf(n)));
-        }
-      }
-      case "slow" -> args.addAll(List.of("slow", String.valueOf(step.nodes().get(0)), String.valueOf(step.ms())));
-      case "journal-stop", "journal-start", "journal-pause", "journal-resume", "journal-crash" ->
-          args.addAll(List.of("journal", step.verb().substring("journal-".length())));
-      case "heal" -> args.add("heal");
-      case "crash-all" -> args.addAll(List.of("crash", "all"));
-      case "start-all" -> args.addAll(startArgs);
-      case "pause-storm" -> args.addAll(List.of("pause-storm", String.valueOf(step.nodes().get(0)), String.valueOf(step.storm().count()),
-          String.valueOf(step.storm().pause().toMillis()), String.valueOf(step.storm().gap().toMillis())));
-      default -> {
-        args.add(step.verb());
-        args.add(String.valueOf(step.nodes().get(0)));
-      }
-    }
-    System.out.printf("%n[nemesis] %6.1f s: scripts/cluster %s%n", at / 1000, String.join(" ", args));
-    boolean endedOne = end(step, at);
+    List<String> args = fault instanceof Fault.StartAll ? startArgs : fault.args();
+    Console.printf("%n[nemesis] %6.1f s: scripts/cluster %s%n", at / 1000, String.join(" ", args));
+    boolean endedOne = end(fault, at);
     // A restart of a running node (a rolling restart) is a fault of its own: until it is back.
-    Open restart = step.verb().equals("restart") && !endedOne ? new Open("restart", step.nodes(), at) : null;
+    Open restart = fault instanceof Fault.Restart && !endedOne ? new Open(fault, fault.nodes(), at) : null;
     if (restart != null) faults.add(restart);
     Open opened = null;
-    if (opens(step.verb())) {
-      opened = new Open(step.verb(), step.verb().equals("crash-all") ? allNodes() : step.nodes(), at);
+    if (fault.opens()) {
+      opened = new Open(fault, fault instanceof Fault.CrashAll ? allNodes() : fault.nodes(), at);
       faults.add(opened);
     }
     try {
@@ -145,43 +121,23 @@ final class Nemesis {
     } catch (IllegalStateException e) {
       // The first line names the command, the last says why it failed.
       List<String> lines = e.getMessage().lines().filter(l -> !l.isBlank()).toList();
-      System.out.println("[nemesis] " + lines.get(0) + (lines.size() > 1 ? " " + lines.get(lines.size() - 1).strip() : ""));
+      Console.println("[nemesis] " + lines.get(0) + (lines.size() > 1 ? " " + lines.get(lines.size() - 1).strip() : ""));
     }
     if (restart != null) restart.endedMs = clock.ms();
     // A storm is over when its command returns, after a last gap that is no longer part of it:
     // from its first pause to its last resume.
-    if (step.verb().equals("pause-storm")) opened.endedMs = Math.max(at, clock.ms() - step.storm().gap().toMillis());
-  }
-
-  private static boolean opens(String verb) {
-    return List.of("crash", "stop", "pause", "partition", "slow", "journal-stop", "journal-pause", "journal-crash", "crash-all",
-        "pause-storm").contains(verb);
+    if (fault instanceof Fault.PauseStorm storm) opened.endedMs = Math.max(at, clock.ms() - storm.storm().gap().toMillis());
   }
 
   private List<Integer> allNodes() {
     return java.util.stream.IntStream.rangeClosed(1, nodes).boxed().toList();
   }
 
-  /**
-   * The verb that undoes a fault ends it: restart or resume its node, heal, fast, journal start,
-   * start-all.
-   */
-  private boolean end(Experiment.FaultStep step, double at) {
+  /** Ends the faults in force that {@code fault} undoes (Fault#ends); whether there was one. */
+  private boolean end(Fault fault, double at) {
     boolean any = false;
     for (Open f : faults) {
-      if (f.endedMs != null) continue;
-      boolean ends = switch (step.verb()) {
-        case "restart" -> (f.verb.equals("crash") || f.verb.equals("stop") || f.verb.equals("pause")) && f.nodes.containsAll(step.nodes());
-        case "resume" -> f.verb.equals("pause") && f.nodes.containsAll(step.nodes());
-        case "heal" -> f.verb.equals("partition");
-        case "fast" -> f.verb.equals("slow") && f.nodes.containsAll(step.nodes());
-        case "journal-start" -> f.verb.equals("journal-stop") || f.verb.equals("journal-crash");
-        // start brings back every process that is not running: nodes and the journal.
-        case "start-all" -> List.of("crash-all", "crash", "stop", "journal-stop", "journal-crash").contains(f.verb);
-        case "journal-resume" -> f.verb.equals("journal-pause");
-        default -> false;
-      };
-      if (ends) {
+      if (f.endedMs == null && fault.ends(f.fault)) {
         f.endedMs = at;
         any = true;
       }

@@ -7,9 +7,8 @@ import dev.timeline.lab.history.JournalWriters;
 import dev.timeline.lab.history.OwnTweet;
 import dev.timeline.lab.history.LagSample;
 import dev.timeline.lab.history.Op;
-import dev.timeline.lab.report.HtmlReport;
 import dev.timeline.lab.report.Report;
-import dev.timeline.lab.report.ReportWriter;
+import dev.timeline.lab.report.StoredRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,9 +46,9 @@ final class Runner {
     Files.createDirectories(results);
     Experiment e = experiment;
     ClusterControl control = new ClusterControl(root, root.resolve("run/lab"), results.resolve("cluster.log"));
-    System.out.printf("experiment %s (%s profile, %d nodes, %s journal, %s strategy): %s%n", e.name(), e.cluster().profile(),
+    Console.printf("experiment %s (%s profile, %d nodes, %s journal, %s strategy): %s%n", e.name(), e.cluster().profile(),
         e.cluster().nodes(), e.cluster().journal(), e.cluster().strategy(), e.description());
-    System.out.println("results: " + results);
+    Console.println("results: " + results);
     LabCluster lab = null;
     // The page also shows what the load generator saw: its tally, read through a copy each second.
     LiveOutcomes live = LiveOutcomes.forLoad(e.load());
@@ -58,24 +57,24 @@ final class Runner {
     try {
       lab = LabCluster.start(control, e.cluster(), e.graph());
       MeasuredRun run = MeasuredRun.measure(lab, e, 1, dashboard != null ? live : null);
-
-      System.out.println("undoing every fault still in force, then settling " + e.settle().toSeconds() + " s...");
-      run.nemesis.undoAll();
-      List<LagSample> lags = run.lagSamples();
+      List<LagSample> lags;
+      try (run) {
+        Console.println("undoing every fault still in force, then settling " + e.settle().toSeconds() + " s...");
+        run.undoFaults();
+        lags = run.lagSamples();
+      }
       Thread.sleep(e.settle().toMillis());
       FinalState warm = readBack(lab.http, lab.graph, e.cluster().nodes(), lab.settings(), "warm");
       FinalState cold = coldReadBack(lab, e.cluster().nodes(), e.settle());
       JournalWriters writers = lab.journalWriters();
-      if (writers == null) System.out.println("the journal's writers could not be read (GET /admin/journal/writers)");
+      if (writers == null) Console.println("the journal's writers could not be read (GET /admin/journal/writers)");
 
       List<Op> history = run.history();
-      Report report = Report.build(e.name(), e.cluster().profile(), e.description(), run.startedIso, run.durationMs,
-          Slo.fromConfig(e.slo()), history, lags, run.nemesis.records(), warm, cold, writers, run.cost, e.expect(),
-          settings(e, lab.graph, run.lags));
-      ReportWriter.writeJson(report, results.resolve("report.json"));
-      ReportWriter.writeHistory(history, results.resolve("history.jsonl"));
-      HtmlReport.write(report, results.resolve("report.html"));
-      return report;
+      StoredRun.of(e.name(), e.cluster().profile(), e.description(), run.startedIso(), run.durationMs(), Slo.fromConfig(e.slo()),
+          e.expect(), lags, run.faults(), warm, cold, writers, run.cost(), settings(e, lab.graph, run.lagSamplesSkipped()))
+          .write(results, history);
+      // The report is built from what was stored, exactly as scripts/experiment --analyze builds it again.
+      return StoredRun.analyze(results);
     } finally {
       copyLogs(control, results);
       if (lab != null) lab.close();
@@ -83,7 +82,7 @@ final class Runner {
     }
   }
 
-  static Map<String, Object> settings(Experiment e, Graph graph, LagProbe lags) {
+  static Map<String, Object> settings(Experiment e, Graph graph, int lagSamplesSkipped) {
     Map<String, Object> settings = new LinkedHashMap<>();
     settings.put("nodes", e.cluster().nodes());
     settings.put("journal", e.cluster().journal());
@@ -100,10 +99,13 @@ final class Runner {
     settings.put("warmUpS", e.warmUp().toSeconds());
     settings.put("maxInFlight", e.load().maxInFlight());
     settings.put("lagSample", e.load().lagSample());
-    settings.put("lagSamplesSkipped", lags.skipped.get());
-    settings.put("faults", e.faults().stream().map(f -> f.at().toSeconds() + "s " + f.verb() + (f.nodes().isEmpty() ? "" : " " + f.nodes())
-        + (f.storm() == null ? "" : " " + f.storm().count() + " x " + f.storm().pause().toMillis() + " ms, gap " + f.storm().gap().toMillis() + " ms"))
-        .toList());
+    settings.put("lagSamplesSkipped", lagSamplesSkipped);
+    settings.put("faults", e.faults().stream().map(step -> {
+      Fault f = step.fault();
+      return step.at().toSeconds() + "s " + f.verb() + (f.nodes().isEmpty() ? "" : " " + f.nodes())
+          + (f instanceof Fault.PauseStorm p ? " " + p.storm().count() + " x " + p.storm().pause().toMillis() + " ms, gap "
+              + p.storm().gap().toMillis() + " ms" : "");
+    }).toList());
     return settings;
   }
 
@@ -127,22 +129,22 @@ final class Runner {
    * before it delivers what follows.
    */
   private static FinalState coldReadBack(LabCluster lab, int nodes, Duration settle) throws Exception {
-    System.out.println("cold restart: every node and the journal killed at once, then started again on the same data...");
+    Console.println("cold restart: every node and the journal killed at once, then started again on the same data...");
     try {
       lab.crashAll();
     } catch (IllegalStateException notKilled) {
       String why = notKilled.getMessage().lines().findFirst().orElse("");
-      System.out.println("  the cluster could not be killed, so no cold read-back: " + why);
+      Console.println("  the cluster could not be killed, so no cold read-back: " + why);
       return new FinalState(lab.graph.followersById(), Map.of(), Map.of(), lab.settings().homeTimelineSize(),
           lab.settings().userTimelineSize(), List.of("cold restart failed: " + why));
     }
     long t0 = System.nanoTime();
     try {
       lab.startAgain(COLD_START_HEALTHY);
-      System.out.printf("  every node healthy again after %.1f s; settling %d s...%n", (System.nanoTime() - t0) / 1e9, settle.toSeconds());
+      Console.printf("  every node healthy again after %.1f s; settling %d s...%n", (System.nanoTime() - t0) / 1e9, settle.toSeconds());
       Thread.sleep(settle.toMillis());
     } catch (IllegalStateException notBack) {
-      System.out.println("  the cluster did not come back: " + notBack.getMessage().lines().findFirst().orElse(""));
+      Console.println("  the cluster did not come back: " + notBack.getMessage().lines().findFirst().orElse(""));
     }
     return readBack(lab.http, lab.graph, nodes, lab.settings(), "cold");
   }
@@ -153,11 +155,11 @@ final class Runner {
    * read that gathers from followees (pull, hybrid) finds them running rather than recovering.
    */
   private static FinalState readBack(Http http, Graph graph, int nodes, NodeApi.NodeSettings settings, String which) throws Exception {
-    System.out.printf("reading back %d user and home timelines (%s)...%n", graph.size(), which);
+    Console.printf("reading back %d user and home timelines (%s)...%n", graph.size(), which);
     Map<String, List<String>> homes = new ConcurrentHashMap<>();
     Map<String, List<OwnTweet>> own = new ConcurrentHashMap<>();
     Queue<String> unanswered = new ConcurrentLinkedQueue<>();
-    ExecutorService pool = Executors.newFixedThreadPool(16);
+    ExecutorService pool = Executors.newFixedThreadPool(16, r -> new Thread(r, "read-back"));
     try {
       forEveryUser(pool, graph, user -> {
         List<NodeApi.Tweet> tweets = readAll(http, nodes, cursor -> NodeApi.ownTimeline(user, 200, cursor), unanswered);
@@ -244,7 +246,7 @@ final class Runner {
       Path logs = Files.createDirectories(results.resolve("logs"));
       for (Path log : cluster.logs()) Files.copy(log, logs.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
-      System.out.println("could not copy the node logs: " + e.getMessage());
+      Console.println("could not copy the node logs: " + e.getMessage());
     }
   }
 }

@@ -60,7 +60,7 @@ public final class SweepMain implements Callable<Integer> {
     try {
       spec = SweepSpec.load(file, ConfigFactory.parseMap(overrides));
     } catch (ConfigException | IllegalArgumentException e) {
-      System.err.println("sweep: " + file + ": " + e.getMessage());
+      Console.error("sweep: " + file + ": " + e.getMessage());
       return 2;
     }
     String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
@@ -69,20 +69,19 @@ public final class SweepMain implements Callable<Integer> {
     try {
       result = new SweepRunner(spec, root, results).run();
     } catch (Exception broke) {
-      System.err.println("sweep " + spec.name() + " broke: " + broke.getMessage());
-      broke.printStackTrace();
+      Console.error("sweep " + spec.name() + " broke: " + broke.getMessage(), broke);
       return 3;
     } finally {
       LabMain.index(out != null ? LabMain.indexedParent(out) : results.getParent());
     }
-    System.out.printf("%n== sweep %s ==%n%s%n", spec.name(), spec.question());
+    Console.printf("%n== sweep %s ==%n%s%n", spec.name(), spec.question());
     String x = spec.x().key();
     for (SeriesSaturation s : result.saturation())
-      System.out.printf(Locale.ROOT, "  %-28s %s%s%n",
+      Console.printf(Locale.ROOT, "  %-28s %s%s%n",
           s.series() == null ? "all points" : spec.series().key() + " " + s.series(),
           s.held() == null ? "held at no point" : "held up to " + x + " " + s.held(),
           s.firstSaturated() == null ? " (no point saturated)" : " (first saturated at " + x + " " + s.firstSaturated() + ")");
-    System.out.println("charts: " + results.resolve("sweep.html"));
+    Console.println("charts: " + results.resolve("sweep.html"));
     return result.points().stream().allMatch(p -> p.error() == null) ? 0 : 1;
   }
 }

@@ -42,7 +42,7 @@ final class SweepRunner {
     List<SweepPoint.Plan> plans = inClusterOrder(spec.points());
     ClusterControl control = new ClusterControl(root, root.resolve("run/lab"), results.resolve("cluster.log"));
     int starts = clusterStarts(plans);
-    System.out.printf("sweep %s: %d points, %d cluster start%s%n  %s%nresults: %s%n", spec.name(), plans.size(), starts, starts == 1 ? "" : "s",
+    Console.printf("sweep %s: %d points, %d cluster start%s%n  %s%nresults: %s%n", spec.name(), plans.size(), starts, starts == 1 ? "" : "s",
         spec.question(), results);
     String startedIso = Instant.now().toString();
     List<SweepPoint> points = new ArrayList<>();
@@ -51,7 +51,7 @@ final class SweepRunner {
     try {
       for (SweepPoint.Plan plan : plans) {
         Experiment e = plan.experiment();
-        System.out.printf("%n== point %d/%d: %s (%.0f req/s, %d s) ==%n", points.size() + 1, plans.size(), plan.label(),
+        Console.printf("%n== point %d/%d: %s (%.0f req/s, %d s) ==%n", points.size() + 1, plans.size(), plan.label(),
             e.load().rate(), e.duration().toSeconds());
         SweepPoint point;
         try {
@@ -64,10 +64,11 @@ final class SweepRunner {
             clusters++;
             lab = LabCluster.start(control, e.cluster(), e.graph());
           }
-          MeasuredRun run = MeasuredRun.measure(lab, e, 5);
-          point = SweepPoint.measured(plan, spec, run.history(), run.lagSamples(), run.cost, run.durationMs);
+          try (MeasuredRun run = MeasuredRun.measure(lab, e, 5)) {
+            point = SweepPoint.measured(plan, spec, run.history(), run.lagSamples(), run.cost(), run.durationMs());
+          }
         } catch (RuntimeException broke) {
-          System.out.println("point broke: " + broke.getMessage());
+          Console.println("point broke: " + broke.getMessage());
           point = SweepPoint.failed(plan, spec, String.valueOf(broke.getMessage()).lines().findFirst().orElse("?"));
           if (lab != null) { // the cluster may be what broke: the next point starts afresh
             lab.close();
@@ -75,7 +76,7 @@ final class SweepRunner {
           }
         }
         points.add(point);
-        System.out.println(line(point));
+        Console.println(line(point));
         write(result(startedIso, points));
       }
     } finally {

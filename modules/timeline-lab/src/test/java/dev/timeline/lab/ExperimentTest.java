@@ -53,10 +53,9 @@ class ExperimentTest {
         ]
         """);
     assertEquals(List.of("pause-storm", "journal-crash", "crash-all", "journal-start", "start-all"),
-        e.faults().stream().map(Experiment.FaultStep::verb).toList());
-    assertEquals(new Experiment.Storm(20, Duration.ofMillis(1500), Duration.ofMillis(1500)), e.faults().get(0).storm());
-    assertEquals(List.of(3), e.faults().get(0).nodes());
-    assertEquals(List.of(), e.faults().get(2).nodes(), "crash-all names no node");
+        e.faults().stream().map(f -> f.fault().verb()).toList());
+    assertEquals(new Fault.PauseStorm(3, new Fault.Storm(20, Duration.ofMillis(1500), Duration.ofMillis(1500))), e.faults().get(0).fault());
+    assertEquals(new Fault.CrashAll(), e.faults().get(2).fault(), "crash-all names no node");
     assertBad("experiment.faults", "experiment.faults = [{ at = 1s, do = pause-storm, node = 3 }]");
     assertBad("experiment.faults", "experiment.faults = [{ at = 1s, do = pause-storm, count = 2, pause = 1s, gap = 1s }]");
     assertBad("experiment.faults.count", "experiment.faults = [{ at = 1s, do = pause-storm, node = 3, count = 0, pause = 1s, gap = 1s }]");
@@ -70,7 +69,7 @@ class ExperimentTest {
         assertEquals(0, e.expect().getInt(key), name + " expects " + key + " = 0");
     }
     Experiment storm = Experiment.load(SHIPPED.resolve("pause-storm.conf"), ConfigFactory.empty());
-    Experiment.Storm shape = storm.faults().get(0).storm();
+    Fault.Storm shape = ((Fault.PauseStorm) storm.faults().get(0).fault()).storm();
     assertTrue(shape.count() >= 20 && shape.pause().toMillis() == 1500, "at least 20 pauses of 1.5 s: " + shape);
     Duration stormEnds = storm.faults().get(0).at().plus(shape.pause().plus(shape.gap()).multipliedBy(shape.count()));
     assertTrue(storm.duration().compareTo(stormEnds) >= 0, "posting goes on through the whole storm");
@@ -90,7 +89,7 @@ class ExperimentTest {
     Experiment e = parse("experiment { name = x, faults = [{ at = 5s, do = crash, node = 2 }] }");
     assertEquals(50, e.load().rate());
     assertEquals(3, e.cluster().nodes());
-    assertEquals(List.of(new Experiment.FaultStep(Duration.ofSeconds(5), "crash", List.of(2), List.of(), null)), e.faults());
+    assertEquals(List.of(new Experiment.FaultStep(Duration.ofSeconds(5), new Fault.Crash(2))), e.faults());
     Path file = dir.resolve("e.conf");
     Experiment shorter = Experiment.load(file, ConfigFactory.parseMap(Map.of("experiment.duration", "7s")));
     assertEquals(Duration.ofSeconds(7), shorter.duration());
@@ -101,6 +100,7 @@ class ExperimentTest {
     assertBad("experiment.cluster.profile", "experiment.cluster.profile = careless");
     assertBad("experiment.faults.do", "experiment.faults = [{ at = 1s, do = explode, node = 1 }]");
     assertBad("experiment.faults", "experiment.faults = [{ at = 1s, do = crash }]");
+    assertBad("experiment.faults", "experiment.faults = [{ at = 1s, do = crash, nodes = [1, 2] }]");
     assertBad("experiment.faults.node", "experiment.faults = [{ at = 1s, do = crash, node = 7 }]");
     assertBad("experiment.load.rate", "experiment.load.rate = 0");
     assertBad("experiment.graph.skew", "experiment.graph.skew = 1");

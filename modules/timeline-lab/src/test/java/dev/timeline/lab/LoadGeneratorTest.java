@@ -10,7 +10,6 @@ import dev.timeline.lab.history.Outcome;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -75,8 +74,7 @@ class LoadGeneratorTest {
     int port = startNode();
     RunClock clock = RunClock.startingNow();
     LoadGenerator load = generator(port, spec(100, 1000), clock);
-    load.run(clock, 1000, true, "r", 7);
-    List<Op> history = load.history.stream().sorted(Comparator.comparingLong(Op::id)).toList();
+    List<Op> history = load.run(clock, 1000, true, "r", 7);
     assertEquals(100, history.size(), "100 req/s for 1 s");
     for (int i = 0; i < history.size(); i++) assertEquals(i * 10.0, history.get(i).intendedMs(), 1e-9, "due every 10 ms");
     assertTrue(history.stream().allMatch(op -> op.outcome() == Outcome.ok), "all ok");
@@ -99,10 +97,10 @@ class LoadGeneratorTest {
       release.countDown();
     });
     releaser.start();
-    load.run(clock, 1000, true, "l", 5);
+    List<Op> history = load.run(clock, 1000, true, "l", 5);
     releaser.join();
     var view = live.snapshot();
-    assertEquals(load.history.size(), view.seconds().stream().mapToLong(s -> s.ok() + s.fail() + s.info()).sum(), view.toString());
+    assertEquals(history.size(), view.seconds().stream().mapToLong(s -> s.ok() + s.fail() + s.info()).sum(), view.toString());
     assertTrue(view.seconds().stream().allMatch(s -> s.startMs() >= startedMs / 1000 * 1000 && s.startMs() < startedMs + 1000), view.toString());
     double worstP99 = view.seconds().stream().flatMap(s -> s.ops().values().stream()).mapToDouble(l -> l.p99Ms()).max().orElse(0);
     assertTrue(worstP99 >= 590, "the request due at 0 took 600 ms: " + view);
@@ -114,8 +112,7 @@ class LoadGeneratorTest {
     partialHomes = true;
     RunClock clock = RunClock.startingNow();
     LoadGenerator load = generator(port, spec(100, 1000), clock);
-    load.run(clock, 500, true, "q", 11);
-    List<Op> history = List.copyOf(load.history);
+    List<Op> history = load.run(clock, 500, true, "q", 11);
     List<Op> homes = history.stream().filter(op -> op.type() == OpType.home).toList();
     assertTrue(homes.size() > 5, "home reads were issued: " + homes.size());
     assertTrue(homes.stream().allMatch(op -> op.outcome() == Outcome.ok && op.partial()), "ok, and partial");
@@ -131,11 +128,11 @@ class LoadGeneratorTest {
     RunClock clock = RunClock.startingNow();
     Http http = Http.to("http://127.0.0.1:" + port);
     LoadGenerator load = new LoadGenerator(http, spec, graph, 1, true, new LagProbe(http, graph, 1, spec, clock, 1));
-    load.run(clock, 1000, true, "c", 13);
-    List<Op> posts = load.history.stream().filter(op -> op.type() == OpType.post).toList();
+    List<Op> history = load.run(clock, 1000, true, "c", 13);
+    List<Op> posts = history.stream().filter(op -> op.type() == OpType.post).toList();
     long byCelebrities = posts.stream().filter(op -> op.user().equals("u0") || op.user().equals("u1")).count();
     assertEquals(0.5, (double) byCelebrities / posts.size(), 0.15, "about half the posts are u0's and u1's: " + byCelebrities + "/" + posts.size());
-    long celebrityReads = load.history.stream().filter(op -> op.type() != OpType.post && (op.user().equals("u0") || op.user().equals("u1"))).count();
+    long celebrityReads = history.stream().filter(op -> op.type() != OpType.post && (op.user().equals("u0") || op.user().equals("u1"))).count();
     assertTrue(celebrityReads < 10, "reads still pick anyone: " + celebrityReads);
   }
 
@@ -150,8 +147,7 @@ class LoadGeneratorTest {
       release.countDown();
     });
     releaser.start();
-    load.run(clock, 1000, true, "s", 3);
-    List<Op> history = load.history.stream().sorted(Comparator.comparingLong(Op::id)).toList();
+    List<Op> history = load.run(clock, 1000, true, "s", 3);
     assertEquals(50, history.size(), "the schedule went on during the stall");
     Op first = history.get(0);
     assertTrue(first.latencyMs() >= 550, "the first request waited out the stall: " + first.latencyMs());
@@ -170,8 +166,7 @@ class LoadGeneratorTest {
       release.countDown();
     });
     releaser.start();
-    load.run(clock, 1000, true, "b", 5);
-    List<Op> history = List.copyOf(load.history);
+    List<Op> history = load.run(clock, 1000, true, "b", 5);
     assertEquals(50, history.size(), "every due operation is in the history");
     long bounded = history.stream().filter(op -> "in-flight bound reached".equals(op.error())).count();
     assertEquals(45, bounded, "all but the 5 in flight failed at once");
@@ -189,8 +184,7 @@ class LoadGeneratorTest {
       RunClock clock = RunClock.startingNow();
       Http http = new Http(node -> "http://127.0.0.1:" + (node == 1 ? port : paused.getLocalPort()));
       LoadGenerator load = new LoadGenerator(http, spec, GRAPH, 2, true, new LagProbe(http, GRAPH, 2, spec, clock, 1));
-      load.run(clock, 2000, true, "p", 9);
-      List<Op> history = List.copyOf(load.history);
+      List<Op> history = load.run(clock, 2000, true, "p", 9);
       assertEquals(100, history.size());
       assertTrue(history.stream().allMatch(op -> op.outcome() == Outcome.ok), "every operation served by node 1 in the end");
       List<Op> late = history.stream().filter(op -> op.intendedMs() >= 1000).toList();

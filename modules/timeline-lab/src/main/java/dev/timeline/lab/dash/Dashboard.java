@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.timeline.lab.Console;
 import dev.timeline.lab.Http;
 import dev.timeline.lab.NodeApi;
 import java.io.File;
@@ -144,7 +145,7 @@ final class Dashboard implements AutoCloseable {
       loadTargets = running.length > 0 ? running : nodes.stream().mapToInt(RunDir.NodeProcess::index).toArray();
       publish(nodes);
     } catch (RuntimeException e) {
-      System.err.println("dashboard: poll failed: " + e);
+      Console.error("dashboard: poll failed: " + e);
     }
   }
 
@@ -202,7 +203,8 @@ final class Dashboard implements AutoCloseable {
     Map<String, Traffic.Op> ops = traffic.step(scrapes);
     double seconds = Math.max(1e-3, (now - lastStepNanos) / 1e9);
     lastStepNanos = now;
-    long ok = load.ok.get(), failed = load.failed.get();
+    SteadyLoad.Answers answers = load.answers();
+    long ok = answers.ok(), failed = answers.failed();
     Map<String, Object> point = new LinkedHashMap<>();
     point.put("t", System.currentTimeMillis());
     Map<String, Object> byOp = new LinkedHashMap<>();
@@ -274,7 +276,7 @@ final class Dashboard implements AutoCloseable {
       try {
         doc.put("clients", clientsJson(clients.get()));
       } catch (RuntimeException e) {
-        System.err.println("dashboard: the clients' view failed: " + e);
+        Console.error("dashboard: the clients' view failed: " + e);
       }
     }
     try {
@@ -398,7 +400,7 @@ final class Dashboard implements AutoCloseable {
         default -> error(x, path.startsWith("/api/") || path.equals("/") ? 405 : 404, "not_found", method + " " + path + " is not served here");
       }
     } catch (RuntimeException e) {
-      System.err.println("dashboard: " + x.getRequestURI() + ": " + e);
+      Console.error("dashboard: " + x.getRequestURI() + ": " + e);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.timeline.lab.dash;
 
+import dev.timeline.lab.Console;
 import java.io.IOException;
 import java.net.BindException;
 import java.nio.file.Path;
@@ -36,10 +37,10 @@ public final class DashboardMain implements Callable<Integer> {
     try {
       Dashboard dashboard = new Dashboard(root, runDir, port, clients);
       dashboard.start();
-      System.out.println("dashboard: http://127.0.0.1:" + dashboard.port() + "/ (live, until the experiment ends)");
+      Console.println("dashboard: http://127.0.0.1:" + dashboard.port() + "/ (live, until the experiment ends)");
       return dashboard;
     } catch (IOException e) {
-      System.out.println("dashboard: not started: " + (e instanceof BindException ? "port 127.0.0.1:" + port + " is taken" : e.toString())
+      Console.println("dashboard: not started: " + (e instanceof BindException ? "port 127.0.0.1:" + port + " is taken" : e.toString())
           + " (experiment.dashboard.port picks another)");
       return null;
     }
@@ -51,10 +52,10 @@ public final class DashboardMain implements Callable<Integer> {
     try {
       dashboard = new Dashboard(root.toAbsolutePath().normalize(), runDir.toAbsolutePath().normalize(), port);
     } catch (BindException taken) {
-      System.err.println("dashboard: port 127.0.0.1:" + port + " is taken");
+      Console.error("dashboard: port 127.0.0.1:" + port + " is taken");
       return 1;
     } catch (IOException e) {
-      System.err.println("dashboard: " + e);
+      Console.error("dashboard: " + e);
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
@@ -63,7 +64,7 @@ public final class DashboardMain implements Callable<Integer> {
       stopped.countDown();
     }, "dashboard-stop"));
     dashboard.start();
-    System.out.println("dashboard: http://127.0.0.1:" + dashboard.port() + "/ (cluster of " + runDir + ")");
+    Console.println("dashboard: http://127.0.0.1:" + dashboard.port() + "/ (cluster of " + runDir + ")");
     stopped.await();
     return 0;
   }

@@ -1,12 +1,13 @@
 package dev.timeline.lab.dash;
 
+import dev.timeline.lab.Fault;
 import java.util.List;
 
 /**
- * A fault button: exactly one {@code scripts/cluster} verb with its arguments. Only these verbs,
- * with a node index or milliseconds checked here, ever reach the script.
+ * A fault button: exactly one {@code scripts/cluster} fault verb. Only these verbs, with a node
+ * index or milliseconds checked here, ever reach the script.
  */
-record FaultCommand(List<String> args) {
+record FaultCommand(Fault fault) {
   /** The buttons' verbs. */
   static final List<String> VERBS = List.of("crash", "pause", "resume", "restart", "partition", "heal", "slow", "fast",
       "journal-stop", "journal-start", "journal-crash");
@@ -18,24 +19,23 @@ record FaultCommand(List<String> args) {
    */
   static FaultCommand of(String verb, Integer node, Integer ms) {
     if (verb == null || !VERBS.contains(verb)) throw new IllegalArgumentException("unknown fault '" + verb + "'; one of " + VERBS);
-    return switch (verb) {
-      case "heal" -> new FaultCommand(List.of("heal"));
-      case "journal-stop", "journal-start", "journal-crash" -> new FaultCommand(List.of("journal", verb.substring("journal-".length())));
-      case "slow" -> {
-        if (ms == null || ms < 0 || ms > 60_000) throw new IllegalArgumentException("slow needs ms, 0..60000");
-        yield new FaultCommand(List.of("slow", nodeArg(verb, node), Integer.toString(ms)));
-      }
-      default -> new FaultCommand(List.of(verb, nodeArg(verb, node)));
-    };
+    if (verb.equals("slow") && (ms == null || ms < 0 || ms > 60_000)) throw new IllegalArgumentException("slow needs ms, 0..60000");
+    boolean inRange = node != null && node >= 1 && node <= 99;
+    Fault fault;
+    try {
+      fault = Fault.of(verb, inRange ? List.of(node) : List.of(), List.of(), ms, null);
+    } catch (IllegalArgumentException noNode) {
+      throw new IllegalArgumentException(verb + " needs a node index, 1..99");
+    }
+    return new FaultCommand(fault);
   }
 
-  private static String nodeArg(String verb, Integer node) {
-    if (node == null || node < 1 || node > 99) throw new IllegalArgumentException(verb + " needs a node index, 1..99");
-    return Integer.toString(node);
+  List<String> args() {
+    return fault.args();
   }
 
   /** As typed: {@code scripts/cluster crash 2}. */
   String line() {
-    return "scripts/cluster " + String.join(" ", args);
+    return "scripts/cluster " + String.join(" ", args());
   }
 }

@@ -1,18 +1,20 @@
 package dev.timeline.lab.dash;
 
+import dev.timeline.lab.Fault;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The fault intervals the charts shade, a pure function of the fault log: a fault starts at its
  * click and lasts until the command that undoes it has done so. crash N until restart N is done
  * (the node is back); pause N until resume N (or restart N); partition N until heal; slow N until
- * fast N; journal stop or crash until journal start. A command that failed starts or ends
- * nothing; one still queued or running starts its fault (it was clicked) but ends none yet. A
- * fault clicked again while it lasts stays one interval, from the first click. A pause-storm
- * is shaded while its command runs.
+ * fast N; journal stop or crash until journal start, journal pause until journal resume (what
+ * ends what is {@link Fault#ends}). A command that failed starts or ends nothing; one still queued
+ * or running starts its fault (it was clicked) but ends none yet. A fault clicked again while it
+ * lasts stays one interval, from the first click. A pause-storm is shaded while its command runs.
  *
  * <p>The log is what scripts/cluster appends to {@code faults.log} in the run directory for every
  * fault verb it ran, whoever ran it (this page, an experiment's nemesis, a terminal), plus the
@@ -51,68 +53,42 @@ final class Shading {
 
   /** The intervals of {@code log} (oldest first), in the order their faults began. */
   static List<Interval> of(List<Logged> log) {
-    Map<String, Interval> open = new LinkedHashMap<>();
+    Map<String, Lasting> open = new LinkedHashMap<>();
     List<Interval> all = new ArrayList<>();
     for (Logged c : log) {
-      if (!c.ok() || c.args().isEmpty()) continue;
-      String verb = c.args().get(0);
-      String arg = c.args().size() > 1 ? c.args().get(1) : null;
-      switch (verb) {
-        // crash all (a power loss) ends with a new start, which is no fault verb: not shaded.
-        case "crash", "pause", "partition", "slow" -> {
-          if (!"all".equals(arg)) begin(open, all, verb, arg, c);
-        }
-        case "restart" -> {
-          end(open, all, "crash", arg, c);
-          end(open, all, "pause", arg, c);
-        }
-        case "resume" -> end(open, all, "pause", arg, c);
-        case "pause-storm" -> {
-          if (c.endedAtMs() != null) all.add(new Interval(verb, index(arg), verb + " " + arg, c.atMs(), c.endedAtMs()));
-          else begin(open, all, verb, arg, c);
-        }
-        case "fast" -> end(open, all, "slow", arg, c);
-        case "heal" -> {
-          for (Interval i : List.copyOf(open.values()))
-            if (i.kind().equals("partition")) end(open, all, "partition", String.valueOf(i.node()), c);
-        }
-        case "journal" -> {
-          if (arg == null) continue;
-          if (arg.equals("stop") || arg.equals("crash")) begin(open, all, "journal " + arg, null, c);
-          else if (arg.equals("start")) {
-            end(open, all, "journal stop", null, c);
-            end(open, all, "journal crash", null, c);
+      if (!c.ok()) continue;
+      Optional<Fault> parsed = Fault.fromArgs(c.args());
+      // crash all (a power loss) ends with a new start, which is no fault verb: not shaded.
+      if (parsed.isEmpty() || parsed.get() instanceof Fault.CrashAll) continue;
+      Fault fault = parsed.get();
+      Interval shaded = interval(fault, c.atMs(), null);
+      if (fault instanceof Fault.PauseStorm && c.endedAtMs() != null) all.add(interval(fault, c.atMs(), c.endedAtMs()));
+      else if (fault.opens()) open.putIfAbsent(shaded.label(), new Lasting(fault, shaded));
+      // What a command ends, it ends once it has done so; one still running ends nothing yet.
+      else if (c.endedAtMs() != null)
+        for (Lasting l : List.copyOf(open.values()))
+          if (fault.ends(l.fault())) {
+            open.remove(l.interval().label());
+            Interval i = l.interval();
+            all.add(new Interval(i.kind(), i.node(), i.label(), i.fromMs(), Math.max(i.fromMs(), c.endedAtMs())));
           }
-        }
-        default -> { }
-      }
     }
     List<Interval> result = new ArrayList<>(all);
-    result.addAll(open.values());
+    open.values().forEach(l -> result.add(l.interval()));
     result.sort((a, b) -> Long.compare(a.fromMs(), b.fromMs()));
     return result;
   }
 
-  private static void begin(Map<String, Interval> open, List<Interval> all, String kind, String node, Logged c) {
-    open.putIfAbsent(key(kind, node), new Interval(kind, index(node), kind + (node == null ? "" : " " + node), c.atMs(), null));
-  }
+  /** A fault in force and its interval so far. */
+  private record Lasting(Fault fault, Interval interval) {}
 
-  /** Ends the interval of (kind, node) when {@code c} has finished; one still running ends nothing yet. */
-  private static void end(Map<String, Interval> open, List<Interval> all, String kind, String node, Logged c) {
-    if (c.endedAtMs() == null) return;
-    Interval i = open.remove(key(kind, node));
-    if (i != null) all.add(new Interval(i.kind(), i.node(), i.label(), i.fromMs(), Math.max(i.fromMs(), c.endedAtMs())));
-  }
-
-  private static Integer index(String node) {
-    try {
-      return node == null ? null : Integer.valueOf(node);
-    } catch (NumberFormatException e) {
-      return null;  // "all"
-    }
-  }
-
-  private static String key(String kind, String node) {
-    return node == null ? kind : kind + " " + node;
+  /**
+   * Shaded as its verb and first node ({@code slow 3}, {@code partition 1}), a journal fault as
+   * its command ({@code journal stop}); one label is one interval however often it is clicked.
+   */
+  private static Interval interval(Fault fault, long fromMs, Long toMs) {
+    Integer node = fault.nodes().isEmpty() ? null : fault.nodes().get(0);
+    String kind = node == null ? String.join(" ", fault.args()) : fault.verb();
+    return new Interval(kind, node, kind + (node == null ? "" : " " + node), fromMs, toMs);
   }
 }

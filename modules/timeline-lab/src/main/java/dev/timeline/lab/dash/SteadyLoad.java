@@ -35,7 +35,7 @@ final class SteadyLoad {
   private final Supplier<int[]> nodes;
   private final Random random = new Random();
   private final AtomicInteger inFlight = new AtomicInteger();
-  final AtomicLong sent = new AtomicLong(), ok = new AtomicLong(), failed = new AtomicLong();
+  private final AtomicLong sent = new AtomicLong(), ok = new AtomicLong(), failed = new AtomicLong();
   private volatile ScheduledFuture<?> ticks;
   private volatile double rate;
   private volatile String phase = "stopped";
@@ -67,6 +67,13 @@ final class SteadyLoad {
     if (ticks != null) ticks.cancel(false);
     ticks = null;
     phase = "stopped";
+  }
+
+  /** Answers so far: ok and failed (a snapshot of the counters). */
+  record Answers(long ok, long failed) {}
+
+  Answers answers() {
+    return new Answers(ok.get(), failed.get());
   }
 
   Map<String, Object> state() {

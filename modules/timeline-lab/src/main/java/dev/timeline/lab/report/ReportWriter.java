@@ -1,11 +1,13 @@
 package dev.timeline.lab.report;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.PropertyAccessor;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.module.paramnames.ParameterNamesModule;
 import dev.timeline.lab.history.Op;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -15,7 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** report.json and history.jsonl. */
+/** report.json, history.jsonl and the stored run ({@link StoredRun}), written and read back. */
 public final class ReportWriter {
 
   /**
@@ -28,6 +30,8 @@ public final class ReportWriter {
       .visibility(PropertyAccessor.GETTER, Visibility.NONE)
       .visibility(PropertyAccessor.IS_GETTER, Visibility.NONE)
       .enable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
+      // Reading back (StoredRun): records through their canonical constructors, by parameter name.
+      .addModule(new ParameterNamesModule(JsonCreator.Mode.PROPERTIES))
       .build();
 
   private ReportWriter() {}
@@ -37,6 +41,24 @@ public final class ReportWriter {
       MAPPER.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), report);
     } catch (IOException e) {
       throw new UncheckedIOException("writing " + file, e);
+    }
+  }
+
+  /** {@code file} read as a {@code type}; throws naming the file. */
+  static <T> T readJson(Path file, Class<T> type) {
+    try {
+      return MAPPER.readValue(file.toFile(), type);
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** One line of {@code file} read as a {@code type}. */
+  static <T> T parse(String line, Class<T> type, Path file) {
+    try {
+      return MAPPER.readValue(line, type);
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + file + ": " + e.getMessage(), e);
     }
   }
 

@@ -55,6 +55,12 @@ class ShadingTest {
   }
 
   @Test
+  void aJournalPauseLastsUntilItsResume() {
+    assertEquals(List.of(interval("journal pause", null, 1, 4L)),
+        Shading.of(List.of(done(1, 1, "journal", "pause"), done(2, 2, "journal", "start"), done(3, 4, "journal", "resume"))));
+  }
+
+  @Test
   void aRestartEndsAPauseAndHealEndsEveryPartition() {
     assertEquals(List.of(interval("pause", 3, 1, 9L), interval("partition", 1, 2, 5L), interval("partition", 2, 3, 5L)),
         Shading.of(List.of(done(1, 1, "pause", "3"), done(2, 2, "partition", "1"), done(3, 3, "partition", "2"),

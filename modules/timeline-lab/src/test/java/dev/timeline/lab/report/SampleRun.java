@@ -52,6 +52,15 @@ final class SampleRun {
   }
 
   private static Report report(String profile, boolean coldLosesOne, boolean slowFailover) {
+    return stored(profile, coldLosesOne, slowFailover).report(history(profile.equals("naive"), slowFailover));
+  }
+
+  /** What {@link #report(String)} checks, as a run stores it; its history is {@link #history(boolean)}. */
+  static StoredRun stored(String profile) {
+    return stored(profile, false, !profile.equals("naive"));
+  }
+
+  private static StoredRun stored(String profile, boolean coldLosesOne, boolean slowFailover) {
     boolean naive = profile.equals("naive");
     List<Op> history = history(naive, slowFailover);
     Map<String, List<String>> followersOf = new HashMap<>();
@@ -85,8 +94,9 @@ final class SampleRun {
     settings.put("rate", 20);
     settings.put("graph", Map.of("users", USERS, "mean-followers", 3));
     settings.put("file", null);
-    return Report.build("crash-one", profile, DESCRIPTION, "2025-01-01T12:00:00Z", DURATION_MS, Slo.defaults(), history,
-        lags, faults, state, coldLosesOne ? withoutOneDelivery(state) : state, WRITERS, cost(), ConfigFactory.parseString("lost = 0, duplicated = 0, max-failed-seconds = 5"), settings);
+    return StoredRun.of("crash-one", profile, DESCRIPTION, "2025-01-01T12:00:00Z", DURATION_MS, Slo.defaults(),
+        ConfigFactory.parseString("lost = 0, duplicated = 0, max-failed-seconds = 5"), lags, faults, state,
+        coldLosesOne ? withoutOneDelivery(state) : state, WRITERS, cost(), settings);
   }
 
   private static FinalState withoutOneDelivery(FinalState state) {
