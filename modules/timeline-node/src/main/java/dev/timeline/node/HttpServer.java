@@ -23,6 +23,7 @@ import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.TLSPlacebo;
 import akka.stream.javadsl.Tcp;
 import akka.util.ByteString;
+import dev.timeline.core.TimelineSettings;
 import dev.timeline.core.Users;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
@@ -58,17 +59,18 @@ public final class HttpServer {
   /** A bound port. */
   public record Binding(InetSocketAddress localAddress) {}
 
-  /** Binds the public API of this node on {@code host:port} (port 0 picks a free one). */
+  /** Binds the public API of this node on {@code host:port} (port 0 picks a free one), with settings of its config (tests). */
   public static CompletionStage<Binding> start(ActorSystem<?> system, String host, int port) {
-    return start(system, host, port, new NodeMetrics(system, new PrometheusRegistry()));
+    Users users = new Users(system, TimelineSettings.from(system.settings().config()));
+    return start(system, users, host, port, new NodeMetrics(system, new PrometheusRegistry()));
   }
 
   /**
    * Binds the public API of this node with {@code metrics}: its {@code /metrics/prometheus}, and
    * every request counted and timed, as the client saw it (outside {@link ApiError#handled}).
    */
-  public static CompletionStage<Binding> start(ActorSystem<?> system, String host, int port, NodeMetrics metrics) {
-    Route api = new TimelineRoutes(system, new Users(system)).route();
+  public static CompletionStage<Binding> start(ActorSystem<?> system, Users users, String host, int port, NodeMetrics metrics) {
+    Route api = new TimelineRoutes(system, users).route();
     return bind(system, "HTTP API", host, port, metrics.instrumented(ApiError.handled(() -> Directives.concat(metrics.route(), api))));
   }
 

@@ -12,6 +12,7 @@ import com.typesafe.config.ConfigParseOptions;
 import dev.timeline.core.FanOut;
 import dev.timeline.core.Journal;
 import dev.timeline.core.TimelineConfig;
+import dev.timeline.core.TimelineSettings;
 import dev.timeline.core.UserEntity;
 import dev.timeline.core.Users;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -108,8 +109,10 @@ public final class NodeMain implements Callable<Integer> {
     // Before the first logger exists: logback reads it once, to put the node name in every line.
     System.setProperty("NODE_NAME", "node-" + index);
     Config config;
+    TimelineSettings settings;
     try {
       config = config();
+      settings = TimelineSettings.from(config);
     } catch (ConfigException e) {
       System.err.println("node-" + index + ": bad configuration: " + e.getMessage());
       return 2;
@@ -135,20 +138,21 @@ public final class NodeMain implements Callable<Integer> {
     }
     // From here a non-zero exit runs coordinated shutdown from the JVM hook, leaving cleanly.
     try {
-      Journal.createTablesIfMissing(system, Duration.ofSeconds(30));
-      Journal.guardIdleTransactions(system);
+      Journal.createTablesIfMissing(system, settings.journal(), Duration.ofSeconds(30));
+      Journal.guardIdleTransactions(system, settings.journal());
     } catch (RuntimeException e) {
       return fail("journal unavailable", e);
     }
-    UserEntity.init(system);
-    FanOut.init(system);
+    UserEntity.init(system, settings);
+    FanOut.init(system, settings);
+    Users users = new Users(system, settings);
 
     String httpHost = config.getString("timeline.http.host");
     int httpPort = config.getInt("timeline.http.port");
     try {
       // This node's one metrics registry, made here and handed to what reports into it.
       var metrics = new NodeMetrics(system, new PrometheusRegistry());
-      HttpServer.start(system, httpHost, httpPort, metrics).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      HttpServer.start(system, users, httpHost, httpPort, metrics).toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       return fail("cannot serve HTTP on " + httpHost + ":" + httpPort + " (is the port in use?)", e);
     }
@@ -167,7 +171,7 @@ public final class NodeMain implements Callable<Integer> {
         what.add("fault injection, journal writers");
       }
       if (bulkImport) {
-        admin.add(new ImportRoutes(system, new Users(system)).route());
+        admin.add(new ImportRoutes(system, users).route());
         what.add("bulk import");
       }
       try {

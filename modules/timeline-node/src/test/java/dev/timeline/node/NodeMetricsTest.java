@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.typed.ActorSystem;
+import dev.timeline.core.TimelineSettings;
+import dev.timeline.core.Users;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -40,7 +42,7 @@ class NodeMetricsTest {
   static void startNode() throws Exception {
     system = TimelineRoutesTest.singleNode();
     var metrics = new NodeMetrics(system, new PrometheusRegistry());
-    int port = HttpServer.start(system, "127.0.0.1", 0, metrics).toCompletableFuture().get(10, TimeUnit.SECONDS)
+    int port = HttpServer.start(system, new Users(system, TimelineSettings.from(system.settings().config())), "127.0.0.1", 0, metrics).toCompletableFuture().get(10, TimeUnit.SECONDS)
         .localAddress().getPort();
     base = URI.create("http://127.0.0.1:" + port);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
