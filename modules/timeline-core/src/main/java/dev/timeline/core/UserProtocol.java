@@ -92,7 +92,11 @@ public final class UserProtocol {
    * Sent after every change and before the reply to the command that made it, so a client that
    * got an answer reads its own write.
    */
-  public record Published(View view) implements Command {}
+  public record Published(View view) implements Command {
+    // Never sent beyond the node, but serialize-messages (in tests) checks it too.
+    @JsonCreator
+    public Published {}
+  }
 
   /**
    * A user as reads see it: the durable facts and the derived home timeline. {@code homeComplete}:
