@@ -29,10 +29,11 @@ import java.util.function.Function;
 
 /**
  * Push fan-out as a projection over the journal. The user events it acts on (the
- * {@link UserEntity.FanOutEvent}s, tagged by their writer) are read by tag slice; each slice is one projection, and
- * the slices are spread over the cluster by a sharded daemon process, so a crashed node's slices
- * restart on a survivor from their last stored offset. An offset is stored only after every
- * follower acknowledged, which makes delivery at-least-once; {@link UserEntity} deduplicates.
+ * {@link UserEntity.FanOutEvent}s, tagged by their writer) are read by tag slice; each slice is
+ * one projection, and the slices are spread over the cluster by a sharded daemon process, so a
+ * crashed node's slices restart on a survivor from their last stored offset. An offset is stored
+ * only after every follower acknowledged, which makes delivery at-least-once; the follower's
+ * {@link UserWriter} deduplicates.
  *
  * <p>The tweets of a group travel in batches: one {@code Deliver} per follower with every tweet
  * of the group for it, one acknowledgement each, at most {@code maxInFlight} batches awaiting
