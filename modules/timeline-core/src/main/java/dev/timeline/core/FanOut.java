@@ -16,7 +16,6 @@ import akka.projection.eventsourced.javadsl.EventSourcedProvider;
 import akka.projection.javadsl.GroupedProjection;
 import akka.projection.javadsl.Handler;
 import akka.projection.javadsl.SourceProvider;
-import com.typesafe.config.Config;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,11 +28,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * Push fan-out as a projection over the journal. Tagged user events ({@code TweetPosted},
- * {@code Followed}, {@code Unfollowed}) are read by tag slice; each slice is one projection, and
- * the slices are spread over the cluster by a sharded daemon process, so a crashed node's slices
- * restart on a survivor from their last stored offset. An offset is stored only after every
- * follower acknowledged, which makes delivery at-least-once; {@link UserEntity} deduplicates.
+ * Push fan-out as a projection over the journal. The user events it acts on (the
+ * {@link UserEntity.FanOutEvent}s, tagged by their writer) are read by tag slice; each slice is
+ * one projection, and the slices are spread over the cluster by a sharded daemon process, so a
+ * crashed node's slices restart on a survivor from their last stored offset. An offset is stored
+ * only after every follower acknowledged, which makes delivery at-least-once; the follower's
+ * {@link UserWriter} deduplicates.
  *
  * <p>The tweets of a group travel in batches: one {@code Deliver} per follower with every tweet
  * of the group for it, one acknowledgement each, at most {@code maxInFlight} batches awaiting
@@ -45,51 +45,37 @@ public final class FanOut {
   public static final String NAME = "fan-out";
 
   /**
-   * The events the fan-out acts on (see {@code DeliveryHandler}): the writer tags exactly these,
-   * so the projections read nothing else.
+   * Whether the fan-out acts on {@code event}: the writer tags exactly these, and the
+   * {@code DeliveryHandler} handles exactly these (see {@link UserEntity.FanOutEvent}).
    */
   static boolean actsOn(UserEntity.Event event) {
-    return event instanceof UserEntity.TweetPosted || event instanceof UserEntity.Followed
-        || event instanceof UserEntity.Unfollowed || event instanceof UserEntity.BecameCelebrity
-        || (event instanceof UserEntity.FollowersImported imported && imported.pull());
+    return event instanceof UserEntity.FanOutEvent e && e.fansOut();
   }
 
   public static String tagFor(String persistenceId, int instances) {
     return NAME + "-" + Math.abs(persistenceId.hashCode() % instances);
   }
 
-  /** {@code batchMaxBytes}: the tweets of one batch (see {@link Tweet#wireBytes}), so it fits an Artery frame. */
-  public record Settings(int instances, Duration deliveryTimeout, int groupSize, Duration groupWithin,
-                         int retries, Duration retryDelay, int maxInFlight, int batchMaxBytes) {
-    static Settings of(ActorSystem<?> system) {
-      Config c = system.settings().config().getConfig("timeline.fan-out");
-      return new Settings(
-          c.getInt("instances"), c.getDuration("delivery-timeout"), c.getInt("group-size"),
-          c.getDuration("group-within"), c.getInt("retries"), c.getDuration("retry-delay"),
-          c.getInt("max-in-flight"), UserEntity.Settings.of(system).pageMaxBytes());
-    }
-  }
-
-  public static void init(ActorSystem<?> system) {
-    Settings settings = Settings.of(system);
+  public static void init(ActorSystem<?> system, TimelineSettings settings) {
     ShardedDaemonProcess.get(system).init(
         ProjectionBehavior.Command.class,
         NAME,
-        settings.instances(),
+        settings.fanOut().instances(),
         i -> ProjectionBehavior.create(projection(system, settings, NAME + "-" + i)),
         ShardedDaemonProcessSettings.create(system),
         Optional.of(ProjectionBehavior.stopMessage()));
   }
 
   private static GroupedProjection<Offset, EventEnvelope<UserEntity.Event>> projection(
-      ActorSystem<?> system, Settings settings, String tag) {
+      ActorSystem<?> system, TimelineSettings settings, String tag) {
     SourceProvider<Offset, EventEnvelope<UserEntity.Event>> source =
         EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), tag);
+    TimelineSettings.FanOutSettings fanOut = settings.fanOut();
     return Journal.projection(
-            ProjectionId.of(NAME, tag), source, () -> new DeliveryHandler(system, settings), system)
-        .withGroup(settings.groupSize(), settings.groupWithin())
-        .withRecoveryStrategy(HandlerRecoveryStrategy.retryAndFail(settings.retries(), settings.retryDelay()))
-        .withRestartBackoff(settings.retryDelay(), settings.retryDelay().multipliedBy(10), 0.2);
+            ProjectionId.of(NAME, tag), source, () -> new DeliveryHandler(system, settings), settings.journal().login(), system)
+        .withGroup(fanOut.groupSize(), fanOut.groupWithin())
+        .withRecoveryStrategy(HandlerRecoveryStrategy.retryAndFail(fanOut.retries(), fanOut.retryDelay()))
+        .withRestartBackoff(fanOut.retryDelay(), fanOut.retryDelay().multipliedBy(10), 0.2);
   }
 
   /**
@@ -99,13 +85,18 @@ public final class FanOut {
   static final class DeliveryHandler extends Handler<List<EventEnvelope<UserEntity.Event>>> {
     private final ClusterSharding sharding;
     private final Users users;
-    private final Settings settings;
+    private final Duration deliveryTimeout;
+    private final int maxInFlight;
+    /** The tweets of one batch at most (see {@link Tweet#wireBytes}), so it fits an Artery frame. */
+    private final int batchMaxBytes;
     private final TimelineMetrics metrics;
 
-    DeliveryHandler(ActorSystem<?> system, Settings settings) {
+    DeliveryHandler(ActorSystem<?> system, TimelineSettings settings) {
       this.sharding = ClusterSharding.get(system);
-      this.users = new Users(system, settings.deliveryTimeout());
-      this.settings = settings;
+      this.deliveryTimeout = settings.fanOut().deliveryTimeout();
+      this.users = new Users(system, settings, deliveryTimeout);
+      this.maxInFlight = settings.fanOut().maxInFlight();
+      this.batchMaxBytes = settings.pageMaxBytes();
       this.metrics = TimelineMetrics.get(system);
     }
 
@@ -114,6 +105,8 @@ public final class FanOut {
       Map<String, List<EventEnvelope<UserEntity.Event>>> byUser = new LinkedHashMap<>();
       Tweets tweets = new Tweets();
       for (var envelope : envelopes) {
+        // Tagged by an older writer perhaps, but nothing to do now.
+        if (!actsOn(envelope.event())) continue;
         if (envelope.event() instanceof UserEntity.TweetPosted posted) tweets.add(posted);
         else byUser.computeIfAbsent(envelope.persistenceId(), k -> new ArrayList<>()).add(envelope);
       }
@@ -123,22 +116,27 @@ public final class FanOut {
         CompletionStage<Done> chain = CompletableFuture.completedFuture(Done.getInstance());
         for (var envelope : events) {
           String userId = PersistenceIds.entityId(envelope.persistenceId());
-          chain = chain.thenCompose(done -> handle(userId, envelope.event(), envelope.sequenceNr()));
+          var event = (UserEntity.FanOutEvent) envelope.event();
+          chain = chain.thenCompose(done -> handle(userId, event, envelope.sequenceNr()));
         }
         all.add(chain.toCompletableFuture());
       }
       return allDone(all);
     }
 
-    /** {@code sequenceNr}: the event's, which versions a follow or unfollow for the followee. */
-    private CompletionStage<Done> handle(String userId, UserEntity.Event event, long sequenceNr) {
-      if (event instanceof UserEntity.BecameCelebrity)
-        return users.forEachFollowerPage(userId, followers -> pullFrom(userId, followers)).thenApply(n -> Done.getInstance());
-      if (event instanceof UserEntity.FollowersImported imported && imported.pull())
-        return pagesInTurn(imported.ids(), 0, followers -> pullFrom(userId, followers));
+    /**
+     * Every fan-out event but the tweets (batched in {@link #deliver}), in the order of
+     * {@link UserEntity.FanOutEvent}'s list. {@code sequenceNr}: the event's, which versions a
+     * follow or unfollow for the followee.
+     */
+    private CompletionStage<Done> handle(String userId, UserEntity.FanOutEvent event, long sequenceNr) {
       if (event instanceof UserEntity.Followed f) return acked(users.addFollower(userId, f.followeeId(), sequenceNr));
       if (event instanceof UserEntity.Unfollowed u) return acked(users.removeFollower(userId, u.followeeId(), sequenceNr));
-      return CompletableFuture.completedFuture(Done.getInstance());
+      if (event instanceof UserEntity.BecameCelebrity)
+        return users.forEachFollowerPage(userId, followers -> pullFrom(userId, followers)).thenApply(n -> Done.getInstance());
+      if (event instanceof UserEntity.FollowersImported imported)
+        return pagesInTurn(imported.ids(), 0, followers -> pullFrom(userId, followers));
+      throw new IllegalArgumentException("a fan-out event without a handler: " + event);
     }
 
     /** The tweets of a group: per author those pushed to its followers, per mentioned user those naming it. */
@@ -164,7 +162,7 @@ public final class FanOut {
     private CompletionStage<Done> deliver(Tweets tweets) {
       if (tweets.count == 0) return CompletableFuture.completedFuture(Done.getInstance());
       List<String> authors = List.copyOf(tweets.pushedBy.keySet());
-      List<CompletableFuture<UserEntity.Followers>> firstPages =
+      List<CompletableFuture<UserProtocol.Followers>> firstPages =
           authors.stream().map(a -> users.followersPage(a, Optional.empty()).toCompletableFuture()).toList();
       return CompletableFuture.allOf(firstPages.toArray(CompletableFuture[]::new)).thenCompose(v -> {
         Map<String, List<Tweet>> byFollower = new LinkedHashMap<>();
@@ -172,7 +170,7 @@ public final class FanOut {
         long[] deliveries = {tweets.mentioning.values().stream().mapToLong(List::size).sum()};
         for (int i = 0; i < authors.size(); i++) {
           List<Tweet> own = tweets.pushedBy.get(authors.get(i));
-          UserEntity.Followers page = firstPages.get(i).join();
+          UserProtocol.Followers page = firstPages.get(i).join();
           for (String f : page.ids()) byFollower.computeIfAbsent(f, k -> new ArrayList<>()).addAll(own);
           deliveries[0] += (long) page.ids().size() * own.size();
         }
@@ -186,10 +184,10 @@ public final class FanOut {
     }
 
     /** The followers beyond the first page, author after author, a page at a time. */
-    private CompletionStage<Done> morePages(List<String> authors, List<CompletableFuture<UserEntity.Followers>> firstPages,
+    private CompletionStage<Done> morePages(List<String> authors, List<CompletableFuture<UserProtocol.Followers>> firstPages,
                                             Tweets tweets, int from, long[] deliveries) {
       for (int i = from; i < authors.size(); i++) {
-        UserEntity.Followers first = firstPages.get(i).join();
+        UserProtocol.Followers first = firstPages.get(i).join();
         if (!first.more() || first.ids().isEmpty()) continue;
         List<Tweet> own = tweets.pushedBy.get(authors.get(i));
         int next = i + 1;
@@ -212,10 +210,10 @@ public final class FanOut {
     private CompletionStage<Done> deliverAll(Map<String, List<Tweet>> byFollower) {
       List<Map.Entry<String, List<Tweet>>> batches = new ArrayList<>(byFollower.size());
       for (var e : byFollower.entrySet())
-        for (List<Tweet> batch : withinBytes(e.getValue(), settings.batchMaxBytes())) batches.add(Map.entry(e.getKey(), batch));
+        for (List<Tweet> batch : withinBytes(e.getValue(), batchMaxBytes)) batches.add(Map.entry(e.getKey(), batch));
       AtomicInteger next = new AtomicInteger();
       List<CompletableFuture<Done>> lanes = new ArrayList<>();
-      for (int i = 0; i < Math.min(settings.maxInFlight(), batches.size()); i++) lanes.add(lane(batches, next));
+      for (int i = 0; i < Math.min(maxInFlight, batches.size()); i++) lanes.add(lane(batches, next));
       return allDone(lanes);
     }
 
@@ -224,7 +222,7 @@ public final class FanOut {
       int i = next.getAndIncrement();
       if (i >= batches.size()) return CompletableFuture.completedFuture(Done.getInstance());
       var batch = batches.get(i);
-      return users.plain(user(batch.getKey()).<Done>ask(r -> new UserEntity.Deliver(batch.getValue(), r), settings.deliveryTimeout()))
+      return users.plain(user(batch.getKey()).<Done>ask(r -> new UserProtocol.Deliver(batch.getValue(), r), deliveryTimeout))
           .thenCompose(done -> lane(batches, next));
     }
 
@@ -248,7 +246,7 @@ public final class FanOut {
 
     private CompletionStage<Done> pullFrom(String celebrityId, List<String> followers) {
       return allDone(followers.stream()
-          .map(f -> users.plain(user(f).<Done>ask(r -> new UserEntity.PullFrom(celebrityId, r), settings.deliveryTimeout())))
+          .map(f -> users.plain(user(f).<Done>ask(r -> new UserProtocol.PullFrom(celebrityId, r), deliveryTimeout)))
           .toList());
     }
 
@@ -260,7 +258,7 @@ public final class FanOut {
       return each.apply(ids.subList(from, to)).thenCompose(done -> pagesInTurn(ids, to, each));
     }
 
-    private EntityRef<UserEntity.Command> user(String id) {
+    private EntityRef<UserProtocol.Command> user(String id) {
       return sharding.entityRefFor(UserEntity.ENTITY_TYPE_KEY, id);
     }
 

@@ -2,7 +2,6 @@ package dev.timeline.core;
 
 import akka.actor.typed.ActorSystem;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
-import com.typesafe.config.Config;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -24,29 +23,16 @@ import java.util.concurrent.CompletionStage;
  */
 final class HomeView {
 
-  /**
-   * {@code parallelism}: followees asked at once while rebuilding; {@code readWait}: how long a
-   * home read waits for the rebuild before it is answered partial; {@code retryDelay}: before a
-   * followee that did not answer is asked again.
-   */
-  record Settings(int parallelism, Duration readWait, Duration retryDelay) {
-    static final Settings DEFAULT = new Settings(8, Duration.ofSeconds(1), Duration.ofMillis(500));
-
-    static Settings fromConfig(Config rebuild) {
-      return new Settings(rebuild.getInt("parallelism"), rebuild.getDuration("read-wait"), rebuild.getDuration("retry-delay"));
-    }
-  }
-
   /** Where a rebuild reads a followee's newest own tweets: a page of its user timeline. */
   @FunctionalInterface
   interface Source {
-    CompletionStage<UserEntity.TimelinePage> newest(String followeeId, int limit, Optional<String> cursor);
+    CompletionStage<UserProtocol.TimelinePage> newest(String followeeId, int limit, Optional<String> cursor);
 
     /** Through sharding, looked up on first use (an entity that never rebuilds needs no cluster). */
     static Source sharded(ActorSystem<?> system, Duration timeout) {
       // Plain: pipeToSelf's callback would otherwise start a thread (see Users.plain).
       return (id, limit, cursor) -> Users.plain(ClusterSharding.get(system).entityRefFor(UserEntity.ENTITY_TYPE_KEY, id)
-          .askWithStatus(r -> new UserEntity.GetUserTimeline(limit, cursor, r), timeout), system.executionContext());
+          .askWithStatus(r -> new UserProtocol.GetUserTimeline(limit, cursor, r), timeout), system.executionContext());
     }
   }
 
@@ -55,7 +41,7 @@ final class HomeView {
   private final Deque<String> toAsk = new ArrayDeque<>();
   private int asking;
   private boolean overdue;
-  private final List<UserEntity.Command> waiting = new ArrayList<>();
+  private final List<UserProtocol.Command> waiting = new ArrayList<>();
 
   private HomeView(int capacity, Timeline timeline) {
     this.capacity = capacity;
@@ -116,15 +102,15 @@ final class HomeView {
   }
 
   /** Holds a read until the rebuild completes or is overdue (bounded: beyond it, reads are answered partial at once). */
-  boolean hold(UserEntity.Command read) {
+  boolean hold(UserProtocol.Command read) {
     if (waiting.size() >= MAX_WAITING) return false;
     waiting.add(read);
     return true;
   }
 
   /** The reads held so far, handed over once to be answered. */
-  List<UserEntity.Command> release() {
-    List<UserEntity.Command> reads = List.copyOf(waiting);
+  List<UserProtocol.Command> release() {
+    List<UserProtocol.Command> reads = List.copyOf(waiting);
     waiting.clear();
     return reads;
   }

@@ -29,6 +29,7 @@ public final class Journal {
 
   /** Where the journal is and how to log in ({@code timeline.journal}): every plain JDBC use of it. */
   public record Login(String url, String user, String password) {
+    /** Read by {@link TimelineSettings#from}, as {@code settings.journal().login()}. */
     public static Login of(Config config) {
       Config journal = config.getConfig("timeline.journal");
       return new Login(journal.getString("url"), journal.getString("user"), journal.getString("password"));
@@ -43,8 +44,8 @@ public final class Journal {
    * Creates the journal, snapshot, tag and offset tables if missing. Several nodes may start at
    * once; "create if not exists" can still race on some databases, so a failure is retried.
    */
-  public static void createTablesIfMissing(ActorSystem<?> system, Duration timeout) {
-    Supplier<JdbcSession> sessions = sessionFactory(system);
+  public static void createTablesIfMissing(ActorSystem<?> system, TimelineSettings.JournalSettings journal, Duration timeout) {
+    Supplier<JdbcSession> sessions = sessionFactory(journal.login());
     RuntimeException last = null;
     for (int attempt = 0; attempt < 3; attempt++) {
       try {
@@ -54,7 +55,7 @@ public final class Journal {
         return;
       } catch (Exception e) {
         last = new IllegalStateException("could not create the journal tables at "
-            + system.settings().config().getString("timeline.journal.url") + ": " + e.getMessage(), e);
+            + journal.login().url() + ": " + e.getMessage(), e);
       }
     }
     throw last;
@@ -64,9 +65,8 @@ public final class Journal {
    * On an H2 server journal, aborts sessions that a paused writer left idle with uncommitted
    * changes (see {@link IdleTransactionGuard}) until the system terminates; elsewhere nothing.
    */
-  public static void guardIdleTransactions(ActorSystem<?> system) {
-    Config config = system.settings().config();
-    IdleTransactionGuard.startFor(Login.of(config), config.getDuration("timeline.journal.abort-idle-transactions-after"))
+  public static void guardIdleTransactions(ActorSystem<?> system, TimelineSettings.JournalSettings journal) {
+    IdleTransactionGuard.startFor(journal.login(), journal.abortIdleTransactionsAfter())
         .ifPresent(guard -> system.getWhenTerminated().thenRun(guard::close));
   }
 
@@ -74,12 +74,12 @@ public final class Journal {
       ProjectionId id,
       SourceProvider<Offset, EventEnvelope<UserEntity.Event>> source,
       Supplier<Handler<List<EventEnvelope<UserEntity.Event>>>> handler,
+      Login login,
       ActorSystem<?> system) {
-    return JdbcProjection.groupedWithinAsync(id, source, sessionFactory(system), handler, system);
+    return JdbcProjection.groupedWithinAsync(id, source, sessionFactory(login), handler, system);
   }
 
-  static Supplier<JdbcSession> sessionFactory(ActorSystem<?> system) {
-    Login login = Login.of(system.settings().config());
+  static Supplier<JdbcSession> sessionFactory(Login login) {
     return () -> {
       try {
         return new PlainJdbcSession(login.connect());

@@ -12,21 +12,20 @@ import akka.actor.typed.javadsl.Receive;
 import akka.pattern.StatusReply;
 import akka.persistence.typed.EventRejectedException;
 import akka.persistence.typed.internal.JournalFailureException;
-import dev.timeline.core.UserEntity.Command;
-import dev.timeline.core.UserEntity.Followers;
-import dev.timeline.core.UserEntity.GetFollowers;
-import dev.timeline.core.UserEntity.GetHomeSources;
-import dev.timeline.core.UserEntity.GetHomeTimeline;
-import dev.timeline.core.UserEntity.GetProfile;
-import dev.timeline.core.UserEntity.GetUserTimeline;
-import dev.timeline.core.UserEntity.HomeSources;
-import dev.timeline.core.UserEntity.Profile;
-import dev.timeline.core.UserEntity.Published;
-import dev.timeline.core.UserEntity.Read;
-import dev.timeline.core.UserEntity.Settings;
 import dev.timeline.core.UserEntity.State;
-import dev.timeline.core.UserEntity.TimelinePage;
-import dev.timeline.core.UserEntity.View;
+import dev.timeline.core.UserProtocol.Command;
+import dev.timeline.core.UserProtocol.Followers;
+import dev.timeline.core.UserProtocol.GetFollowers;
+import dev.timeline.core.UserProtocol.GetHomeSources;
+import dev.timeline.core.UserProtocol.GetHomeTimeline;
+import dev.timeline.core.UserProtocol.GetProfile;
+import dev.timeline.core.UserProtocol.GetUserTimeline;
+import dev.timeline.core.UserProtocol.HomeSources;
+import dev.timeline.core.UserProtocol.Profile;
+import dev.timeline.core.UserProtocol.Published;
+import dev.timeline.core.UserProtocol.Read;
+import dev.timeline.core.UserProtocol.TimelinePage;
+import dev.timeline.core.UserProtocol.View;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -39,7 +38,7 @@ import java.util.function.Function;
  * <p>An event-sourced entity holds every command that arrives while it persists or recovers, so
  * a read would wait for the write before it (and a flood of reads stashed during a recovery is
  * unstashed recursively: see {@link DeepStackExecutor}). This plain actor sits in front of the
- * user's event-sourced writer ({@link UserEntity}, its child): it answers reads at once from the
+ * user's event-sourced writer ({@link UserWriter}, its child): it answers reads at once from the
  * newest {@link View} the writer published, and forwards everything else to the writer. The
  * writer publishes after every change and before replying to the command that made it, so a
  * client reads its own writes. Until the first view (the writer is recovering) reads go to the
@@ -51,18 +50,18 @@ final class ReadFront extends AbstractBehavior<Command> {
   /** Home reads held while the home view is rebuilt, at most; beyond, they are answered partial at once. */
   static final int MAX_HELD_READS = 1000;
 
-  static Behavior<Command> create(String userId, Settings settings, Function<ActorRef<Command>, Behavior<Command>> writer) {
+  static Behavior<Command> create(String userId, TimelineSettings settings, Function<ActorRef<Command>, Behavior<Command>> writer) {
     return Behaviors.setup(ctx -> new ReadFront(ctx, userId, settings, writer));
   }
 
   private final String userId;
-  private final Settings settings;
+  private final TimelineSettings settings;
   private final ActorRef<Command> writer;
   private final List<Read<?>> heldHomeReads = new ArrayList<>();
   private final TimelineMetrics metrics;
   private View view;
 
-  private ReadFront(ActorContext<Command> ctx, String userId, Settings settings,
+  private ReadFront(ActorContext<Command> ctx, String userId, TimelineSettings settings,
                     Function<ActorRef<Command>, Behavior<Command>> writer) {
     super(ctx);
     this.userId = userId;
@@ -120,7 +119,7 @@ final class ReadFront extends AbstractBehavior<Command> {
   // ---- reads: the same answers here and at the writer -------------------------------------------
 
   /** Answers {@code read} from {@code view}; a home page is partial while the view is rebuilt. */
-  static void answer(View view, Read<?> read, String userId, Settings settings) {
+  static void answer(View view, Read<?> read, String userId, TimelineSettings settings) {
     State state = view.state();
     boolean partial = !view.homeComplete();
     if (!state.isRegistered()) {
@@ -161,10 +160,10 @@ final class ReadFront extends AbstractBehavior<Command> {
   }
 
   /** At most pullMaxFollowees followees to pull from, the first in id order (so pages agree); capped if more. */
-  private static StatusReply<HomeSources> homeSources(View view, GetHomeSources cmd, boolean partial, Settings settings) {
+  private static StatusReply<HomeSources> homeSources(View view, GetHomeSources cmd, boolean partial, TimelineSettings settings) {
     StatusReply<TimelinePage> stored = page(view.home(), cmd.cursor(), cmd.limit(), false, partial, settings);
     if (stored.isError()) return StatusReply.error(stored.getError());
-    List<String> pullFrom = view.state().pullFrom(settings.strategy());
+    List<String> pullFrom = settings.fanOut().strategy().pullFrom(view.state());
     boolean capped = pullFrom.size() > settings.pullMaxFollowees();
     return StatusReply.success(new HomeSources(stored.getValue(),
         capped ? List.copyOf(pullFrom.subList(0, settings.pullMaxFollowees())) : pullFrom, capped));
@@ -172,7 +171,7 @@ final class ReadFront extends AbstractBehavior<Command> {
 
   /** A page of the timeline; request ids only in the author's own pages (contract C2). */
   private static StatusReply<TimelinePage> page(Timeline timeline, Optional<String> cursor, int limit,
-                                                boolean withRequestIds, boolean partial, Settings settings) {
+                                                boolean withRequestIds, boolean partial, TimelineSettings settings) {
     if (limit < 1) return Rejection.INVALID.reply("limit must be at least 1");
     // One more than asked tells whether an older page exists (capped first: limit + 1 overflows
     // for Integer.MAX_VALUE, and a negative limit makes Timeline.page throw, stopping the entity).

@@ -37,28 +37,28 @@ public final class Users {
   private final Duration timeout;
   private final Duration resendInterval;
   private final Duration pullTimeout;
-  private final UserEntity.Strategy strategy;
+  private final Strategy strategy;
   private final int pageMaxBytes;
   private final TimelineMetrics metrics;
   private final scala.concurrent.ExecutionContextExecutor dispatcher;
 
-  public Users(ActorSystem<?> system) {
-    this(system, system.settings().config().getDuration("timeline.ask-timeout"));
+  /** Asks with the configured timeout and resend interval. */
+  public Users(ActorSystem<?> system, TimelineSettings settings) {
+    this(system, settings, settings.askTimeout());
   }
 
-  public Users(ActorSystem<?> system, Duration timeout) {
-    this(system, timeout, system.settings().config().getDuration("timeline.ask-resend-interval"));
+  public Users(ActorSystem<?> system, TimelineSettings settings, Duration timeout) {
+    this(system, settings, timeout, settings.askResendInterval());
   }
 
-  public Users(ActorSystem<?> system, Duration timeout, Duration resendInterval) {
+  public Users(ActorSystem<?> system, TimelineSettings settings, Duration timeout, Duration resendInterval) {
     this.sharding = ClusterSharding.get(system);
     this.cluster = Cluster.get(system);
     this.scheduler = system.scheduler();
     this.timeout = timeout;
     this.resendInterval = resendInterval;
-    this.pullTimeout = system.settings().config().getDuration("timeline.pull-timeout");
-    UserEntity.Settings settings = UserEntity.Settings.of(system);
-    this.strategy = settings.strategy();
+    this.pullTimeout = settings.pullTimeout();
+    this.strategy = settings.fanOut().strategy();
     this.pageMaxBytes = settings.pageMaxBytes();
     this.metrics = TimelineMetrics.get(system);
     this.dispatcher = system.executionContext();
@@ -84,7 +84,7 @@ public final class Users {
     return plain;
   }
 
-  public EntityRef<UserEntity.Command> ref(String userId) {
+  public EntityRef<UserProtocol.Command> ref(String userId) {
     return sharding.entityRefFor(UserEntity.ENTITY_TYPE_KEY, userId);
   }
 
@@ -97,13 +97,13 @@ public final class Users {
    * repeated. Every send shares the one deadline.
    */
   private <T> CompletableFuture<T> askIdempotent(
-      String userId, Function<ActorRef<StatusReply<T>>, UserEntity.Command> command) {
+      String userId, Function<ActorRef<StatusReply<T>>, UserProtocol.Command> command) {
     CompletableFuture<T> answer = new CompletableFuture<>();
     send(ref(userId), command, System.nanoTime() + timeout.toNanos(), answer);
     return answer;
   }
 
-  private <T> void send(EntityRef<UserEntity.Command> ref, Function<ActorRef<StatusReply<T>>, UserEntity.Command> command,
+  private <T> void send(EntityRef<UserProtocol.Command> ref, Function<ActorRef<StatusReply<T>>, UserProtocol.Command> command,
       long deadline, CompletableFuture<T> answer) {
     CurrentClusterState sentIn = cluster.state();
     plain(ref.askWithStatus(command::apply, Duration.ofNanos(Math.max(1, deadline - System.nanoTime()))))
@@ -114,7 +114,7 @@ public final class Users {
     resendIfLost(ref, command, deadline, answer, sentIn);
   }
 
-  private <T> void resendIfLost(EntityRef<UserEntity.Command> ref, Function<ActorRef<StatusReply<T>>, UserEntity.Command> command,
+  private <T> void resendIfLost(EntityRef<UserProtocol.Command> ref, Function<ActorRef<StatusReply<T>>, UserProtocol.Command> command,
       long deadline, CompletableFuture<T> answer, CurrentClusterState sentIn) {
     if (deadline - System.nanoTime() <= resendInterval.toNanos()) return;
     scheduler.scheduleOnce(resendInterval, () -> {
@@ -126,12 +126,12 @@ public final class Users {
     }, dispatcher);
   }
 
-  public CompletionStage<UserEntity.Registration> register(String userId, String name) {
-    return askIdempotent(userId, r -> new UserEntity.Register(name, r));
+  public CompletionStage<UserProtocol.Registration> register(String userId, String name) {
+    return askIdempotent(userId, r -> new UserProtocol.Register(name, r));
   }
 
-  public CompletionStage<UserEntity.Profile> profile(String userId) {
-    return askIdempotent(userId, UserEntity.GetProfile::new);
+  public CompletionStage<UserProtocol.Profile> profile(String userId) {
+    return askIdempotent(userId, UserProtocol.GetProfile::new);
   }
 
   /**
@@ -146,7 +146,7 @@ public final class Users {
     if (followerId.equals(followeeId))
       return CompletableFuture.failedFuture(rejected(Rejection.INVALID, "a user cannot follow themselves"));
     return profile(followeeId)
-        .thenCompose(followee -> this.<Long>askIdempotent(followerId, r -> new UserEntity.Follow(followeeId, r)))
+        .thenCompose(followee -> this.<Long>askIdempotent(followerId, r -> new UserProtocol.Follow(followeeId, r)))
         .thenCompose(version -> addFollower(followerId, followeeId, version));
   }
 
@@ -156,10 +156,10 @@ public final class Users {
    */
   CompletionStage<Done> addFollower(String followerId, String followeeId, long version) {
     CompletionStage<Done> added =
-        askIdempotent(followeeId, r -> new UserEntity.AddFollower(followerId, version, r));
-    if (strategy != UserEntity.Strategy.HYBRID) return added;
+        askIdempotent(followeeId, r -> new UserProtocol.AddFollower(followerId, version, r));
+    if (strategy != Strategy.HYBRID) return added;
     return added.thenCompose(done -> profile(followeeId)).thenCompose(followee -> followee.celebrity()
-        ? plain(ref(followerId).ask(r -> new UserEntity.PullFrom(followeeId, r), timeout))
+        ? plain(ref(followerId).ask(r -> new UserProtocol.PullFrom(followeeId, r), timeout))
         : CompletableFuture.completedFuture(Done.getInstance()));
   }
 
@@ -175,8 +175,8 @@ public final class Users {
   }
 
   /** One page of followers after {@code after} (in id order). */
-  CompletionStage<UserEntity.Followers> followersPage(String userId, Optional<String> after) {
-    return askIdempotent(userId, r -> new UserEntity.GetFollowers(after, FOLLOWERS_PAGE, r));
+  CompletionStage<UserProtocol.Followers> followersPage(String userId, Optional<String> after) {
+    return askIdempotent(userId, r -> new UserProtocol.GetFollowers(after, FOLLOWERS_PAGE, r));
   }
 
   private CompletionStage<Integer> followersAfter(
@@ -188,22 +188,22 @@ public final class Users {
   }
 
   public CompletionStage<Done> importFollowing(String userId, List<String> followeeIds) {
-    return plain(ref(userId).askWithStatus(r -> new UserEntity.ImportFollowing(followeeIds, r), timeout));
+    return plain(ref(userId).askWithStatus(r -> new UserProtocol.ImportFollowing(followeeIds, r), timeout));
   }
 
   /** Under hybrid, followers imported into a celebrity learn to pull from it through the fan-out. */
   public CompletionStage<Done> importFollowers(String userId, List<String> followerIds) {
-    return plain(ref(userId).askWithStatus(r -> new UserEntity.ImportFollowers(followerIds, r), timeout));
+    return plain(ref(userId).askWithStatus(r -> new UserProtocol.ImportFollowers(followerIds, r), timeout));
   }
 
   /** Like {@link #follow}: the follower's side first, then the followee's, each durable. */
   public CompletionStage<Done> unfollow(String followerId, String followeeId) {
-    return this.<Long>askIdempotent(followerId, r -> new UserEntity.Unfollow(followeeId, r))
+    return this.<Long>askIdempotent(followerId, r -> new UserProtocol.Unfollow(followeeId, r))
         .thenCompose(version -> removeFollower(followerId, followeeId, version));
   }
 
   CompletionStage<Done> removeFollower(String followerId, String followeeId, long version) {
-    return askIdempotent(followeeId, r -> new UserEntity.RemoveFollower(followerId, version, r));
+    return askIdempotent(followeeId, r -> new UserProtocol.RemoveFollower(followerId, version, r));
   }
 
   public CompletionStage<Tweet> post(String userId, String text, Optional<String> requestId) {
@@ -213,7 +213,7 @@ public final class Users {
   /** A post also delivered to the {@code mentions} (user ids), followers or not. */
   public CompletionStage<Tweet> post(
       String userId, String text, Optional<String> requestId, List<String> mentions, List<Tweet.Media> media) {
-    Function<ActorRef<StatusReply<Tweet>>, UserEntity.Command> command = r -> new UserEntity.PostTweet(text, requestId, mentions, media, r);
+    Function<ActorRef<StatusReply<Tweet>>, UserProtocol.Command> command = r -> new UserProtocol.PostTweet(text, requestId, mentions, media, r);
     // Only a post with a request id is safe to send twice: the author answers a repeat with the tweet it made.
     return requestId.filter(r -> !r.isEmpty()).isPresent()
         ? askIdempotent(userId, command)
@@ -227,26 +227,26 @@ public final class Users {
    * pull-timeout is left out and the page is marked partial rather than failing the read; so is
    * the page of a reader who pulls from more than pull-max-followees (the first are gathered).
    */
-  public CompletionStage<UserEntity.TimelinePage> homeTimeline(String userId, int limit, Optional<String> cursor) {
-    return this.<UserEntity.HomeSources>askIdempotent(userId, r -> new UserEntity.GetHomeSources(limit, cursor, r))
+  public CompletionStage<UserProtocol.TimelinePage> homeTimeline(String userId, int limit, Optional<String> cursor) {
+    return this.<UserProtocol.HomeSources>askIdempotent(userId, r -> new UserProtocol.GetHomeSources(limit, cursor, r))
         .thenCompose(sources -> {
-          List<CompletableFuture<Optional<UserEntity.TimelinePage>>> pulled = new ArrayList<>();
+          List<CompletableFuture<Optional<UserProtocol.TimelinePage>>> pulled = new ArrayList<>();
           for (String followee : sources.pullFrom())
             pulled.add(plain(ref(followee)
-                .<UserEntity.TimelinePage>askWithStatus(r -> new UserEntity.GetUserTimeline(limit, cursor, r), pullTimeout))
+                .<UserProtocol.TimelinePage>askWithStatus(r -> new UserProtocol.GetUserTimeline(limit, cursor, r), pullTimeout))
                 .thenApply(Optional::of)
                 // A followee that is not registered has no tweets; any other failure: not now.
                 .exceptionally(failure -> Rejection.of(failure).isPresent()
-                    ? Optional.of(new UserEntity.TimelinePage(List.of(), Optional.empty()))
+                    ? Optional.of(new UserProtocol.TimelinePage(List.of(), Optional.empty()))
                     : Optional.empty())
                 .toCompletableFuture());
           return CompletableFuture.allOf(pulled.toArray(CompletableFuture[]::new)).thenApply(v -> {
-            List<UserEntity.TimelinePage> pages = new ArrayList<>();
+            List<UserProtocol.TimelinePage> pages = new ArrayList<>();
             pages.add(sources.stored());
             // Stored partial: the reader's home view is still being rebuilt (see HomeView).
             boolean partial = sources.capped() || sources.stored().partial();
             for (var page : pulled) {
-              Optional<UserEntity.TimelinePage> answer = page.join();
+              Optional<UserProtocol.TimelinePage> answer = page.join();
               if (answer.isPresent()) pages.add(answer.get());
               else partial = true;
             }
@@ -262,7 +262,7 @@ public final class Users {
    * ends at its cursor and says nothing of older tweets, so the merge stops at the newest such
    * cursor: a tweet older than it could have others before it that no page brought.
    */
-  static UserEntity.TimelinePage merge(List<UserEntity.TimelinePage> pages, int limit, int maxBytes, boolean partial) {
+  static UserProtocol.TimelinePage merge(List<UserProtocol.TimelinePage> pages, int limit, int maxBytes, boolean partial) {
     if (pages.size() == 1 && !partial) return pages.get(0);
     TreeMap<String, Tweet> byId = new TreeMap<>(Comparator.reverseOrder());
     Optional<String> horizon = Optional.empty();
@@ -272,11 +272,11 @@ public final class Users {
         horizon = page.nextCursor();
     }
     List<Tweet> known = horizon.map(h -> List.copyOf(byId.headMap(h, true).values())).orElseGet(() -> List.copyOf(byId.values()));
-    return UserEntity.TimelinePage.within(known, limit, maxBytes, horizon.isPresent(), partial);
+    return UserProtocol.TimelinePage.within(known, limit, maxBytes, horizon.isPresent(), partial);
   }
 
-  public CompletionStage<UserEntity.TimelinePage> userTimeline(String userId, int limit, Optional<String> cursor) {
-    return askIdempotent(userId, r -> new UserEntity.GetUserTimeline(limit, cursor, r));
+  public CompletionStage<UserProtocol.TimelinePage> userTimeline(String userId, int limit, Optional<String> cursor) {
+    return askIdempotent(userId, r -> new UserProtocol.GetUserTimeline(limit, cursor, r));
   }
 
   private static Throwable rejected(Rejection rejection, String message) {

@@ -47,7 +47,7 @@ public final class CelebrityBenchmark {
     StringBuilder out = new StringBuilder("== " + strategy + " ==\n");
     try (LocalCluster cluster = LocalCluster.start(3, ConfigFactory.parseString(
         "akka.loglevel = WARNING\ntimeline.fan-out.strategy = " + strategy + "\ntimeline.fan-out.hybrid-threshold = 1000\n"))) {
-      List<Users> clients = cluster.liveNodes().stream().map(i -> new Users(cluster.node(i), Duration.ofSeconds(30))).toList();
+      List<Users> clients = cluster.liveNodes().stream().map(i -> cluster.users(i, Duration.ofSeconds(30))).toList();
       Users users = clients.get(0);
       List<String> fans = new ArrayList<>(followers);
       for (int i = 0; i < followers; i++) fans.add("fan" + i);

@@ -69,17 +69,17 @@ class DeepStackExecutorTest {
    * recovers: they wait in its stash until the recovery ends. Counts the answers.
    */
   private static int readsAnswered(ActorTestKit kit, String dispatcher) {
-    UserEntity.Settings settings = UserEntity.Settings.of(kit.system());
+    TimelineSettings settings = TimelineSettings.from(kit.system().settings().config());
     HomeView.Source none = (id, limit, cursor) -> new CompletableFuture<>();
-    TestProbe<StatusReply<UserEntity.Registration>> registered = kit.createTestProbe();
-    ActorRef<UserEntity.Command> first = kit.spawn(UserEntity.create("deep", settings, none), DispatcherSelector.fromConfig(dispatcher));
-    first.tell(new UserEntity.Register("Deep", registered.ref()));
+    TestProbe<StatusReply<UserProtocol.Registration>> registered = kit.createTestProbe();
+    ActorRef<UserProtocol.Command> first = kit.spawn(UserWriter.create("deep", settings, none), DispatcherSelector.fromConfig(dispatcher));
+    first.tell(new UserProtocol.Register("Deep", registered.ref()));
     assertTrue(registered.receiveMessage(Duration.ofSeconds(10)).isSuccess());
     kit.stop(first);
 
-    TestProbe<StatusReply<UserEntity.TimelinePage>> reads = kit.createTestProbe();
-    ActorRef<UserEntity.Command> again = kit.spawn(UserEntity.create("deep", settings, none), DispatcherSelector.fromConfig(dispatcher));
-    for (int i = 0; i < STASHED; i++) again.tell(new UserEntity.GetUserTimeline(1, Optional.empty(), reads.ref()));
+    TestProbe<StatusReply<UserProtocol.TimelinePage>> reads = kit.createTestProbe();
+    ActorRef<UserProtocol.Command> again = kit.spawn(UserWriter.create("deep", settings, none), DispatcherSelector.fromConfig(dispatcher));
+    for (int i = 0; i < STASHED; i++) again.tell(new UserProtocol.GetUserTimeline(1, Optional.empty(), reads.ref()));
     int answered = 0;
     try {
       while (answered < STASHED) {

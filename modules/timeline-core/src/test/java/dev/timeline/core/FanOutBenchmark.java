@@ -80,7 +80,7 @@ public final class FanOutBenchmark {
               SUNK[m.sender()].increment();
               return Behaviors.same();
             }).build()));
-      List<Users> clients = cluster.liveNodes().stream().map(i -> new Users(cluster.node(i), Duration.ofSeconds(30))).toList();
+      List<Users> clients = cluster.liveNodes().stream().map(i -> cluster.users(i, Duration.ofSeconds(30))).toList();
       IntFunction<Users> client = i -> clients.get(i % clients.size());
       Random random = new Random(42);
 

@@ -36,7 +36,7 @@ class FanOutClusterTest {
 
   @Test
   void followersOnOtherNodesReceiveATweet() {
-    Users users = new Users(cluster.node(0));
+    Users users = cluster.users(0);
     List<String> followers = register(users, "cross-follower-", 30);
     join(users.register("cross-author", "Author"));
     followAll(users, followers, "cross-author");
@@ -57,7 +57,7 @@ class FanOutClusterTest {
   void thousandTweetsReachEveryFollowerOnceInOrder() {
     // 1000 posts at once queue up at one author, each waiting for the writes before it: longer
     // than the nodes' 2 s ask timeout on a busy machine.
-    Users users = new Users(cluster.node(1), Duration.ofSeconds(30));
+    Users users = cluster.users(1, Duration.ofSeconds(30));
     List<String> followers = register(users, "bulk-follower-", 12);
     join(users.register("bulk-author", "Prolific"));
     followAll(users, followers, "bulk-author");
@@ -79,12 +79,12 @@ class FanOutClusterTest {
 
   @Test
   void aFollowRecordedOnlyOnTheFollowerSideReachesTheFollowee() {
-    Users users = new Users(cluster.node(2));
+    Users users = cluster.users(2);
     join(users.register("half-follower", "Follower"));
     join(users.register("half-followee", "Followee"));
     // As if the node died between the two steps of Users.follow: only Followed is durable.
     join(users.ref("half-follower").<Long>askWithStatus(
-        r -> new UserEntity.Follow("half-followee", r), Duration.ofSeconds(5)));
+        r -> new UserProtocol.Follow("half-followee", r), Duration.ofSeconds(5)));
 
     LocalCluster.await(Duration.ofSeconds(20),
         () -> join(users.profile("half-followee")).followers() == 1, "the fan-out adds the follower");
@@ -97,7 +97,7 @@ class FanOutClusterTest {
    */
   @Test
   void aReplayedUnfollowDoesNotUndoANewerFollow() {
-    Users users = new Users(cluster.node(0));
+    Users users = cluster.users(0);
     join(users.register("again-follower", "Follower"));
     join(users.register("again-followee", "Followee"));
     join(users.follow("again-follower", "again-followee"));
@@ -115,7 +115,7 @@ class FanOutClusterTest {
   /** The reverse: an old Followed replayed after the unfollow does not bring the follower back. */
   @Test
   void aReplayedFollowDoesNotUndoANewerUnfollow() {
-    Users users = new Users(cluster.node(2));
+    Users users = cluster.users(2);
     join(users.register("gone-follower", "Follower"));
     join(users.register("gone-followee", "Followee"));
     join(users.follow("gone-follower", "gone-followee"));
@@ -138,7 +138,7 @@ class FanOutClusterTest {
                 e.offset(), e.persistenceId(), e.sequenceNr(), (UserEntity.Event) e.event(), e.timestamp()))
             .runWith(akka.stream.javadsl.Sink.seq(), node));
     assertEquals(1, envelopes.size(), "one " + type.getSimpleName() + " of " + userId + " in the journal");
-    join(new FanOut.DeliveryHandler(node, FanOut.Settings.of(node)).process(envelopes));
+    join(new FanOut.DeliveryHandler(node, cluster.settings(0)).process(envelopes));
   }
 
   static List<String> register(Users users, String prefix, int count) {

@@ -41,8 +41,8 @@ class FanOutCrashTest {
     // One tweet per group, so the fan-out takes long enough (40 groups of 2000 deliveries) to crash in.
     cluster = LocalCluster.start(3, ConfigFactory.parseString("akka.actor.serialize-messages = on\n"
         + "timeline.fan-out.group-size = 1"));
-    int instances = cluster.node(0).settings().config().getInt("timeline.fan-out.instances");
-    Users setup = new Users(cluster.node(0), Duration.ofSeconds(30)); // 2000 follows of one author queue up at it
+    int instances = cluster.settings(0).fanOut().instances();
+    Users setup = cluster.users(0, Duration.ofSeconds(30)); // 2000 follows of one author queue up at it
 
     // An author whose entity and fan-out slice share a node, so one crash takes out both.
     List<String> candidates = register(setup, "crash-author-", 60); // each a 1 in 3 chance
@@ -60,7 +60,7 @@ class FanOutCrashTest {
     }
     assertTrue(author != null, "some candidate author shares a node with its fan-out slice");
     int survivor = doomed == 0 ? 1 : 0;
-    Users users = new Users(cluster.node(survivor), Duration.ofSeconds(5));
+    Users users = cluster.users(survivor, Duration.ofSeconds(5));
 
     List<String> followers = register(setup, "crash-follower-", FOLLOWERS);
     followAll(setup, followers, author);

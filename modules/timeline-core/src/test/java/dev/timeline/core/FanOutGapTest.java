@@ -42,7 +42,7 @@ class FanOutGapTest {
     Duration giveUp = retrieval.getDuration("query-delay").multipliedBy(retrieval.getInt("max-tries"));
     System.out.println("gap give-up after " + giveUp + ", commit held for " + HELD);
 
-    Users users = new Users(cluster.node(0));
+    Users users = cluster.users(0);
     join(users.register("gap-late", "Late"));   // its tweet commits late
     join(users.register("gap-other", "Other")); // its tweet commits past the late one
     List<String> followers = register(users, "gap-follower-", 6);
@@ -57,7 +57,7 @@ class FanOutGapTest {
     HeldCommitDriver.Hold hold = HeldCommitDriver.holdNextCommitOf("User|gap-late");
     try {
       // Asked with room to spare: its answer waits for the held commit.
-      CompletableFuture<Tweet> late = new Users(cluster.node(0), Duration.ofSeconds(30))
+      CompletableFuture<Tweet> late = cluster.users(0, Duration.ofSeconds(30))
           .post("gap-late", "committed late", Optional.empty()).toCompletableFuture();
       assertTrue(hold.awaitHeld(Duration.ofSeconds(10)), "the late tweet's insert is done and its commit held");
       Instant heldAt = Instant.now();

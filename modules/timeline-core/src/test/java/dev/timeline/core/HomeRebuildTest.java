@@ -36,7 +36,7 @@ class HomeRebuildTest {
   @Test
   void followersOfACrashedNodeGetTheirTimelinesBackWithoutRedelivery() {
     cluster = LocalCluster.start(3, ConfigFactory.parseString("akka.actor.serialize-messages = on"));
-    Users users = new Users(cluster.node(0), Duration.ofSeconds(10));
+    Users users = cluster.users(0, Duration.ofSeconds(10));
     List<String> authors = register(users, "rebuild-author-", 2);
     List<String> followers = register(users, "rebuild-follower-", FOLLOWERS);
     for (String author : authors) followAll(users, followers, author);

@@ -31,10 +31,12 @@ public final class LocalCluster implements AutoCloseable {
   public static final String SYSTEM_NAME = "timeline";
 
   private final List<ActorSystem<Void>> nodes;
+  private final List<TimelineSettings> settings;
   private final Set<Integer> crashed = new HashSet<>();
 
-  private LocalCluster(List<ActorSystem<Void>> nodes) {
+  private LocalCluster(List<ActorSystem<Void>> nodes, List<TimelineSettings> settings) {
     this.nodes = nodes;
+    this.settings = settings;
   }
 
   /** Starts {@code size} nodes, waits until all are Up, then starts users and the fan-out. */
@@ -43,6 +45,7 @@ public final class LocalCluster implements AutoCloseable {
     List<Integer> ports = new ArrayList<>();
     for (int i = 0; i < size; i++) ports.add(freePort());
     List<ActorSystem<Void>> nodes = new ArrayList<>();
+    List<TimelineSettings> settings = new ArrayList<>();
     try {
       for (int i = 0; i < size; i++) {
         Config config = TimelineConfig.load(overrides
@@ -51,14 +54,15 @@ public final class LocalCluster implements AutoCloseable {
                     + "akka.cluster.seed-nodes = [\"akka://" + SYSTEM_NAME + "@127.0.0.1:" + ports.get(0) + "\"]\n"
                     + "timeline.journal.url = \"" + journal + "\"\n"))
             .withFallback(ConfigFactory.parseResources("local-cluster.conf")));
+        settings.add(TimelineSettings.from(config));
         nodes.add(ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config));
       }
-      LocalCluster cluster = new LocalCluster(nodes);
+      LocalCluster cluster = new LocalCluster(nodes, settings);
       cluster.awaitUp(Duration.ofSeconds(30));
-      for (ActorSystem<Void> node : nodes) {
-        Journal.createTablesIfMissing(node, Duration.ofSeconds(30));
-        UserEntity.init(node);
-        FanOut.init(node);
+      for (int i = 0; i < size; i++) {
+        Journal.createTablesIfMissing(nodes.get(i), settings.get(i).journal(), Duration.ofSeconds(30));
+        UserEntity.init(nodes.get(i), settings.get(i));
+        FanOut.init(nodes.get(i), settings.get(i));
       }
       cluster.awaitSharding(Duration.ofSeconds(60));
       return cluster;
@@ -70,6 +74,21 @@ public final class LocalCluster implements AutoCloseable {
 
   public ActorSystem<Void> node(int index) {
     return nodes.get(index);
+  }
+
+  /** The core settings node {@code index} was started with. */
+  public TimelineSettings settings(int index) {
+    return settings.get(index);
+  }
+
+  /** A client of the users through node {@code index}, with the configured timeouts. */
+  public Users users(int index) {
+    return new Users(nodes.get(index), settings.get(index));
+  }
+
+  /** A client of the users through node {@code index} whose asks wait {@code timeout}. */
+  public Users users(int index, Duration timeout) {
+    return new Users(nodes.get(index), settings.get(index), timeout);
   }
 
   public int size() {
@@ -138,8 +157,8 @@ public final class LocalCluster implements AutoCloseable {
    * longer than one ask's timeout on a busy machine. An unregistered user answers NOT_FOUND.
    */
   public void awaitSharding(Duration timeout) {
-    for (ActorSystem<Void> node : nodes) {
-      Users users = new Users(node, Duration.ofSeconds(2));
+    for (int i = 0; i < nodes.size(); i++) {
+      Users users = users(i, Duration.ofSeconds(2));
       await(timeout, () -> {
         try {
           users.profile("sharding-probe").toCompletableFuture().join();
@@ -153,7 +172,7 @@ public final class LocalCluster implements AutoCloseable {
 
   /** The journal's JDBC url (an in-memory H2 database unless the overrides named another). */
   public String journalUrl() {
-    return nodes.get(0).settings().config().getString("timeline.journal.url");
+    return settings.get(0).journal().login().url();
   }
 
   /** Tagged events that no fan-out projection has stored an offset past, over all tag slices. */

@@ -48,11 +48,11 @@ class PagesTest {
    */
   @Test
   void pagesOfLargeTweetsReadAcrossNodesAnswerInParts() {
-    Users setup = new Users(cluster.node(0));
+    Users setup = cluster.users(0);
     join(setup.register("big", "Big"));
     join(setup.register("big-fan", "Fan"));
     join(setup.follow("big-fan", "big"));
-    Users remote = new Users(cluster.node(1 - cluster.nodeOfUser("big").orElseThrow()));
+    Users remote = cluster.users(1 - cluster.nodeOfUser("big").orElseThrow());
     List<Tweet> newestFirst = new ArrayList<>();
     for (int i = 0; i < 200; i++) newestFirst.add(join(remote.post("big", UserEntityTest.bigText(i), Optional.of("big-" + i))));
     Collections.reverse(newestFirst);
@@ -64,12 +64,12 @@ class PagesTest {
   }
 
   /** Every page until the last: whole (not partial), cut short of 200 by the budget, concatenated. */
-  private static List<Tweet> readAll(Function<Optional<String>, CompletionStage<UserEntity.TimelinePage>> read) {
+  private static List<Tweet> readAll(Function<Optional<String>, CompletionStage<UserProtocol.TimelinePage>> read) {
     List<Tweet> all = new ArrayList<>();
     Optional<String> cursor = Optional.empty();
     int pages = 0;
     do {
-      UserEntity.TimelinePage page = join(read.apply(cursor));
+      UserProtocol.TimelinePage page = join(read.apply(cursor));
       assertFalse(page.partial(), "page " + pages + " is whole");
       assertFalse(page.tweets().isEmpty(), "page " + pages + " has tweets");
       all.addAll(page.tweets());
@@ -82,7 +82,7 @@ class PagesTest {
 
   @Test
   void aReaderOfMoreFolloweesThanTheCapGetsPartialPagesFromTheFirstOnes() {
-    Users users = new Users(cluster.node(1));
+    Users users = cluster.users(1);
     join(users.register("cap-reader", "Reader"));
     List<String> followees = register(users, "cap-", 5); // cap-0 .. cap-4, in id order
     List<String> tweetIds = new ArrayList<>();
@@ -91,7 +91,7 @@ class PagesTest {
       tweetIds.add(join(users.post(f, "from " + f, Optional.of("req-" + f))).id());
     }
 
-    UserEntity.TimelinePage capped = join(users.homeTimeline("cap-reader", 10, Optional.empty()));
+    UserProtocol.TimelinePage capped = join(users.homeTimeline("cap-reader", 10, Optional.empty()));
     assertTrue(capped.partial(), "5 followees to pull from, " + CAP + " gathered");
     assertEquals(newestFirst(tweetIds.subList(0, CAP)), ids(capped), "the first " + CAP + " followees' tweets");
     capped.tweets().forEach(t -> assertNull(t.requestId(), "a home page carries no request id: " + t));
@@ -100,7 +100,7 @@ class PagesTest {
 
     join(users.unfollow("cap-reader", "cap-0"));
     join(users.unfollow("cap-reader", "cap-1"));
-    UserEntity.TimelinePage whole = join(users.homeTimeline("cap-reader", 10, Optional.empty()));
+    UserProtocol.TimelinePage whole = join(users.homeTimeline("cap-reader", 10, Optional.empty()));
     assertFalse(whole.partial(), CAP + " followees: all gathered");
     assertEquals(newestFirst(tweetIds.subList(2, 5)), ids(whole));
   }
@@ -109,7 +109,7 @@ class PagesTest {
     return ids.stream().sorted(Collections.reverseOrder()).toList();
   }
 
-  private static List<String> ids(UserEntity.TimelinePage page) {
+  private static List<String> ids(UserProtocol.TimelinePage page) {
     return page.tweets().stream().map(Tweet::id).toList();
   }
 }

@@ -12,11 +12,10 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.pattern.StatusReply;
 import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import com.typesafe.config.ConfigFactory;
-import dev.timeline.core.UserEntity.Command;
-import dev.timeline.core.UserEntity.Settings;
 import dev.timeline.core.UserEntity.State;
-import dev.timeline.core.UserEntity.TimelinePage;
-import dev.timeline.core.UserEntity.View;
+import dev.timeline.core.UserProtocol.Command;
+import dev.timeline.core.UserProtocol.TimelinePage;
+import dev.timeline.core.UserProtocol.View;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -32,7 +31,7 @@ class ReadFrontTest {
           akka.remote.artery.enabled = off
           akka.loglevel = WARNING
           """).withFallback(EventSourcedBehaviorTestKit.config()).withFallback(ConfigFactory.load()).resolve());
-  static final Settings SETTINGS = Settings.of(kit.system());
+  static final TimelineSettings SETTINGS = TimelineSettings.from(kit.system().settings().config());
   static final Tweet HELLO = new Tweet(Tweet.idFor(1_000, "alice"), "alice", "hello", 1_000, "r1", List.of(), List.of());
 
   @AfterAll
@@ -52,7 +51,7 @@ class ReadFrontTest {
   }
 
   static View aliceWithHello(boolean homeReadsWait) {
-    State alice = State.unregistered().registered("Alice").posted(HELLO, SETTINGS);
+    State alice = State.unregistered().registered("Alice").posted(HELLO, SETTINGS.userTimelineSize());
     return new View(alice, Timeline.of(List.of(HELLO.withoutRequestId())), !homeReadsWait, homeReadsWait);
   }
 
@@ -60,17 +59,17 @@ class ReadFrontTest {
   void readsAreAnsweredWhileTheWriterIsBusyAndWritesGoToIt() {
     TestProbe<Command> atWriter = kit.createTestProbe();
     ActorRef<Command> front = kit.spawn(ReadFront.create("alice", SETTINGS, f -> stuckWriter(atWriter)));
-    front.tell(new UserEntity.Published(aliceWithHello(false)));
+    front.tell(new UserProtocol.Published(aliceWithHello(false)));
     TestProbe<StatusReply<Tweet>> posted = kit.createTestProbe();
     TestProbe<StatusReply<TimelinePage>> read = kit.createTestProbe();
 
-    front.tell(new UserEntity.PostTweet("second", Optional.empty(), posted.ref()));
-    front.tell(new UserEntity.GetUserTimeline(10, Optional.empty(), read.ref()));
+    front.tell(new UserProtocol.PostTweet("second", Optional.empty(), posted.ref()));
+    front.tell(new UserProtocol.GetUserTimeline(10, Optional.empty(), read.ref()));
 
     TimelinePage page = read.receiveMessage().getValue();
     assertEquals(List.of(HELLO.id()), page.tweets().stream().map(Tweet::id).toList());
     assertEquals("r1", page.tweets().get(0).requestId(), "own pages keep request ids");
-    atWriter.expectMessageClass(UserEntity.PostTweet.class);
+    atWriter.expectMessageClass(UserProtocol.PostTweet.class);
     atWriter.expectNoMessage(Duration.ofMillis(200));
     posted.expectNoMessage(Duration.ZERO);
   }
@@ -81,9 +80,9 @@ class ReadFrontTest {
     ActorRef<Command> front = kit.spawn(ReadFront.create("alice", SETTINGS, f -> stuckWriter(atWriter)));
     TestProbe<StatusReply<TimelinePage>> read = kit.createTestProbe();
 
-    front.tell(new UserEntity.GetUserTimeline(10, Optional.empty(), read.ref()));
+    front.tell(new UserProtocol.GetUserTimeline(10, Optional.empty(), read.ref()));
 
-    atWriter.expectMessageClass(UserEntity.GetUserTimeline.class);
+    atWriter.expectMessageClass(UserProtocol.GetUserTimeline.class);
     read.expectNoMessage(Duration.ofMillis(200));
   }
 
@@ -91,12 +90,12 @@ class ReadFrontTest {
   void homeReadsWaitWhileTheHomeViewIsRebuiltThenSeeIt() {
     TestProbe<Command> atWriter = kit.createTestProbe();
     ActorRef<Command> front = kit.spawn(ReadFront.create("alice", SETTINGS, f -> stuckWriter(atWriter)));
-    front.tell(new UserEntity.Published(aliceWithHello(true)));
+    front.tell(new UserProtocol.Published(aliceWithHello(true)));
     TestProbe<StatusReply<TimelinePage>> home = kit.createTestProbe();
 
-    front.tell(new UserEntity.GetHomeTimeline(10, Optional.empty(), home.ref()));
+    front.tell(new UserProtocol.GetHomeTimeline(10, Optional.empty(), home.ref()));
     home.expectNoMessage(Duration.ofMillis(200));
-    front.tell(new UserEntity.Published(aliceWithHello(false)));
+    front.tell(new UserProtocol.Published(aliceWithHello(false)));
 
     TimelinePage page = home.receiveMessage().getValue();
     assertFalse(page.partial());
@@ -109,7 +108,7 @@ class ReadFrontTest {
   void theFrontStopsWithItsWriter() {
     ActorRef<Command> front = kit.spawn(ReadFront.create("alice", SETTINGS, f -> Behaviors.receiveMessage(c -> Behaviors.stopped())));
     TestProbe<Object> watcher = kit.createTestProbe();
-    front.tell(new UserEntity.PostTweet("stops the writer", Optional.empty(), kit.<StatusReply<Tweet>>createTestProbe().ref()));
+    front.tell(new UserProtocol.PostTweet("stops the writer", Optional.empty(), kit.<StatusReply<Tweet>>createTestProbe().ref()));
     watcher.expectTerminated(front);
   }
 
@@ -117,19 +116,19 @@ class ReadFrontTest {
   @Test
   void aClientReadsItsOwnWrites() {
     HomeView.Source none = (id, limit, cursor) -> new CompletableFuture<>();
-    ActorRef<Command> front = kit.spawn(ReadFront.create("bob", SETTINGS, f -> UserEntity.writer("bob", SETTINGS, none, f)));
-    TestProbe<StatusReply<UserEntity.Registration>> registered = kit.createTestProbe();
+    ActorRef<Command> front = kit.spawn(ReadFront.create("bob", SETTINGS, f -> UserWriter.under(f, "bob", SETTINGS, none)));
+    TestProbe<StatusReply<UserProtocol.Registration>> registered = kit.createTestProbe();
     TestProbe<StatusReply<Tweet>> posted = kit.createTestProbe();
     TestProbe<StatusReply<TimelinePage>> read = kit.createTestProbe();
 
-    front.tell(new UserEntity.Register("Bob", registered.ref()));
+    front.tell(new UserProtocol.Register("Bob", registered.ref()));
     assertTrue(registered.receiveMessage().isSuccess());
     for (int i = 0; i < 20; i++) {
-      front.tell(new UserEntity.PostTweet("post " + i, Optional.empty(), posted.ref()));
+      front.tell(new UserProtocol.PostTweet("post " + i, Optional.empty(), posted.ref()));
       String id = posted.receiveMessage().getValue().id();
-      front.tell(new UserEntity.GetUserTimeline(1, Optional.empty(), read.ref()));
+      front.tell(new UserProtocol.GetUserTimeline(1, Optional.empty(), read.ref()));
       assertEquals(id, read.receiveMessage().getValue().tweets().get(0).id(), "own timeline after post " + i);
-      front.tell(new UserEntity.GetHomeTimeline(1, Optional.empty(), read.ref()));
+      front.tell(new UserProtocol.GetHomeTimeline(1, Optional.empty(), read.ref()));
       assertEquals(id, read.receiveMessage().getValue().tweets().get(0).id(), "home timeline after post " + i);
     }
   }

@@ -28,7 +28,7 @@ class ResendAfterFailoverTest {
   @Test
   void anAskToACrashedNodeIsAnsweredSoonAfterTheNodeIsRemoved() throws Exception {
     try (LocalCluster cluster = LocalCluster.start(3, ConfigFactory.empty())) {
-      Users setup = new Users(cluster.node(0), Duration.ofSeconds(10));
+      Users setup = cluster.users(0, Duration.ofSeconds(10));
       String user = null;
       for (int i = 0; user == null && i < 100; i++) {
         String id = "resend-" + i;
@@ -38,12 +38,12 @@ class ResendAfterFailoverTest {
       assertTrue(user != null, "some user lives on node 2");
       Address doomed = Cluster.get(cluster.node(2)).selfMember().address();
 
-      Users resending = new Users(cluster.node(0), TIMEOUT, Duration.ofMillis(300));
-      Users sendingOnce = new Users(cluster.node(0), TIMEOUT, TIMEOUT);
+      Users resending = new Users(cluster.node(0), cluster.settings(0), TIMEOUT, Duration.ofMillis(300));
+      Users sendingOnce = new Users(cluster.node(0), cluster.settings(0), TIMEOUT, TIMEOUT);
       cluster.crash(2);
       long askedAt = System.nanoTime();
-      CompletableFuture<UserEntity.Profile> resent = resending.profile(user).toCompletableFuture();
-      CompletableFuture<UserEntity.Profile> once = sendingOnce.profile(user).toCompletableFuture();
+      CompletableFuture<UserProtocol.Profile> resent = resending.profile(user).toCompletableFuture();
+      CompletableFuture<UserProtocol.Profile> once = sendingOnce.profile(user).toCompletableFuture();
 
       LocalCluster.await(Duration.ofSeconds(30), () -> StreamSupport
           .stream(Cluster.get(cluster.node(0)).state().getMembers().spliterator(), false)

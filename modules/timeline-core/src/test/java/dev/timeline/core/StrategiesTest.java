@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import dev.timeline.core.UserEntity.Strategy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -47,7 +46,7 @@ class StrategiesTest {
   void everyStrategyReturnsTheSameTimelinesForTheSameHistory(Strategy strategy) {
     try (LocalCluster cluster = cluster(strategy, "")) {
       for (long seed = 1; seed <= 3; seed++) {
-        Users users = new Users(cluster.node((int) (seed % 2)));
+        Users users = cluster.users((int) (seed % 2));
         Random random = new Random(seed);
         String prefix = "s" + seed + "-";
         List<String> ids = register(users, prefix, 20);
@@ -89,7 +88,7 @@ class StrategiesTest {
   @Test
   void hybridPushesBelowTheThresholdAndPullsFromIt() {
     try (LocalCluster cluster = cluster(Strategy.HYBRID, "")) {
-      Users users = new Users(cluster.node(0));
+      Users users = cluster.users(0);
       join(users.register("star", "Star"));
       List<String> fans = register(users, "fan-", THRESHOLD);
       for (String fan : fans.subList(0, THRESHOLD - 1)) join(users.follow(fan, "star"));
@@ -125,7 +124,7 @@ class StrategiesTest {
   @Test
   void importedFollowersOfACelebrityPullFromIt() {
     try (LocalCluster cluster = cluster(Strategy.HYBRID, "")) {
-      Users users = new Users(cluster.node(1));
+      Users users = cluster.users(1);
       join(users.register("idol", "Idol"));
       List<String> fans = register(users, "imported-", THRESHOLD + 3);
       for (String fan : fans) join(users.importFollowing(fan, List.of("idol")));
@@ -155,7 +154,7 @@ class StrategiesTest {
         akka.cluster.downing-provider-class = ""
         timeline.pull-timeout = 500ms
         """)) {
-      Users users = new Users(cluster.node(0));
+      Users users = cluster.users(0);
       List<String> candidates = register(users, "p-", 16);
       String reader = candidates.stream().filter(u -> cluster.nodeOfUser(u).equals(Optional.of(0)))
           .findFirst().orElseThrow();
@@ -166,12 +165,12 @@ class StrategiesTest {
       List<String> onNode1 = followees.stream().filter(f -> cluster.nodeOfUser(f).equals(Optional.of(1))).toList();
       assertFalse(onNode1.isEmpty(), "some followee lives on node 1");
 
-      UserEntity.TimelinePage whole = join(users.homeTimeline(reader, LIMIT, Optional.empty()));
+      UserProtocol.TimelinePage whole = join(users.homeTimeline(reader, LIMIT, Optional.empty()));
       assertFalse(whole.partial());
       assertEquals(followees.size(), whole.tweets().size());
 
       cluster.crash(1);
-      UserEntity.TimelinePage part = join(users.homeTimeline(reader, LIMIT, Optional.empty()));
+      UserProtocol.TimelinePage part = join(users.homeTimeline(reader, LIMIT, Optional.empty()));
       assertTrue(part.partial(), "marked partial");
       Set<String> expected = new HashSet<>();
       followees.stream().filter(f -> !onNode1.contains(f)).forEach(f -> expected.add(tweetOf.get(f)));
@@ -199,8 +198,8 @@ class StrategiesTest {
   }
 
   static List<String> pullFrom(Users users, String userId) {
-    return join(users.ref(userId).<UserEntity.HomeSources>askWithStatus(
-        r -> new UserEntity.GetHomeSources(1, Optional.empty(), r), Duration.ofSeconds(5))).pullFrom();
+    return join(users.ref(userId).<UserProtocol.HomeSources>askWithStatus(
+        r -> new UserProtocol.GetHomeSources(1, Optional.empty(), r), Duration.ofSeconds(5))).pullFrom();
   }
 
   static List<String> home(Users users, String userId) {

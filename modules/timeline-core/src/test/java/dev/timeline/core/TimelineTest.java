@@ -218,8 +218,8 @@ class TimelineTest {
 
   // ---- pages within a byte budget, merged pages ----------------------------------------------
 
-  private static UserEntity.TimelinePage page(List<Tweet> tweets, Optional<String> next) {
-    return new UserEntity.TimelinePage(tweets, next);
+  private static UserProtocol.TimelinePage page(List<Tweet> tweets, Optional<String> next) {
+    return new UserProtocol.TimelinePage(tweets, next);
   }
 
   @Test
@@ -235,14 +235,14 @@ class TimelineTest {
   void aPageEndsWhereTheNextTweetWouldExceedTheBudgetButHoldsOne() {
     List<Tweet> tweets = List.of(tweet(9, "a"), tweet(8, "a"), tweet(7, "a"));
     int each = tweets.get(0).wireBytes();
-    var two = UserEntity.TimelinePage.within(tweets, 10, 2 * each + each / 2, false, false);
+    var two = UserProtocol.TimelinePage.within(tweets, 10, 2 * each + each / 2, false, false);
     assertEquals(ids(tweets.subList(0, 2)), ids(two.tweets()));
     assertEquals(Optional.of(tweets.get(1).id()), two.nextCursor(), "cut short: page on from the last one");
-    var one = UserEntity.TimelinePage.within(tweets, 10, 1, false, false);
+    var one = UserProtocol.TimelinePage.within(tweets, 10, 1, false, false);
     assertEquals(ids(tweets.subList(0, 1)), ids(one.tweets()), "always at least one, or paging would stop");
-    var all = UserEntity.TimelinePage.within(tweets, 3, 3 * each, false, true);
-    assertEquals(new UserEntity.TimelinePage(tweets, Optional.empty(), true), all);
-    assertEquals(Optional.of(tweets.get(2).id()), UserEntity.TimelinePage.within(tweets, 3, 3 * each, true, false).nextCursor(),
+    var all = UserProtocol.TimelinePage.within(tweets, 3, 3 * each, false, true);
+    assertEquals(new UserProtocol.TimelinePage(tweets, Optional.empty(), true), all);
+    assertEquals(Optional.of(tweets.get(2).id()), UserProtocol.TimelinePage.within(tweets, 3, 3 * each, true, false).nextCursor(),
         "older tweets beyond the list");
   }
 

@@ -11,8 +11,7 @@ import akka.pattern.StatusReply;
 import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import akka.persistence.testkit.javadsl.PersistenceTestKit;
 import com.typesafe.config.ConfigFactory;
-import dev.timeline.core.UserEntity.Command;
-import dev.timeline.core.UserEntity.Settings;
+import dev.timeline.core.UserProtocol.Command;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -34,9 +33,9 @@ class TimelineTimingsTest {
           akka.remote.artery.enabled = off
           akka.loglevel = ERROR
           """).withFallback(EventSourcedBehaviorTestKit.config()).withFallback(ConfigFactory.load()).resolve());
-  static final Settings SETTINGS = Settings.of(kit.system());
+  static final TimelineSettings SETTINGS = TimelineSettings.from(kit.system().settings().config());
   static final HomeView.Source NO_FOLLOWEES = (id, limit, cursor) -> CompletableFuture.completedFuture(
-      new UserEntity.TimelinePage(List.of(), Optional.empty()));
+      new UserProtocol.TimelinePage(List.of(), Optional.empty()));
   static final AtomicInteger ids = new AtomicInteger();
 
   /** What the core measured, as the node's histograms would get it. */
@@ -63,12 +62,12 @@ class TimelineTimingsTest {
   }
 
   private static ActorRef<Command> user(String id) {
-    return kit.spawn(ReadFront.create(id, SETTINGS, f -> UserEntity.writer(id, SETTINGS, NO_FOLLOWEES, f)));
+    return kit.spawn(ReadFront.create(id, SETTINGS, f -> UserWriter.under(f, id, SETTINGS, NO_FOLLOWEES)));
   }
 
   private static void register(ActorRef<Command> user) {
-    TestProbe<StatusReply<UserEntity.Registration>> registered = kit.createTestProbe();
-    user.tell(new UserEntity.Register("someone", registered.ref()));
+    TestProbe<StatusReply<UserProtocol.Registration>> registered = kit.createTestProbe();
+    user.tell(new UserProtocol.Register("someone", registered.ref()));
     assertTrue(registered.receiveMessage().isSuccess());
   }
 
@@ -77,10 +76,10 @@ class TimelineTimingsTest {
     ActorRef<Command> alice = user("alice-" + ids.incrementAndGet());
     register(alice);
     TestProbe<StatusReply<Tweet>> posted = kit.createTestProbe();
-    alice.tell(new UserEntity.PostTweet("hello", Optional.empty(), posted.ref()));
+    alice.tell(new UserProtocol.PostTweet("hello", Optional.empty(), posted.ref()));
     assertTrue(posted.receiveMessage().isSuccess());
     // A read writes nothing.
-    alice.tell(new UserEntity.GetProfile(kit.<StatusReply<UserEntity.Profile>>createTestProbe().ref()));
+    alice.tell(new UserProtocol.GetProfile(kit.<StatusReply<UserProtocol.Profile>>createTestProbe().ref()));
 
     assertEquals(2, recorder.writes.size(), "register and post: " + recorder.writes);
     for (long nanos : recorder.writes) assertTrue(nanos > 0 && nanos < 10_000_000_000L, nanos + " ns");
@@ -95,7 +94,7 @@ class TimelineTimingsTest {
     ActorRef<Command> failing = user("failing-" + ids.incrementAndGet());
     register(failing);
     journal.failNextPersisted();
-    failing.tell(new UserEntity.PostTweet("lost", Optional.empty(), kit.<StatusReply<Tweet>>createTestProbe().ref()));
+    failing.tell(new UserProtocol.PostTweet("lost", Optional.empty(), kit.<StatusReply<Tweet>>createTestProbe().ref()));
     watcher.expectTerminated(failing);
     assertEquals(1, recorder.failed.get(), "failed");
     assertEquals(0, recorder.rejected.get(), "rejected");
@@ -103,7 +102,7 @@ class TimelineTimingsTest {
     ActorRef<Command> rejecting = user("rejecting-" + ids.incrementAndGet());
     register(rejecting);
     journal.rejectNextPersisted();
-    rejecting.tell(new UserEntity.PostTweet("refused", Optional.empty(), kit.<StatusReply<Tweet>>createTestProbe().ref()));
+    rejecting.tell(new UserProtocol.PostTweet("refused", Optional.empty(), kit.<StatusReply<Tweet>>createTestProbe().ref()));
     watcher.expectTerminated(rejecting);
     assertEquals(1, recorder.failed.get(), "failed");
     assertEquals(1, recorder.rejected.get(), "rejected");
@@ -115,15 +114,15 @@ class TimelineTimingsTest {
     ActorRef<Command> bob = user("bob-" + ids.incrementAndGet());
     register(bob);
     TestProbe<StatusReply<Long>> followed = kit.createTestProbe();
-    bob.tell(new UserEntity.Follow(author, followed.ref()));
+    bob.tell(new UserProtocol.Follow(author, followed.ref()));
     assertTrue(followed.receiveMessage().isSuccess());
 
     long postedAt = System.currentTimeMillis() - 1_500;
     Tweet tweet = new Tweet(Tweet.idFor(postedAt, author), author, "late", postedAt, null, List.of(), List.of());
     TestProbe<Done> acked = kit.createTestProbe();
-    bob.tell(new UserEntity.Deliver(tweet, acked.ref()));
+    bob.tell(new UserProtocol.Deliver(tweet, acked.ref()));
     acked.receiveMessage();
-    bob.tell(new UserEntity.Deliver(tweet, acked.ref()));  // at least once: again
+    bob.tell(new UserProtocol.Deliver(tweet, acked.ref()));  // at least once: again
     acked.receiveMessage();
 
     assertEquals(1, recorder.lags.size(), "one lag per tweet new to the timeline: " + recorder.lags);

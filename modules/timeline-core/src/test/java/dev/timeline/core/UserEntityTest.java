@@ -14,41 +14,39 @@ import akka.persistence.testkit.javadsl.PersistenceTestKit;
 import akka.persistence.testkit.javadsl.SnapshotTestKit;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import dev.timeline.core.UserEntity.AddFollower;
-import dev.timeline.core.UserEntity.Command;
-import dev.timeline.core.UserEntity.Deliver;
+import dev.timeline.core.UserEntity.BecameCelebrity;
 import dev.timeline.core.UserEntity.Event;
-import dev.timeline.core.UserEntity.Follow;
 import dev.timeline.core.UserEntity.Followed;
 import dev.timeline.core.UserEntity.FollowerAdded;
 import dev.timeline.core.UserEntity.FollowerRemoved;
-import dev.timeline.core.UserEntity.Followers;
-import dev.timeline.core.UserEntity.GetFollowers;
-import dev.timeline.core.UserEntity.GetHomeTimeline;
-import dev.timeline.core.UserEntity.GetProfile;
-import dev.timeline.core.UserEntity.GetUserTimeline;
-import dev.timeline.core.UserEntity.PostTweet;
-import dev.timeline.core.UserEntity.Profile;
-import dev.timeline.core.UserEntity.Register;
-import dev.timeline.core.UserEntity.Registered;
-import dev.timeline.core.UserEntity.Registration;
-import dev.timeline.core.UserEntity.RemoveFollower;
-import dev.timeline.core.UserEntity.Settings;
-import dev.timeline.core.UserEntity.Strategy;
-import dev.timeline.core.UserEntity.BecameCelebrity;
-import dev.timeline.core.UserEntity.PullFrom;
-import dev.timeline.core.UserEntity.GetHomeSources;
-import dev.timeline.core.UserEntity.HomeSources;
-import dev.timeline.core.UserEntity.ImportFollowing;
-import dev.timeline.core.UserEntity.ImportFollowers;
-import dev.timeline.core.UserEntity.FollowingImported;
 import dev.timeline.core.UserEntity.FollowersImported;
-import dev.timeline.core.UserEntity.State;
+import dev.timeline.core.UserEntity.FollowingImported;
 import dev.timeline.core.UserEntity.Mentioned;
-import dev.timeline.core.UserEntity.TimelinePage;
+import dev.timeline.core.UserEntity.Registered;
+import dev.timeline.core.UserEntity.State;
 import dev.timeline.core.UserEntity.TweetPosted;
-import dev.timeline.core.UserEntity.Unfollow;
 import dev.timeline.core.UserEntity.Unfollowed;
+import dev.timeline.core.UserProtocol.AddFollower;
+import dev.timeline.core.UserProtocol.Command;
+import dev.timeline.core.UserProtocol.Deliver;
+import dev.timeline.core.UserProtocol.Follow;
+import dev.timeline.core.UserProtocol.Followers;
+import dev.timeline.core.UserProtocol.GetFollowers;
+import dev.timeline.core.UserProtocol.GetHomeSources;
+import dev.timeline.core.UserProtocol.GetHomeTimeline;
+import dev.timeline.core.UserProtocol.GetProfile;
+import dev.timeline.core.UserProtocol.GetUserTimeline;
+import dev.timeline.core.UserProtocol.HomeSources;
+import dev.timeline.core.UserProtocol.ImportFollowers;
+import dev.timeline.core.UserProtocol.ImportFollowing;
+import dev.timeline.core.UserProtocol.PostTweet;
+import dev.timeline.core.UserProtocol.Profile;
+import dev.timeline.core.UserProtocol.PullFrom;
+import dev.timeline.core.UserProtocol.Register;
+import dev.timeline.core.UserProtocol.Registration;
+import dev.timeline.core.UserProtocol.RemoveFollower;
+import dev.timeline.core.UserProtocol.TimelinePage;
+import dev.timeline.core.UserProtocol.Unfollow;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -117,16 +115,19 @@ class UserEntityTest {
   }
 
   /** Commands, events and state all go through the real (Jackson CBOR) serializers and back. */
-  private static EventSourcedBehaviorTestKit<Command, Event, State> kit(Settings settings) {
+  private static EventSourcedBehaviorTestKit<Command, Event, State> kit(TimelineSettings settings) {
     return EventSourcedBehaviorTestKit.create(
         testKit.system(),
-        UserEntity.create("alice", settings, FOLLOWEES),
+        UserWriter.create("alice", settings, FOLLOWEES),
         EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true));
   }
 
   /** Settings with the reference page budget and pull cap. */
-  static Settings settings(int home, int own, int snapshotEvery, int instances, Strategy strategy, int threshold) {
-    return new Settings(home, own, snapshotEvery, instances, strategy, threshold, 128 * 1024, 200);
+  static TimelineSettings settings(int home, int own, int snapshotEvery, int instances, Strategy strategy, int threshold) {
+    return TestSettings.with(String.format("""
+        home-timeline-size = %d, user-timeline-size = %d, snapshot-every = %d
+        fan-out { instances = %d, strategy = %s, hybrid-threshold = %d }
+        """, home, own, snapshotEvery, instances, strategy, threshold));
   }
 
   private static EventSourcedBehaviorTestKit<Command, Event, State> kit() {
@@ -735,7 +736,8 @@ class UserEntityTest {
 
   @Test
   void aHomeReadPullsFromAtMostTheCappedNumberOfFollowees() {
-    var kit = kit(new Settings(10, 10, 1000, 4, Strategy.PULL, 1000, 128 * 1024, 3));
+    var kit = kit(TestSettings.with("""
+        home-timeline-size = 10, user-timeline-size = 10, fan-out.strategy = pull, pull-max-followees = 3"""));
     register(kit, "Alice");
     for (String f : List.of("erin", "bob", "dave", "carol")) follow(kit, f);
     var capped = kit.<StatusReply<HomeSources>>runCommand(r -> new GetHomeSources(10, Optional.empty(), r)).reply().getValue();
@@ -1042,8 +1044,9 @@ class UserEntityTest {
 
   @Test
   void aReadWaitsForTheRebuildAndIsAnsweredPartialWhenAFolloweeDoesNotAnswerInTime() {
-    var settings = new Settings(10, 10, 1000, 4, Strategy.PUSH, 1000, 128 * 1024, 200,
-        new HomeView.Settings(8, java.time.Duration.ofMillis(300), java.time.Duration.ofMillis(100)));
+    var settings = TestSettings.with("""
+        home-timeline-size = 10, user-timeline-size = 10, fan-out.instances = 4
+        home-rebuild { read-wait = 300ms, retry-delay = 100ms }""");
     var kit = kit(settings);
     register(kit, "Alice");
     follow(kit, "bob");
@@ -1062,8 +1065,9 @@ class UserEntityTest {
 
   @Test
   void aFolloweeThatFailsIsAskedAgainUntilItAnswers() {
-    var settings = new Settings(10, 10, 1000, 4, Strategy.PUSH, 1000, 128 * 1024, 200,
-        new HomeView.Settings(8, java.time.Duration.ofSeconds(2), java.time.Duration.ofMillis(50)));
+    var settings = TestSettings.with("""
+        home-timeline-size = 10, user-timeline-size = 10, fan-out.instances = 4
+        home-rebuild { read-wait = 2s, retry-delay = 50ms }""");
     var kit = kit(settings);
     register(kit, "Alice");
     follow(kit, "bob");

@@ -22,6 +22,7 @@ import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.TLSPlacebo;
 import akka.stream.javadsl.Tcp;
 import akka.util.ByteString;
+import dev.timeline.core.TimelineSettings;
 import dev.timeline.core.Users;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
@@ -59,15 +60,16 @@ public final class HttpServer {
 
   /** Binds the public port of this node ({@link NodeRoutes#publicPort}) on {@code host:port} (port 0 picks a free one). */
   public static CompletionStage<Binding> start(ActorSystem<?> system, NodeSettings settings, String host, int port) {
-    return start(system, settings, host, port, new NodeMetrics(system, settings, new PrometheusRegistry()));
+    return start(system, settings, new Users(system, settings.core()), host, port, new NodeMetrics(system, settings, new PrometheusRegistry()));
   }
 
   /**
    * Binds the public port of this node with {@code metrics}: its {@code /metrics/prometheus}, and
    * every request counted and timed, as the client saw it (outside {@link ApiError#handled}).
    */
-  public static CompletionStage<Binding> start(ActorSystem<?> system, NodeSettings settings, String host, int port, NodeMetrics metrics) {
-    Route api = NodeRoutes.publicPort(system, settings, new Users(system), metrics);
+  public static CompletionStage<Binding> start(ActorSystem<?> system, NodeSettings settings, Users users, String host, int port,
+      NodeMetrics metrics) {
+    Route api = NodeRoutes.publicPort(system, settings, users, metrics);
     return bind(system, "HTTP API", host, port, metrics.instrumented(ApiError.handled(() -> api)));
   }
 

@@ -9,6 +9,7 @@ import com.typesafe.config.ConfigParseOptions;
 import dev.timeline.core.FanOut;
 import dev.timeline.core.Journal;
 import dev.timeline.core.TimelineConfig;
+import dev.timeline.core.TimelineSettings;
 import dev.timeline.core.UserEntity;
 import dev.timeline.core.Users;
 import dev.timeline.node.lab.LinkDelay;
@@ -130,7 +131,7 @@ public final class NodeMain implements Callable<Integer> {
     NodeSettings settings;
     try {
       config = config();
-      settings = NodeSettings.of(config); // the node's keys, read once here
+      settings = NodeSettings.of(config); // the node's and the core's keys, read once here
     } catch (ConfigException e) {
       System.err.println("node-" + index + ": bad configuration: " + e.getMessage());
       return 2;
@@ -156,23 +157,24 @@ public final class NodeMain implements Callable<Integer> {
     }
     // From here a non-zero exit runs coordinated shutdown from the JVM hook, leaving cleanly.
     try {
-      Journal.createTablesIfMissing(system, Duration.ofSeconds(30));
-      Journal.guardIdleTransactions(system);
+      Journal.createTablesIfMissing(system, settings.core().journal(), Duration.ofSeconds(30));
+      Journal.guardIdleTransactions(system, settings.core().journal());
     } catch (RuntimeException e) {
       return fail("journal unavailable", e);
     }
-    UserEntity.init(system);
-    FanOut.init(system);
+    UserEntity.init(system, settings.core());
+    FanOut.init(system, settings.core());
+    Users users = new Users(system, settings.core());
 
     try {
       // This node's one metrics registry, made here and handed to what reports into it.
       var metrics = new NodeMetrics(system, settings, new PrometheusRegistry());
-      HttpServer.start(system, settings, settings.host(), settings.port(), metrics).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      HttpServer.start(system, settings, users, settings.host(), settings.port(), metrics).toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       return fail("cannot serve HTTP on " + settings.host() + ":" + settings.port() + " (is the port in use?)", e);
     }
     // The admin port, on loopback: always for /ready and /alive, plus what the flags ask for.
-    var admin = NodeRoutes.adminPort(system, settings, new Users(system), Optional.ofNullable(linkDelay), bulkImport);
+    var admin = NodeRoutes.adminPort(system, settings, users, Optional.ofNullable(linkDelay), bulkImport);
     try {
       HttpServer.start(system, admin.what(), settings.adminHost(), adminPort(), admin.route()).toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -1,6 +1,7 @@
 package dev.timeline.node;
 
 import com.typesafe.config.Config;
+import dev.timeline.core.TimelineSettings;
 import dev.timeline.node.lab.JournalWriters;
 import java.time.Duration;
 import java.util.Locale;
@@ -34,24 +35,11 @@ public record NodeSettings(
     Duration clusterStatsTimeout,
     Duration metricsShardingTimeout,
     JournalWriters.Table journalTable,
-    Described described) {
-
-  /**
-   * This node's domain settings as GET /cluster describes them, so the lab judges a run by the
-   * cluster it ran against (the delivery checker needs the timeline sizes) instead of restating them.
-   * Core keys ({@code timeline.home-timeline-size}, ...), read here until the core's settings
-   * record carries them.
-   */
-  public record Described(int homeTimelineSize, int userTimelineSize, String strategy, int hybridThreshold) {
-    static Described of(Config config) {
-      Config timeline = config.getConfig("timeline");
-      return new Described(timeline.getInt("home-timeline-size"), timeline.getInt("user-timeline-size"),
-          timeline.getString("fan-out.strategy").toLowerCase(Locale.ROOT), timeline.getInt("fan-out.hybrid-threshold"));
-    }
-  }
+    TimelineSettings core) {
 
   /** Reads every key of this record from a node's whole, resolved configuration. */
   public static NodeSettings of(Config config) {
+    TimelineSettings core = TimelineSettings.from(config);
     Config http = config.getConfig("timeline.http");
     return new NodeSettings(
         http.getString("host"),
@@ -63,7 +51,7 @@ public record NodeSettings(
         http.getDuration("capacity-queue"),
         http.getDuration("cluster-stats-timeout"),
         config.getDuration("timeline.metrics.sharding-timeout"),
-        JournalWriters.Table.of(config),
-        Described.of(config));
+        JournalWriters.Table.of(config, core.journal().login()),
+        core);
   }
 }

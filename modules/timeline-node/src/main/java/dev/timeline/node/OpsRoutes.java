@@ -17,6 +17,7 @@ import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.Route;
 import akka.management.javadsl.AkkaManagement;
 import dev.timeline.core.TimelineMetrics;
+import dev.timeline.core.TimelineSettings;
 import dev.timeline.core.UserEntity;
 import java.time.Duration;
 import java.util.Comparator;
@@ -46,7 +47,15 @@ public final class OpsRoutes extends AllDirectives {
 
   /** {@code settings}: this node's domain settings, so that the lab need not restate them. */
   public record ClusterView(String self, List<MemberView> members, List<String> unreachable, ShardingView sharding,
-      NodeSettings.Described settings) {}
+      Described settings) {}
+
+  /** This node's domain settings, as the lab reads them to judge a run by the cluster it ran against. */
+  public record Described(int homeTimelineSize, int userTimelineSize, String strategy, int hybridThreshold) {
+    static Described of(TimelineSettings core) {
+      return new Described(core.homeTimelineSize(), core.userTimelineSize(),
+          core.fanOut().strategy().name().toLowerCase(java.util.Locale.ROOT), core.fanOut().hybridThreshold());
+    }
+  }
 
   public record MemberView(String address, String status, List<String> roles) {
     static MemberView of(Member m) {
@@ -72,13 +81,13 @@ public final class OpsRoutes extends AllDirectives {
   private final ActorSystem<?> system;
   private final NodeMetrics metrics;
   private final Duration statsTimeout;
-  private final NodeSettings.Described described;
+  private final Described described;
 
   public OpsRoutes(ActorSystem<?> system, NodeSettings settings, NodeMetrics metrics) {
     this.system = system;
     this.metrics = metrics;
     this.statsTimeout = settings.clusterStatsTimeout();
-    this.described = settings.described();
+    this.described = Described.of(settings.core());
   }
 
   /** The public port's operator endpoints. */

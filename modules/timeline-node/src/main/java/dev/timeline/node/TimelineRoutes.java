@@ -10,6 +10,7 @@ import akka.http.javadsl.server.Route;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.timeline.core.Tweet;
 import dev.timeline.core.UserEntity;
+import dev.timeline.core.UserProtocol;
 import dev.timeline.core.Users;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +71,7 @@ public final class TimelineRoutes extends AllDirectives {
   }
 
   public record UserView(String id, String name, int followers, int following, long tweets) {
-    static UserView of(UserEntity.Profile p) {
+    static UserView of(UserProtocol.Profile p) {
       return new UserView(p.id(), p.name(), p.followers(), p.following(), p.tweets());
     }
   }
@@ -91,7 +92,7 @@ public final class TimelineRoutes extends AllDirectives {
   /** {@code partial}: a home timeline gathered at read time lacks followees that did not answer. */
   public record Page(List<TweetView> tweets, String nextCursor, boolean partial) {
     /** Request ids only in an own timeline: in a home timeline they are other authors' business. */
-    static Page of(UserEntity.TimelinePage page, boolean ownTweets) {
+    static Page of(UserProtocol.TimelinePage page, boolean ownTweets) {
       return new Page(page.tweets().stream().map(t -> TweetView.of(t, ownTweets)).toList(),
           page.nextCursor().orElse(null), page.partial());
     }
@@ -155,7 +156,7 @@ public final class TimelineRoutes extends AllDirectives {
   }
 
   private interface PageRead {
-    CompletionStage<UserEntity.TimelinePage> read(int limit, Optional<String> cursor);
+    CompletionStage<UserProtocol.TimelinePage> read(int limit, Optional<String> cursor);
   }
 
   /** {@code cursor=} (empty) is the first page, as clients that loop over pages send it. */

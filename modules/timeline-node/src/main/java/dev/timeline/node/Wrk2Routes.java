@@ -11,7 +11,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.timeline.core.Tweet;
-import dev.timeline.core.UserEntity;
+import dev.timeline.core.UserProtocol;
 import dev.timeline.core.Users;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -150,7 +150,7 @@ public final class Wrk2Routes extends AllDirectives {
 
   /** A page of a timeline, as {@link Users#homeTimeline} and {@link Users#userTimeline} read one. */
   interface TimelineRead {
-    CompletionStage<UserEntity.TimelinePage> read(String userId, int limit, Optional<String> cursor);
+    CompletionStage<UserProtocol.TimelinePage> read(String userId, int limit, Optional<String> cursor);
   }
 
   private final ActorSystem<?> system;

@@ -51,6 +51,17 @@ class NodeMainTest {
     assertEquals(40101, configOf("--artery-port", "40001", "--fault-injection").getInt("akka.remote.artery.bind.port"));
   }
 
+  /** The core leaves these to the application: a node is a cluster member that downs crashed members. */
+  @Test
+  void aNodeIsAClusterMemberWithDowningAndAFixedShardCount() {
+    Config node = configOf();
+    assertEquals("cluster", node.getString("akka.actor.provider"));
+    assertEquals("akka.cluster.sbr.SplitBrainResolverProvider", node.getString("akka.cluster.downing-provider-class"));
+    assertEquals("keep-majority", node.getString("akka.cluster.split-brain-resolver.active-strategy"));
+    assertEquals(100, node.getInt("akka.cluster.sharding.number-of-shards"));
+    assertEquals("akka.event.slf4j.Slf4jLogger", node.getStringList("akka.loggers").get(0));
+  }
+
   @Test
   void anEmbeddedH2FileJournalWritesOnCommit() {
     assertEquals("jdbc:h2:file:/x/timeline;WRITE_DELAY=0", NodeMain.durableJournalUrl("jdbc:h2:file:/x/timeline"));

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.typed.ActorSystem;
+import dev.timeline.core.TimelineSettings;
+import dev.timeline.core.Users;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,8 +41,9 @@ class NodeMetricsTest {
   @BeforeAll
   static void startNode() throws Exception {
     system = TimelineRoutesTest.singleNode();
-    var metrics = new NodeMetrics(system, NodeSettings.of(system.settings().config()), new PrometheusRegistry());
-    int port = HttpServer.start(system, NodeSettings.of(system.settings().config()), "127.0.0.1", 0, metrics).toCompletableFuture().get(10, TimeUnit.SECONDS)
+    var settings = NodeSettings.of(system.settings().config());
+    var metrics = new NodeMetrics(system, settings, new PrometheusRegistry());
+    int port = HttpServer.start(system, settings, new Users(system, settings.core()), "127.0.0.1", 0, metrics).toCompletableFuture().get(10, TimeUnit.SECONDS)
         .localAddress().getPort();
     base = URI.create("http://127.0.0.1:" + port);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);

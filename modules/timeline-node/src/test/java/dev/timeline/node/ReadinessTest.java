@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.management.javadsl.AkkaManagement;
+import dev.timeline.core.TimelineSettings;
 import dev.timeline.core.UserEntity;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -45,7 +46,7 @@ class ReadinessTest {
   void aNodeOutsideAClusterIsAliveButNotReady() throws Exception {
     ActorSystem<Void> node = ActorSystem.create(Behaviors.empty(), "timeline", TimelineRoutesTest.nodeConfig(""));
     try {
-      UserEntity.init(node);
+      UserEntity.init(node, TimelineSettings.from(node.settings().config()));
       URI admin = admin(node);
       HttpResponse<String> ready = get(admin, "/ready");
       assertEquals(500, ready.statusCode(), ready.body());

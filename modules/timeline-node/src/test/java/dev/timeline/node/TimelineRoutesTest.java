@@ -21,8 +21,10 @@ import dev.timeline.core.FanOut;
 import dev.timeline.core.Journal;
 import akka.serialization.jackson.JacksonObjectMapperProvider;
 import dev.timeline.core.Rejection;
+import dev.timeline.core.TimelineSettings;
 import dev.timeline.core.Tweet;
 import dev.timeline.core.UserEntity;
+import dev.timeline.core.UserProtocol;
 import dev.timeline.core.Users;
 import dev.timeline.node.lab.ImportRoutes;
 import java.io.IOException;
@@ -73,9 +75,10 @@ class TimelineRoutesTest {
     ActorSystem<Void> node = ActorSystem.create(Behaviors.empty(), "timeline", nodeConfig(""));
     Cluster cluster = Cluster.get(node);
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    Journal.createTablesIfMissing(node, Duration.ofSeconds(30));
-    UserEntity.init(node);
-    FanOut.init(node);
+    TimelineSettings settings = TimelineSettings.from(node.settings().config());
+    Journal.createTablesIfMissing(node, settings.journal(), Duration.ofSeconds(30));
+    UserEntity.init(node, settings);
+    FanOut.init(node, settings);
     return node;
   }
 
@@ -85,7 +88,7 @@ class TimelineRoutesTest {
     int port = HttpServer.start(system, NodeSettings.of(system.settings().config()), "127.0.0.1", 0).toCompletableFuture().get(10, TimeUnit.SECONDS)
         .localAddress().getPort();
     base = URI.create("http://127.0.0.1:" + port);
-    int adminPort = HttpServer.start(system, "admin", "127.0.0.1", 0, new ImportRoutes(system, NodeSettings.of(system.settings().config()), new Users(system)).route())
+    int adminPort = HttpServer.start(system, "admin", "127.0.0.1", 0, new ImportRoutes(system, NodeSettings.of(system.settings().config()), new Users(system, TimelineSettings.from(system.settings().config()))).route())
         .toCompletableFuture().get(10, TimeUnit.SECONDS).localAddress().getPort();
     admin = URI.create("http://127.0.0.1:" + adminPort);
     awaitAssert(() -> assertEquals(200, get("/health").status()));
@@ -322,7 +325,7 @@ class TimelineRoutesTest {
   void aTweetRendersItsRequestIdOnlyInAnOwnTimeline() throws Exception {
     Tweet with = new Tweet("0000000000002-ned", "ned", "with", 2, "req-9");
     Tweet without = new Tweet("0000000000001-ned", "ned", "without", 1, null);
-    UserEntity.TimelinePage page = new UserEntity.TimelinePage(List.of(with, without), Optional.empty());
+    UserProtocol.TimelinePage page = new UserProtocol.TimelinePage(List.of(with, without), Optional.empty());
     var mapper = JacksonObjectMapperProvider.get(system).getOrCreate("timeline-http", Optional.empty());
 
     JsonNode own = JSON.readTree(mapper.writeValueAsBytes(TimelineRoutes.Page.of(page, true))).get("tweets");
@@ -431,7 +434,7 @@ class TimelineRoutesTest {
             // Its region would wait the phase's 10 s for a hand-off that cannot happen.
             + "akka.coordinated-shutdown.phases.cluster-sharding-shutdown-region.timeout = 1s"));
     try {
-      UserEntity.init(lonely);
+      UserEntity.init(lonely, TimelineSettings.from(lonely.settings().config()));
       int port = HttpServer.start(lonely, NodeSettings.of(lonely.settings().config()), "127.0.0.1", 0).toCompletableFuture().get(10, TimeUnit.SECONDS)
           .localAddress().getPort();
       URI lonelyBase = URI.create("http://127.0.0.1:" + port);

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.timeline.core.Tweet;
 import dev.timeline.core.UserEntity;
+import dev.timeline.core.UserProtocol;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -352,7 +353,7 @@ class Wrk2RoutesTest {
       int to = Math.min(timeline.size(), from + Math.min(limit, 3)); // at most 3 tweets fit the budget
       List<Tweet> page = timeline.subList(from, to);
       Optional<String> next = to < timeline.size() ? Optional.of(page.get(page.size() - 1).id()) : Optional.empty();
-      return CompletableFuture.completedFuture(new UserEntity.TimelinePage(List.copyOf(page), next));
+      return CompletableFuture.completedFuture(new UserProtocol.TimelinePage(List.copyOf(page), next));
     };
 
     assertEquals(timeline.subList(4, 11), range(shortPages, 4, 11));
@@ -365,7 +366,7 @@ class Wrk2RoutesTest {
     assertEquals(List.of(), range(shortPages, 2000, 2010), "start beyond the cap");
 
     Wrk2Routes.TimelineRead stuck = (userId, limit, cursor) -> CompletableFuture.completedFuture(
-        new UserEntity.TimelinePage(List.of(timeline.get(0)), Optional.of(timeline.get(0).id())));
+        new UserProtocol.TimelinePage(List.of(timeline.get(0)), Optional.of(timeline.get(0).id())));
     assertEquals(List.of(timeline.get(0), timeline.get(0)), range(stuck, 0, 10), "a cursor that does not move ends the read");
   }
 

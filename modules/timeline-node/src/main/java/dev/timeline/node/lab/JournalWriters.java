@@ -46,11 +46,11 @@ public final class JournalWriters extends AllDirectives {
   /** The journal's connection and akka-persistence-jdbc's names for its event table, read once. */
   public record Table(Journal.Login journal, String table, String persistenceId, String sequenceNumber, String writer) {
     /** From akka-persistence-jdbc's keys and the core's journal login, in a node's whole configuration. */
-    public static Table of(Config config) {
+    public static Table of(Config config, Journal.Login login) {
       Config events = config.getConfig("jdbc-journal.tables.event_journal");
       Config columns = events.getConfig("columnNames");
       String schema = events.getString("schemaName");
-      return new Table(Journal.Login.of(config),
+      return new Table(login,
           (schema.isEmpty() ? "" : quoted(schema) + ".") + quoted(events.getString("tableName")),
           quoted(columns.getString("persistenceId")), quoted(columns.getString("sequenceNumber")),
           quoted(columns.getString("writer")));

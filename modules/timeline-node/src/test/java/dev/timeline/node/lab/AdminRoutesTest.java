@@ -9,6 +9,7 @@ import akka.http.javadsl.server.Directives;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
+import dev.timeline.core.TimelineSettings;
 import dev.timeline.core.UserEntity;
 import dev.timeline.core.Users;
 import dev.timeline.node.HttpServer;
@@ -50,10 +51,10 @@ class AdminRoutesTest {
             + "akka.cluster.jmx.multi-mbeans-in-same-jvm = on\n"
             // Its region would wait the phase's 10 s for a hand-off that cannot happen.
             + "akka.coordinated-shutdown.phases.cluster-sharding-shutdown-region.timeout = 1s")));
-    UserEntity.init(system);
     var settings = NodeSettings.of(system.settings().config());
+    UserEntity.init(system, settings.core());
     var routes = Directives.concat(new FaultRoutes(system, null).route(), new JournalWriters(system, settings).route(),
-        new ImportRoutes(system, settings, new Users(system)).route());
+        new ImportRoutes(system, settings, new Users(system, settings.core())).route());
     int port = HttpServer.start(system, "admin", "127.0.0.1", 0, routes).toCompletableFuture().get(10, TimeUnit.SECONDS)
         .localAddress().getPort();
     admin = URI.create("http://127.0.0.1:" + port);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.timeline.core.TimelineSettings;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -70,7 +71,7 @@ class JournalWritersTest {
     try (Connection keepAlive = journalWithRuns(url)) {
       Config config = ConfigFactory.parseString("timeline.journal { url = \"" + url + "\", user = sa, password = \"\" }")
           .withFallback(ConfigFactory.defaultReference());
-      JournalWriters.Report report = JournalWriters.scan(JournalWriters.Table.of(config));
+      JournalWriters.Report report = JournalWriters.scan(JournalWriters.Table.of(config, TimelineSettings.from(config).journal().login()));
       assertEquals(new JournalWriters.Report(3, 9, EXPECTED_RUNS), report);
     }
   }
