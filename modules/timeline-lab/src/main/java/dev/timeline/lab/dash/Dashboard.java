@@ -97,6 +97,8 @@ final class Dashboard implements AutoCloseable {
     this.clients = clients;
     this.runDir = new RunDir(runDir);
     this.load = new SteadyLoad(new Http(node -> this.runDir.description().node(node).http(), io), loadTimer, () -> loadTargets);
+    // Without TCP_NODELAY the JDK's server holds each small answer ~40 ms for the browser's delayed ACK.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
     this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 16);
     server.setExecutor(requests);
     server.createContext("/", this::handle);
