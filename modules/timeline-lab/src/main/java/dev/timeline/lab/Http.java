@@ -3,20 +3,35 @@ package dev.timeline.lab;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
+import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
+import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
+import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.core5.concurrent.FutureCallback;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.reactor.IOReactorConfig;
+import org.apache.hc.core5.util.Timeout;
 
 /**
- * The lab's only way into the cluster besides scripts/cluster: the nodes' public HTTP API.
- * {@link #close} ends the threads it started (Java 17's HttpClient has no close: its selector
- * thread ends once the client is unreachable).
+ * The lab's only way into the cluster besides scripts/cluster: the nodes' public HTTP API, through
+ * Apache HttpClient's asynchronous client (HTTP/1.1, keep-alive, no retries or redirects of its
+ * own: the load generator decides what is retried). The JDK's HttpClient peaked at 2,000-4,000
+ * requests/s here, so a report at higher rates would have measured the lab. {@link #close} ends
+ * the client's I/O threads and the pool it made.
  */
 public final class Http implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -30,24 +45,39 @@ public final class Http implements AutoCloseable {
 
   /** Node i's base URL ("http://HOST:PORT"), from the cluster description (or one fixed endpoint). */
   private final IntFunction<String> endpoint;
-  private final HttpClient client;
+  private final CloseableHttpAsyncClient client;
+  /** Where answers are completed: never the client's I/O threads, which a caller's callback must not block. */
+  private final Executor completions;
   /** The pool this client made for itself; null when its owner passed one in. */
   private final ExecutorService owned;
 
   /** A client of the nodes at {@code endpoint} (e.g. {@code i -> description.node(i).http()}). */
   public Http(IntFunction<String> endpoint) {
-    this(endpoint, Executors.newFixedThreadPool(4, daemon()), true);
+    this(endpoint, Executors.newFixedThreadPool(4, daemon("lab-http")), true);
   }
 
   /** Answers are completed on {@code executor}, which its owner shuts down. */
-  public Http(IntFunction<String> endpoint, java.util.concurrent.Executor executor) {
+  public Http(IntFunction<String> endpoint, Executor executor) {
     this(endpoint, executor, false);
   }
 
-  private Http(IntFunction<String> endpoint, java.util.concurrent.Executor executor, boolean owned) {
+  private Http(IntFunction<String> endpoint, Executor executor, boolean owned) {
     this.endpoint = endpoint;
-    this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).executor(executor).build();
+    this.completions = executor;
     this.owned = owned ? (ExecutorService) executor : null;
+    this.client = HttpAsyncClients.custom()
+        .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
+            .setMaxConnTotal(4096).setMaxConnPerRoute(1024)
+            .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(Timeout.ofSeconds(2)).build())
+            .build())
+        .setIOReactorConfig(IOReactorConfig.custom().setIoThreadCount(2).setTcpNoDelay(true).build())
+        .setThreadFactory(daemon("lab-http-io"))
+        .disableAutomaticRetries()  // it would resend a 503 with Retry-After by itself
+        .disableRedirectHandling()
+        .disableCookieManagement()
+        .disableAuthCaching()
+        .build();
+    this.client.start();
   }
 
   /** A client of one endpoint (the front door, "http://HOST:PORT"): the node a request names is ignored. */
@@ -73,12 +103,34 @@ public final class Http implements AutoCloseable {
     } catch (RuntimeException unknownNode) { // no description (yet), or a node it does not name: no answer
       return CompletableFuture.completedFuture(new Answer(0, null, rootMessage(unknownNode)));
     }
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout);
-    if (jsonBody == null) request.method(method, HttpRequest.BodyPublishers.noBody());
-    else request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
-    return client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray())
-        .thenApply(r -> new Answer(r.statusCode(), parse(r.body()), null))
-        .exceptionally(e -> new Answer(0, null, rootMessage(e)));
+    SimpleRequestBuilder builder = SimpleRequestBuilder.create(method).setUri(base + path)
+        .setRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(timeout)).build());
+    if (jsonBody != null) builder.setBody(jsonBody, ContentType.APPLICATION_JSON);
+    CompletableFuture<Answer> answer = new CompletableFuture<>();
+    SimpleHttpRequest request = builder.build();
+    var exchange = client.execute(request, new FutureCallback<SimpleHttpResponse>() {
+      @Override
+      public void completed(SimpleHttpResponse response) {
+        Answer a = new Answer(response.getCode(), parse(response.getBodyBytes()), null);
+        completions.execute(() -> answer.complete(a));
+      }
+
+      @Override
+      public void failed(Exception e) {
+        completions.execute(() -> answer.complete(new Answer(0, null, rootMessage(e))));
+      }
+
+      @Override
+      public void cancelled() {
+        completions.execute(() -> answer.complete(new Answer(0, null, "cancelled")));
+      }
+    });
+    // The response timeout is one of inactivity; the whole exchange has the same deadline.
+    answer.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((a, e) -> {
+      if (e != null) exchange.cancel(true);
+    });
+    return answer.exceptionally(e -> new Answer(0, null, e instanceof TimeoutException
+        ? "HttpTimeoutException: request timed out" : rootMessage(e)));
   }
 
   /** {@code request} (one of {@link NodeApi}'s) to node {@code node}. */
@@ -86,9 +138,10 @@ public final class Http implements AutoCloseable {
     return send(node, request.method(), request.path(), request.body(), timeout);
   }
 
-  /** Ends this client's own pool: answers still due are not delivered. */
+  /** Ends this client's I/O threads and its own pool: answers still due are not delivered. */
   @Override
   public void close() {
+    client.close(CloseMode.IMMEDIATE);
     if (owned != null) owned.shutdownNow();
   }
 
@@ -105,7 +158,7 @@ public final class Http implements AutoCloseable {
   }
 
   private static JsonNode parse(byte[] body) {
-    if (body.length == 0) return null;
+    if (body == null || body.length == 0) return null;
     try {
       return JSON.readTree(body);
     } catch (IOException e) {
@@ -119,9 +172,10 @@ public final class Http implements AutoCloseable {
     return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
   }
 
-  private static java.util.concurrent.ThreadFactory daemon() {
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    AtomicInteger count = new AtomicInteger();
     return r -> {
-      Thread t = new Thread(r, "lab-http");
+      Thread t = new Thread(r, name + "-" + count.incrementAndGet());
       t.setDaemon(true);
       return t;
     };

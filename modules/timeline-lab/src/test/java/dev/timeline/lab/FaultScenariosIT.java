@@ -52,7 +52,7 @@ class FaultScenariosIT {
 
   /**
    * On H2: a journal outage (posts refused, reads of running users go on), a slow link, a
-   * partition (the majority serves, the minority downs itself), a storm of 20 pauses of 1.5 s too
+   * partition (the majority serves, the minority downs itself), a storm of 10 pauses of 1.5 s too
    * short to be downed, then a pause of 20 s, longer than downing (the paused node is downed and
    * exits on resume; the lab restarts it after the run), all under continuous posting. The pause
    * outlasts the 15 s bound on serving its users again, so the bound measures the failover, not
@@ -63,7 +63,7 @@ class FaultScenariosIT {
     LabRun run = LabRun.of(dir, "h2", """
         experiment {
           name = h2-faults
-          duration = 115s
+          duration = 90s
           warm-up = 5s
           settle = 15s
           graph { users = 60, mean-followers = 5 }
@@ -76,9 +76,9 @@ class FaultScenariosIT {
             { at = 15s, do = partition, nodes = [3] }
             { at = 29s, do = heal }
             { at = 31s, do = restart, node = 3 }
-            { at = 38s, do = pause-storm, node = 3, count = 20, pause = 1500ms, gap = 1000ms }
-            { at = 90s, do = pause, node = 3 }
-            { at = 110s, do = resume, node = 3 }
+            { at = 38s, do = pause-storm, node = 3, count = 10, pause = 1500ms, gap = 1000ms }
+            { at = 65s, do = pause, node = 3 }
+            { at = 85s, do = resume, node = 3 }
           ]
           expect { max-failed-seconds = null }
         }
@@ -98,8 +98,8 @@ class FaultScenariosIT {
     }
     JsonNode storm = run.fault("pause-storm");
     assertEquals(List.of(3), List.of(storm.get("nodes").get(0).asInt()));
-    assertTrue(storm.get("endedMs").asDouble() - storm.get("injectedMs").asDouble() >= 20 * 1500,
-        "20 pauses of 1.5 s: " + storm);
+    assertTrue(storm.get("endedMs").asDouble() - storm.get("injectedMs").asDouble() >= 10 * 1500,
+        "10 pauses of 1.5 s: " + storm);
     assertTrue(storm.get("downedMs").isNull(), "pauses shorter than failure detection do not down the node: " + storm);
     Double posts = run.okRatio(List.of("post"), storm.get("injectedMs").asDouble(), storm.get("endedMs").asDouble());
     assertTrue(posts != null && posts > 0.9, "posting goes on through the storm: " + posts);
