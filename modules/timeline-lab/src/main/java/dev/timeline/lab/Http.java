@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
+import org.apache.hc.client5.http.HttpRequestRetryStrategy;
 import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
 import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
 import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
@@ -22,8 +23,13 @@ import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.HttpRequest;
+import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.core5.http.RequestNotExecutedException;
+import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.reactor.IOReactorConfig;
+import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -67,18 +73,38 @@ public final class Http implements AutoCloseable {
     this.owned = owned ? (ExecutorService) executor : null;
     this.client = HttpAsyncClients.custom()
         .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
-            .setMaxConnTotal(4096).setMaxConnPerRoute(1024)
+            .setMaxConnTotal(1024).setMaxConnPerRoute(128)  // more waits for a connection: no storm of new ones in a stall
             .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(Timeout.ofSeconds(2)).build())
             .build())
         .setIOReactorConfig(IOReactorConfig.custom().setIoThreadCount(2).setTcpNoDelay(true).build())
         .setThreadFactory(daemon("lab-http-io"))
-        .disableAutomaticRetries()  // it would resend a 503 with Retry-After by itself
+        // Its default strategy would also resend a 503 after its Retry-After, by itself: only a request
+        // that never left (a pooled connection the server had closed) is sent again.
+        .setRetryStrategy(NOT_SENT_ONLY)
+        .evictIdleConnections(TimeValue.ofSeconds(20))
         .disableRedirectHandling()
         .disableCookieManagement()
         .disableAuthCaching()
         .build();
     this.client.start();
   }
+
+  private static final HttpRequestRetryStrategy NOT_SENT_ONLY = new HttpRequestRetryStrategy() {
+    @Override
+    public boolean retryRequest(HttpRequest request, IOException exception, int execCount, HttpContext context) {
+      return exception instanceof RequestNotExecutedException && execCount <= 2;
+    }
+
+    @Override
+    public boolean retryRequest(HttpResponse response, int execCount, HttpContext context) {
+      return false;
+    }
+
+    @Override
+    public TimeValue getRetryInterval(HttpResponse response, int execCount, HttpContext context) {
+      return TimeValue.ZERO_MILLISECONDS;
+    }
+  };
 
   /** A client of one endpoint (the front door, "http://HOST:PORT"): the node a request names is ignored. */
   static Http to(String baseUrl) {

@@ -50,7 +50,7 @@ public final class LabCapacity {
     int ceiling = 0;
     boolean warmUp = true; // the first round warms the JIT and the connection pool; not reported
     for (int rate : List.of(500, 250, 500, 1000, 2000, 4000, 8000, 12000, 16000, 24000)) {
-      var spec = new Experiment.LoadSpec(rate, Map.of(OpType.post, 10, OpType.home, 60, OpType.user, 30), 256,
+      var spec = new Experiment.LoadSpec(rate, Map.of(OpType.post, 10, OpType.home, 60, OpType.user, 30), 2048,
           Duration.ofSeconds(2), Duration.ZERO, 0, Duration.ofMillis(100), Duration.ofSeconds(1));
       RunClock clock = RunClock.startingNow();
       LoadGenerator load = new LoadGenerator(http, spec, graph, 1, false, new LagProbe(http, graph, 1, spec, clock, 1));
@@ -69,7 +69,10 @@ public final class LabCapacity {
       }
       double p99 = latency.getValueAtPercentile(99) / 1000.0;
       double failedShare = (double) failed / history.size();
-      Console.printf("%10d %12.0f %10.1f %9.1f%%%n", rate, history.size() / elapsedS, p99, 100 * failedShare);
+      Console.printf("%10d %12.0f %10.1f %9.1f%%%s%n", rate, history.size() / elapsedS, p99, 100 * failedShare,
+          failed == 0 ? "" : "  mostly: " + history.stream().filter(op -> op.outcome() != Outcome.ok)
+              .collect(java.util.stream.Collectors.groupingBy(op -> String.valueOf(op.error()), java.util.stream.Collectors.counting()))
+              .entrySet().stream().max(Map.Entry.comparingByValue()).map(e -> e.getKey() + " (" + e.getValue() + ")").orElse(""));
       if (failed == 0 && p99 < 50) ceiling = rate;
       else break;
     }
