@@ -79,12 +79,15 @@ public final class OpsRoutes extends AllDirectives {
   public record RegionView(String address, int shards, int entities) {}
 
   private final ActorSystem<?> system;
+  /** The one JSON writer ({@link Replies#json}), made once: a reply reuses it. */
+  private final Marshaller<Object, RequestEntity> json;
   private final NodeMetrics metrics;
   private final Duration statsTimeout;
   private final Described described;
 
   public OpsRoutes(ActorSystem<?> system, NodeSettings settings, NodeMetrics metrics) {
     this.system = system;
+    this.json = Replies.json(system);
     this.metrics = metrics;
     this.statsTimeout = settings.clusterStatsTimeout();
     this.described = Described.of(settings.core());
@@ -94,7 +97,7 @@ public final class OpsRoutes extends AllDirectives {
   public Route route() {
     return concat(
         path("health", () -> get(this::health)),
-        path("metrics", () -> get(() -> completeOK(TimelineMetrics.get(system).counts(), json()))),
+        path("metrics", () -> get(() -> completeOK(TimelineMetrics.get(system).counts(), json))),
         metrics.route(),
         path("cluster", () -> get(() -> parameterOptional("sharding", sharding -> {
           if (sharding.isPresent() && !sharding.get().equals("on") && !sharding.get().equals("off"))
@@ -120,7 +123,7 @@ public final class OpsRoutes extends AllDirectives {
         .getShardTypeNames().contains(UserEntity.ENTITY_TYPE_KEY.name());
     if (!shardingReady)
       return ApiError.unavailable("the user shard region is not started").route();
-    return completeOK(new Health("up"), json());
+    return completeOK(new Health("up"), json);
   }
 
   /**
@@ -146,11 +149,8 @@ public final class OpsRoutes extends AllDirectives {
       List<String> unreachable = state.getUnreachable().stream()
           .map(m -> m.address().toString()).sorted().toList();
       String self = Cluster.get(system).selfMember().address().toString();
-      return completeOK(new ClusterView(self, members, unreachable, stats, described), json());
+      return completeOK(new ClusterView(self, members, unreachable, stats, described), json);
     });
   }
 
-  private <T> Marshaller<T, RequestEntity> json() {
-    return Replies.json(system);
-  }
 }

@@ -106,12 +106,15 @@ public final class TimelineRoutes extends AllDirectives {
   static final Pattern TWEET_ID = Pattern.compile("\\d{13}-" + UserEntity.VALID_ID.pattern());
 
   private final ActorSystem<?> system;
+  /** The one JSON writer ({@link Replies#json}), made once: a reply reuses it. */
+  private final Marshaller<Object, RequestEntity> json;
   private final Users users;
   private final Capacity capacity;
 
   /** {@code capacity}: this node's one admission queue, shared with {@link Wrk2Routes}. */
   TimelineRoutes(ActorSystem<?> system, Users users, Capacity capacity) {
     this.system = system;
+    this.json = Replies.json(system);
     this.users = users;
     this.capacity = capacity;
   }
@@ -125,7 +128,7 @@ public final class TimelineRoutes extends AllDirectives {
 
   private Route user(String id) {
     return concat(
-        pathEnd(() -> get(() -> validIds(() -> ApiError.answer(users.profile(id), p -> completeOK(UserView.of(p), json())), id))),
+        pathEnd(() -> get(() -> validIds(() -> ApiError.answer(users.profile(id), p -> completeOK(UserView.of(p), json)), id))),
         path(segment("following").slash(segment()), other -> concat(
             put(() -> validIds(() -> ApiError.answer(users.follow(id, other), done -> complete(StatusCodes.NO_CONTENT)), id, other)),
             delete(() -> validIds(() -> ApiError.answer(users.unfollow(id, other), done -> complete(StatusCodes.NO_CONTENT)), id, other)))),
@@ -140,8 +143,8 @@ public final class TimelineRoutes extends AllDirectives {
     return validIds(() -> ApiError.answer(users.register(user.id(), user.name()), registration -> {
       UserView view = UserView.of(registration.profile());
       return registration.created()
-          ? complete(StatusCodes.CREATED, List.of(Location.create("/users/" + view.id())), view, json())
-          : completeOK(view, json());
+          ? complete(StatusCodes.CREATED, List.of(Location.create("/users/" + view.id())), view, json)
+          : completeOK(view, json);
     }), user.id());
   }
 
@@ -152,7 +155,7 @@ public final class TimelineRoutes extends AllDirectives {
       return ApiError.badRequest(
           "text must be 1.." + UserEntity.MAX_TWEET_LENGTH + " characters, not blank (was " + length + ")").route();
     return ApiError.answer(users.post(userId, text, tweet.requestId()),
-        posted -> complete(StatusCodes.CREATED, new Posted(posted.id(), posted.postedAt()), json()));
+        posted -> complete(StatusCodes.CREATED, new Posted(posted.id(), posted.postedAt()), json));
   }
 
   private interface PageRead {
@@ -169,7 +172,7 @@ public final class TimelineRoutes extends AllDirectives {
       if (cursor.isPresent() && !TWEET_ID.matcher(cursor.get()).matches())
         return ApiError.badRequest("cursor must be the nextCursor of a page (a tweet id), not '"
             + ApiError.abbreviate(cursor.get()) + "'").route();
-      return ApiError.answer(read.read(limit.get(), cursor), page -> completeOK(Page.of(page, ownTweets), json()));
+      return ApiError.answer(read.read(limit.get(), cursor), page -> completeOK(Page.of(page, ownTweets), json));
     }));
   }
 
@@ -188,7 +191,4 @@ public final class TimelineRoutes extends AllDirectives {
     return inner.get();
   }
 
-  private <T> Marshaller<T, RequestEntity> json() {
-    return Replies.json(system);
-  }
 }

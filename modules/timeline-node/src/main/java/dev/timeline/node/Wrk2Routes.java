@@ -1,8 +1,10 @@
 package dev.timeline.node;
 
 import akka.actor.typed.ActorSystem;
+import akka.http.javadsl.marshalling.Marshaller;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.MediaTypes;
+import akka.http.javadsl.model.RequestEntity;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.Route;
 import akka.http.javadsl.unmarshalling.Unmarshaller;
@@ -154,12 +156,15 @@ public final class Wrk2Routes extends AllDirectives {
   }
 
   private final ActorSystem<?> system;
+  /** The one JSON writer ({@link Replies#json}), made once: a reply reuses it. */
+  private final Marshaller<Object, RequestEntity> json;
   private final Users users;
   private final Capacity capacity;
 
   /** {@code capacity}: this node's one admission queue, shared with {@link TimelineRoutes}. */
   Wrk2Routes(ActorSystem<?> system, Users users, Capacity capacity) {
     this.system = system;
+    this.json = Replies.json(system);
     this.users = users;
     this.capacity = capacity;
   }
@@ -207,7 +212,7 @@ public final class Wrk2Routes extends AllDirectives {
 
   private Route read(Map<String, String> query, TimelineRead timeline) {
     return handle(parseSlice(query), slice -> ApiError.answer(range(timeline, slice),
-        tweets -> completeOK(tweets.stream().map(PostView::of).toList(), Replies.json(system))));
+        tweets -> completeOK(tweets.stream().map(PostView::of).toList(), json)));
   }
 
   /**

@@ -3,6 +3,8 @@ package dev.timeline.node.lab;
 import akka.actor.Address;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Adapter;
+import akka.http.javadsl.marshalling.Marshaller;
+import akka.http.javadsl.model.RequestEntity;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.Route;
@@ -58,12 +60,15 @@ public final class FaultRoutes extends AllDirectives {
   static final int MAX_DELAY_MS = 60_000;
 
   private final ActorSystem<?> system;
+  /** The one JSON writer ({@link Replies#json}), made once: a reply reuses it. */
+  private final Marshaller<Object, RequestEntity> json;
   private final ArteryTransport transport;
   private final LinkDelay linkDelay;
 
   /** {@code linkDelay}: the relay NodeMain started in front of Artery (null where no test sets a delay). */
   public FaultRoutes(ActorSystem<?> system, LinkDelay linkDelay) {
     this.system = system;
+    this.json = Replies.json(system);
     this.linkDelay = linkDelay;
     RemoteTransport remote = ((RemoteActorRefProvider) Adapter.toClassic(system).provider()).transport();
     // Artery's own parsed settings: without test mode its blackhole commands do nothing.
@@ -79,7 +84,7 @@ public final class FaultRoutes extends AllDirectives {
   private Route delay() {
     return pathPrefix("delay", () -> concat(
         pathEnd(() -> concat(
-            get(() -> completeOK(new Delay(linkDelay.delay().toMillis()), Replies.json(system))),
+            get(() -> completeOK(new Delay(linkDelay.delay().toMillis()), json)),
             delete(() -> {
               linkDelay.setDelay(java.time.Duration.ZERO);
               return complete(StatusCodes.NO_CONTENT);

@@ -2,6 +2,8 @@ package dev.timeline.node.lab;
 
 import akka.Done;
 import akka.actor.typed.ActorSystem;
+import akka.http.javadsl.marshalling.Marshaller;
+import akka.http.javadsl.model.RequestEntity;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.Route;
 import akka.stream.javadsl.Sink;
@@ -51,11 +53,14 @@ public final class ImportRoutes extends AllDirectives {
   public record Imported(int users, long ids) {}
 
   private final ActorSystem<?> system;
+  /** The one JSON writer ({@link Replies#json}), made once: a reply reuses it. */
+  private final Marshaller<Object, RequestEntity> json;
   private final Users users;
   private final long maxBody;
 
   public ImportRoutes(ActorSystem<?> system, NodeSettings settings, Users users) {
     this.system = system;
+    this.json = Replies.json(system);
     this.users = users;
     this.maxBody = settings.maxImportBody();
   }
@@ -114,7 +119,7 @@ public final class ImportRoutes extends AllDirectives {
       if (!missing.isEmpty())
         return ApiError.notFound(missing.size() + " users are not registered: "
             + String.join(",", missing.stream().limit(20).toList()) + (missing.size() > 20 ? ",..." : "")).route();
-      return completeOK(new Imported(userCount, idCount), Replies.json(system));
+      return completeOK(new Imported(userCount, idCount), json);
     });
   }
 }

@@ -2,14 +2,16 @@ package dev.timeline.node.lab;
 
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.DispatcherSelector;
+import akka.http.javadsl.marshalling.Marshaller;
+import akka.http.javadsl.model.RequestEntity;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.Route;
 import com.typesafe.config.Config;
-import java.sql.Connection;
 import dev.timeline.core.Journal;
 import dev.timeline.node.ApiError;
 import dev.timeline.node.NodeSettings;
 import dev.timeline.node.Replies;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -99,11 +101,14 @@ public final class JournalWriters extends AllDirectives {
       scala.concurrent.duration.FiniteDuration.create(55, java.util.concurrent.TimeUnit.SECONDS);
 
   private final ActorSystem<?> system;
+  /** The one JSON writer ({@link Replies#json}), made once: a reply reuses it. */
+  private final Marshaller<Object, RequestEntity> json;
   private final Table table;
   private final Executor blocking;
 
   public JournalWriters(ActorSystem<?> system, NodeSettings settings) {
     this.system = system;
+    this.json = Replies.json(system);
     this.table = settings.journalTable();
     this.blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
   }
@@ -119,7 +124,7 @@ public final class JournalWriters extends AllDirectives {
               }
             }, blocking),
             result -> result.isSuccess()
-                ? completeOK(result.get(), Replies.json(system))
+                ? completeOK(result.get(), json)
                 : ApiError.unavailable("cannot read the journal at " + table.journal().url() + ": " + cause(result.failed().get())).route()))));
   }
 
