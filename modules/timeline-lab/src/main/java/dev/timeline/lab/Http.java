@@ -17,7 +17,6 @@ import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
 import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
 import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
 import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
@@ -129,8 +128,7 @@ public final class Http implements AutoCloseable {
     } catch (RuntimeException unknownNode) { // no description (yet), or a node it does not name: no answer
       return CompletableFuture.completedFuture(new Answer(0, null, rootMessage(unknownNode)));
     }
-    SimpleRequestBuilder builder = SimpleRequestBuilder.create(method).setUri(base + path)
-        .setRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(timeout)).build());
+    SimpleRequestBuilder builder = SimpleRequestBuilder.create(method).setUri(base + path);
     if (jsonBody != null) builder.setBody(jsonBody, ContentType.APPLICATION_JSON);
     CompletableFuture<Answer> answer = new CompletableFuture<>();
     SimpleHttpRequest request = builder.build();
@@ -151,7 +149,8 @@ public final class Http implements AutoCloseable {
         completions.execute(() -> answer.complete(new Answer(0, null, "cancelled")));
       }
     });
-    // The response timeout is one of inactivity; the whole exchange has the same deadline.
+    // One deadline for the whole exchange (HttpClient's own timeouts are of inactivity); past it,
+    // the exchange is cancelled and its connection closed.
     answer.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((a, e) -> {
       if (e != null) exchange.cancel(true);
     });
