@@ -1,11 +1,17 @@
 package dev.timeline.core;
 
 import akka.Done;
+import akka.actor.Address;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorRefResolver;
 import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Scheduler;
+import akka.actor.typed.javadsl.AskPattern;
 import akka.cluster.sharding.typed.ShardedDaemonProcessSettings;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.EntityRef;
 import akka.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
+import akka.cluster.typed.Cluster;
 import akka.persistence.jdbc.query.javadsl.JdbcReadJournal;
 import akka.persistence.query.Offset;
 import akka.projection.HandlerRecoveryStrategy;
@@ -35,9 +41,12 @@ import java.util.function.Function;
  * only after every follower acknowledged, which makes delivery at-least-once; the follower's
  * {@link UserWriter} deduplicates.
  *
- * <p>The tweets of a group travel in batches: one {@code Deliver} per follower with every tweet
- * of the group for it, one acknowledgement each, at most {@code maxInFlight} batches awaiting
- * theirs, so a celebrity's post cannot flood the mailboxes.
+ * <p>The tweets of a group travel in batches, one per node that hosts followers of its authors
+ * (more when they exceed a frame): each tweet once, and which of them each follower gets. The
+ * node's {@link DeliveryInbox} hands them out with local tells and acknowledges the batch once all
+ * its followers have. At most {@code maxInFlight} batches await that, so a celebrity's post cannot
+ * flood the mailboxes. Where a follower's shard is comes from {@link ShardHomes}; a stale answer
+ * costs a hop, not a delivery.
  */
 public final class FanOut {
   private FanOut() {}
@@ -56,23 +65,29 @@ public final class FanOut {
     return NAME + "-" + Math.abs(persistenceId.hashCode() % instances);
   }
 
+  /** How often a node asks sharding where the user shards are (see {@link ShardHomes}). */
+  static final Duration SHARD_HOMES_EVERY = Duration.ofSeconds(1);
+
+  /** Starts this node's {@link DeliveryInbox} and its share of the fan-out's projections. */
   public static void init(ActorSystem<?> system, TimelineSettings settings) {
+    DeliveryInbox.start(system, settings.fanOut().deliveryTimeout());
+    ShardHomes shardHomes = ShardHomes.start(system, SHARD_HOMES_EVERY);
     ShardedDaemonProcess.get(system).init(
         ProjectionBehavior.Command.class,
         NAME,
         settings.fanOut().instances(),
-        i -> ProjectionBehavior.create(projection(system, settings, NAME + "-" + i)),
+        i -> ProjectionBehavior.create(projection(system, settings, shardHomes, NAME + "-" + i)),
         ShardedDaemonProcessSettings.create(system),
         Optional.of(ProjectionBehavior.stopMessage()));
   }
 
   private static GroupedProjection<Offset, EventEnvelope<UserEntity.Event>> projection(
-      ActorSystem<?> system, TimelineSettings settings, String tag) {
+      ActorSystem<?> system, TimelineSettings settings, ShardHomes shardHomes, String tag) {
     SourceProvider<Offset, EventEnvelope<UserEntity.Event>> source =
         EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), tag);
     TimelineSettings.FanOutSettings fanOut = settings.fanOut();
     return Journal.projection(
-            ProjectionId.of(NAME, tag), source, () -> new DeliveryHandler(system, settings), settings.journal().login(), system)
+            ProjectionId.of(NAME, tag), source, () -> new DeliveryHandler(system, settings, shardHomes), settings.journal().login(), system)
         .withGroup(fanOut.groupSize(), fanOut.groupWithin())
         .withRecoveryStrategy(HandlerRecoveryStrategy.retryAndFail(fanOut.retries(), fanOut.retryDelay()))
         .withRestartBackoff(fanOut.retryDelay(), fanOut.retryDelay().multipliedBy(10), 0.2);
@@ -84,6 +99,10 @@ public final class FanOut {
    */
   static final class DeliveryHandler extends Handler<List<EventEnvelope<UserEntity.Event>>> {
     private final ClusterSharding sharding;
+    private final ShardHomes shardHomes;
+    private final Address self;
+    private final ActorRefResolver resolver;
+    private final Scheduler scheduler;
     private final Users users;
     private final Duration deliveryTimeout;
     private final int maxInFlight;
@@ -91,8 +110,12 @@ public final class FanOut {
     private final int batchMaxBytes;
     private final TimelineMetrics metrics;
 
-    DeliveryHandler(ActorSystem<?> system, TimelineSettings settings) {
+    DeliveryHandler(ActorSystem<?> system, TimelineSettings settings, ShardHomes shardHomes) {
       this.sharding = ClusterSharding.get(system);
+      this.shardHomes = shardHomes;
+      this.self = Cluster.get(system).selfMember().address();
+      this.resolver = ActorRefResolver.get(system);
+      this.scheduler = system.scheduler();
       this.deliveryTimeout = settings.fanOut().deliveryTimeout();
       this.users = new Users(system, settings, deliveryTimeout);
       this.maxInFlight = settings.fanOut().maxInFlight();
@@ -206,11 +229,18 @@ public final class FanOut {
       return CompletableFuture.completedFuture(Done.getInstance());
     }
 
-    /** One Deliver per follower (more if its tweets exceed a batch's bytes), at most maxInFlight unacknowledged. */
+    /**
+     * The followers' tweets in batches by the node that hosts each follower, none over a batch's
+     * bytes; at most maxInFlight unacknowledged.
+     */
     private CompletionStage<Done> deliverAll(Map<String, List<Tweet>> byFollower) {
-      List<Map.Entry<String, List<Tweet>>> batches = new ArrayList<>(byFollower.size());
-      for (var e : byFollower.entrySet())
-        for (List<Tweet> batch : withinBytes(e.getValue(), batchMaxBytes)) batches.add(Map.entry(e.getKey(), batch));
+      Map<Address, List<Map.Entry<String, List<Tweet>>>> byNode = new LinkedHashMap<>();
+      for (var e : byFollower.entrySet()) {
+        var node = byNode.computeIfAbsent(shardHomes.of(e.getKey()).orElse(self), k -> new ArrayList<>());
+        for (List<Tweet> run : withinBytes(e.getValue(), batchMaxBytes)) node.add(Map.entry(e.getKey(), run));
+      }
+      List<Map.Entry<Address, DeliveryBatch>> batches = new ArrayList<>();
+      byNode.forEach((node, parts) -> DeliveryBatch.within(parts, batchMaxBytes).forEach(b -> batches.add(Map.entry(node, b))));
       AtomicInteger next = new AtomicInteger();
       List<CompletableFuture<Done>> lanes = new ArrayList<>();
       for (int i = 0; i < Math.min(maxInFlight, batches.size()); i++) lanes.add(lane(batches, next));
@@ -218,12 +248,57 @@ public final class FanOut {
     }
 
     /** Sends the next unsent batch each time the last one is acknowledged. */
-    private CompletableFuture<Done> lane(List<Map.Entry<String, List<Tweet>>> batches, AtomicInteger next) {
+    private CompletableFuture<Done> lane(List<Map.Entry<Address, DeliveryBatch>> batches, AtomicInteger next) {
       int i = next.getAndIncrement();
       if (i >= batches.size()) return CompletableFuture.completedFuture(Done.getInstance());
       var batch = batches.get(i);
-      return users.plain(user(batch.getKey()).<Done>ask(r -> new UserProtocol.Deliver(batch.getValue(), r), deliveryTimeout))
+      ActorRef<DeliveryInbox.Command> inbox =
+          resolver.resolveActorRef(batch.getKey().toString() + "/system/" + DeliveryInbox.NAME);
+      return users.plain(AskPattern.<DeliveryInbox.Command, Done>ask(inbox, batch.getValue()::to, deliveryTimeout, scheduler))
           .thenCompose(done -> lane(batches, next));
+    }
+
+    /** Tweets, each once, and who gets which: what a batch carries. */
+    record DeliveryBatch(List<Tweet> tweets, List<DeliveryInbox.Recipient> recipients) {
+      DeliveryInbox.Batch to(ActorRef<Done> replyTo) {
+        return new DeliveryInbox.Batch(tweets, recipients, replyTo);
+      }
+
+      /** The parts (a follower and its tweets, each part within maxBytes) in batches of at most about maxBytes. */
+      static List<DeliveryBatch> within(List<Map.Entry<String, List<Tweet>>> parts, int maxBytes) {
+        List<DeliveryBatch> batches = new ArrayList<>();
+        Map<String, Integer> index = new LinkedHashMap<>();
+        List<Tweet> tweets = new ArrayList<>();
+        List<DeliveryInbox.Recipient> recipients = new ArrayList<>();
+        long bytes = 0;
+        for (var part : parts) {
+          if (!recipients.isEmpty() && bytes + cost(part, index) > maxBytes) {
+            batches.add(new DeliveryBatch(List.copyOf(tweets), List.copyOf(recipients)));
+            index.clear();
+            tweets.clear();
+            recipients.clear();
+            bytes = 0;
+          }
+          bytes += cost(part, index);
+          List<Integer> mine = new ArrayList<>(part.getValue().size());
+          for (Tweet t : part.getValue()) {
+            mine.add(index.computeIfAbsent(t.id(), id -> {
+              tweets.add(t);
+              return tweets.size() - 1;
+            }));
+          }
+          recipients.add(new DeliveryInbox.Recipient(part.getKey(), List.copyOf(mine)));
+        }
+        if (!recipients.isEmpty()) batches.add(new DeliveryBatch(List.copyOf(tweets), List.copyOf(recipients)));
+        return batches;
+      }
+
+      /** What a part adds to a batch that already carries the tweets in {@code index}. */
+      private static long cost(Map.Entry<String, List<Tweet>> part, Map<String, Integer> index) {
+        long bytes = DeliveryInbox.Recipient.wireBytes(part.getKey(), part.getValue().size());
+        for (Tweet t : part.getValue()) if (!index.containsKey(t.id())) bytes += t.wireBytes();
+        return bytes;
+      }
     }
 
     /** The tweets in runs of at most {@code maxBytes} (but at least one tweet each). */

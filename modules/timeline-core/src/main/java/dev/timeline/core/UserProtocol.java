@@ -61,17 +61,24 @@ public final class UserProtocol {
   }
 
   /**
-   * From the fan-out: tweets of someone this user may follow, or that mention them, newest or not,
-   * possibly seen before. Acknowledged once applied: at once for followed authors (the view is
-   * memory), after the write for mentions.
+   * From the fan-out (a node's {@link DeliveryInbox}): tweets of someone this user may follow, or
+   * that mention them, newest or not, possibly seen before. Acknowledged with its
+   * {@code number} once applied: at once for followed authors (the view is memory), after the
+   * write for mentions.
    */
-  public record Deliver(List<Tweet> tweets, ActorRef<Done> replyTo) implements Command {
+  public record Deliver(List<Tweet> tweets, long number, ActorRef<Delivered> replyTo) implements Command {
     @JsonCreator
     public Deliver {}
 
-    public Deliver(Tweet tweet, ActorRef<Done> replyTo) {
-      this(List.of(tweet), replyTo);
+    public Deliver(Tweet tweet, ActorRef<Delivered> replyTo) {
+      this(List.of(tweet), 0, replyTo);
     }
+  }
+
+  /** The {@link Deliver} of this number is applied. */
+  public record Delivered(long number) implements CborSerializable {
+    @JsonCreator
+    public Delivered {}
   }
 
   /**

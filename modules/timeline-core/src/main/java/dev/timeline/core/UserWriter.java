@@ -177,7 +177,7 @@ final class UserWriter extends EventSourcedBehaviorWithEnforcedReplies<Command, 
     CommandHandlerWithReplyBuilder<Command, Event, State> builder = newCommandHandlerWithReplyBuilder();
     builder.forState(s -> !s.isRegistered())
         .onCommand(Register.class, this::register)
-        .onCommand(Deliver.class, (s, c) -> Effect().reply(c.replyTo(), Done.getInstance()))
+        .onCommand(Deliver.class, (s, c) -> Effect().reply(c.replyTo(), new Delivered(c.number())))
         .onCommand(PullFrom.class, (s, c) -> Effect().reply(c.replyTo(), Done.getInstance()))
         .onCommand(RebuildPage.class, (s, c) -> Effect().noReply())
         .onCommand(RebuildAsk.class, (s, c) -> Effect().noReply())
@@ -371,8 +371,9 @@ final class UserWriter extends EventSourcedBehaviorWithEnforcedReplies<Command, 
       }
     }
     if (added) publish(state);
-    if (mentions.isEmpty()) return Effect().reply(cmd.replyTo(), Done.getInstance());
-    return persist(mentions).thenReply(cmd.replyTo(), s -> Done.getInstance());
+    Delivered delivered = new Delivered(cmd.number());
+    if (mentions.isEmpty()) return Effect().reply(cmd.replyTo(), delivered);
+    return persist(mentions).thenReply(cmd.replyTo(), s -> delivered);
   }
 
   // ---- publishing to the read front -------------------------------------------------------------

@@ -138,7 +138,7 @@ class FanOutClusterTest {
                 e.offset(), e.persistenceId(), e.sequenceNr(), (UserEntity.Event) e.event(), e.timestamp()))
             .runWith(akka.stream.javadsl.Sink.seq(), node));
     assertEquals(1, envelopes.size(), "one " + type.getSimpleName() + " of " + userId + " in the journal");
-    join(new FanOut.DeliveryHandler(node, cluster.settings(0)).process(envelopes));
+    join(new FanOut.DeliveryHandler(node, cluster.settings(0), ShardHomes.unknown(node)).process(envelopes));
   }
 
   static List<String> register(Users users, String prefix, int count) {

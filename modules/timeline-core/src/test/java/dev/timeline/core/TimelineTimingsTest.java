@@ -119,7 +119,7 @@ class TimelineTimingsTest {
 
     long postedAt = System.currentTimeMillis() - 1_500;
     Tweet tweet = new Tweet(Tweet.idFor(postedAt, author), author, "late", postedAt, null, List.of(), List.of());
-    TestProbe<Done> acked = kit.createTestProbe();
+    TestProbe<UserProtocol.Delivered> acked = kit.createTestProbe();
     bob.tell(new UserProtocol.Deliver(tweet, acked.ref()));
     acked.receiveMessage();
     bob.tell(new UserProtocol.Deliver(tweet, acked.ref()));  // at least once: again

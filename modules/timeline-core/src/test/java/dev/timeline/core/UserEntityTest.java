@@ -29,6 +29,7 @@ import dev.timeline.core.UserEntity.Unfollowed;
 import dev.timeline.core.UserProtocol.AddFollower;
 import dev.timeline.core.UserProtocol.Command;
 import dev.timeline.core.UserProtocol.Deliver;
+import dev.timeline.core.UserProtocol.Delivered;
 import dev.timeline.core.UserProtocol.Follow;
 import dev.timeline.core.UserProtocol.Followers;
 import dev.timeline.core.UserProtocol.GetFollowers;
@@ -177,9 +178,13 @@ class UserEntityTest {
     return kit.runCommand(r -> new RemoveFollower(id, version, r));
   }
 
-  private static CommandResultWithReply<Command, Event, State, Done> deliver(
+  /** Deliveries in these tests come in this batch, and each must be acknowledged with it. */
+  private static final long BATCH = 7;
+  private static final Delivered DELIVERED = new Delivered(BATCH);
+
+  private static CommandResultWithReply<Command, Event, State, Delivered> deliver(
       EventSourcedBehaviorTestKit<Command, Event, State> kit, Tweet tweet) {
-    return kit.runCommand(r -> new Deliver(tweet, r));
+    return kit.runCommand(r -> new Deliver(List.of(tweet), BATCH, r));
   }
 
   private static TimelinePage home(
@@ -302,7 +307,7 @@ class UserEntityTest {
   void deliverToAnUnregisteredUserIsAcknowledgedWithoutAnEvent() {
     var kit = kit();
     var result = deliver(kit, tweetOf("bob", 1000));
-    assertEquals(Done.getInstance(), result.reply());
+    assertEquals(DELIVERED, result.reply());
     assertTrue(result.hasNoEvents());
     assertEquals(State.unregistered(), result.state());
   }
@@ -768,12 +773,12 @@ class UserEntityTest {
     follow(kit, "bob");
     Tweet t = tweetOf("bob", 1000);
     var result = deliver(kit, t);
-    assertEquals(Done.getInstance(), result.reply());
+    assertEquals(DELIVERED, result.reply());
     assertTrue(result.hasNoEvents(), "a delivery is a message, not a write");
     assertEquals(List.of(t), home(kit, 10, Optional.empty()).tweets());
 
     var duplicate = deliver(kit, t);
-    assertEquals(Done.getInstance(), duplicate.reply());
+    assertEquals(DELIVERED, duplicate.reply());
     assertTrue(duplicate.hasNoEvents());
     assertEquals(List.of(t), home(kit, 10, Optional.empty()).tweets());
     // Delivered tweets are not the user's own.
@@ -785,13 +790,13 @@ class UserEntityTest {
     var kit = registered();
     follow(kit, "bob");
     var result = deliver(kit, tweetOf("carol", 1000));
-    assertEquals(Done.getInstance(), result.reply());
+    assertEquals(DELIVERED, result.reply());
     assertTrue(result.hasNoEvents());
 
     // Nor after unfollowing.
     unfollow(kit, "bob");
     var afterUnfollow = deliver(kit, tweetOf("bob", 2000));
-    assertEquals(Done.getInstance(), afterUnfollow.reply());
+    assertEquals(DELIVERED, afterUnfollow.reply());
     assertTrue(afterUnfollow.hasNoEvents());
     assertEquals(List.of(), home(kit, 10, Optional.empty()).tweets());
   }
@@ -804,7 +809,7 @@ class UserEntityTest {
     deliver(kit, tweetOf("bob", 3000));
     deliver(kit, tweetOf("bob", 4000));
     var old = deliver(kit, tweetOf("bob", 1000));
-    assertEquals(Done.getInstance(), old.reply());
+    assertEquals(DELIVERED, old.reply());
     assertTrue(old.hasNoEvents());
     // A newer one still goes in and pushes the oldest out.
     var newer = deliver(kit, tweetOf("bob", 3500));
