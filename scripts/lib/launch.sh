@@ -44,6 +44,7 @@ run_core_test_main() {
   cd "$root"
   (mvn -q -B package -DskipTests -pl modules/timeline-core -am &&
     mvn -q -B -pl modules/timeline-core dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath)
-  exec java -Xmx8g -XX:+UseParallelGC \
+  # shellcheck disable=SC2086
+  exec java -Xmx8g -XX:+UseParallelGC ${BENCH_JAVA_OPTS:-} \
     -cp "$module/target/test-classes:$module/target/classes:$(cat "$cp_file")" "$main" "$@"
 }

@@ -40,6 +40,9 @@ public final class Journal {
     }
   }
 
+  /** The journal's settings as SchemaUtils must see them (see reference.conf). */
+  private static final String SCHEMA_CONFIG = "timeline-journal-schema";
+
   /**
    * Creates the journal, snapshot, tag and offset tables if missing. Several nodes may start at
    * once; "create if not exists" can still race on some databases, so a failure is retried.
@@ -49,7 +52,7 @@ public final class Journal {
     RuntimeException last = null;
     for (int attempt = 0; attempt < 3; attempt++) {
       try {
-        SchemaUtils.createIfNotExists(system).toCompletableFuture().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        SchemaUtils.createIfNotExists(SCHEMA_CONFIG, system).toCompletableFuture().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         JdbcProjection.createTablesIfNotExists(sessions, system).toCompletableFuture()
             .get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         return;

@@ -53,6 +53,36 @@ class FanOutClusterTest {
           () -> home(users, f, 10).contains(tweet.id()), f + " received " + tweet.id());
   }
 
+  /**
+   * Posts written at once share the journal's batches; BatchedJournalDao writes such a batch with
+   * one JDBC batch of events and one of tags, and each tag must land on its own event's row.
+   */
+  @Test
+  void tweetsWrittenInOneBatchKeepTheirOwnTags() throws Exception {
+    assertEquals(BatchedJournalDao.class.getName(), cluster.node(0).settings().config().getString("jdbc-journal.dao"));
+    Users users = cluster.users(0, Duration.ofSeconds(30));
+    List<String> authors = register(users, "batch-author-", 40);
+    CompletableFuture.allOf(authors.stream()
+        .map(a -> users.post(a, "at once " + a, Optional.empty()).toCompletableFuture())
+        .toArray(CompletableFuture[]::new)).join();
+
+    int instances = cluster.settings(0).fanOut().instances();
+    List<String> mismatches = new ArrayList<>();
+    int posts = 0;
+    try (var c = cluster.settings(0).journal().login().connect();
+         var rs = c.createStatement().executeQuery("select j.\"persistence_id\", t.\"tag\" from \"event_journal\" j "
+             + "left join \"event_tag\" t on t.\"event_id\" = j.\"ordering\" "
+             + "where j.\"persistence_id\" like 'User|batch-author-%' and j.\"event_ser_manifest\" like '%TweetPosted'")) {
+      while (rs.next()) {
+        posts++;
+        String pid = rs.getString(1);
+        if (!FanOut.tagFor(pid, instances).equals(rs.getString(2))) mismatches.add(pid + " tagged " + rs.getString(2));
+      }
+    }
+    assertEquals(authors.size(), posts, "one tweet row with one tag per author");
+    assertTrue(mismatches.isEmpty(), "tags on another event's row: " + mismatches);
+  }
+
   @Test
   void thousandTweetsReachEveryFollowerOnceInOrder() {
     // 1000 posts at once queue up at one author, each waiting for the writes before it: longer
