@@ -1,7 +1,9 @@
 package dev.timeline.core;
 
 import akka.Done;
+import akka.actor.Address;
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorRefResolver;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.Props;
@@ -11,7 +13,6 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
-import com.fasterxml.jackson.annotation.JsonCreator;
 import java.time.Duration;
 import java.util.BitSet;
 import java.util.List;
@@ -53,10 +54,8 @@ public final class DeliveryInbox {
   /** A follower applied the {@code Deliver} numbered {@code delivery}. */
   private record Acked(long delivery) implements Command {}
 
-  private record Expired(long batch) implements Command, CborSerializable {
-    @JsonCreator
-    Expired {}
-  }
+  /** Only ever sent by its own timer, which wraps it: never serialized. */
+  private record Expired(long batch) implements Command {}
 
   /** Starts this node's inbox, which tells followers through sharding. */
   static ActorRef<Command> start(ActorSystem<?> system, Duration timeout) {
@@ -64,6 +63,11 @@ public final class DeliveryInbox {
     return system.systemActorOf(
         create(timeout, (userId, deliver) -> sharding.entityRefFor(UserEntity.ENTITY_TYPE_KEY, userId).tell(deliver)),
         NAME, Props.empty());
+  }
+
+  /** The inbox of the node at {@code address}, wherever that is (this node's is local). */
+  static ActorRef<Command> on(Address address, ActorRefResolver resolver) {
+    return resolver.resolveActorRef(address + "/system/" + NAME);
   }
 
   /** {@code send}: how a follower is reached (sharding; probes in tests). */

@@ -239,8 +239,11 @@ public final class FanOut {
         var node = byNode.computeIfAbsent(shardHomes.of(e.getKey()).orElse(self), k -> new ArrayList<>());
         for (List<Tweet> run : withinBytes(e.getValue(), batchMaxBytes)) node.add(Map.entry(e.getKey(), run));
       }
-      List<Map.Entry<Address, DeliveryBatch>> batches = new ArrayList<>();
-      byNode.forEach((node, parts) -> DeliveryBatch.within(parts, batchMaxBytes).forEach(b -> batches.add(Map.entry(node, b))));
+      List<Map.Entry<ActorRef<DeliveryInbox.Command>, DeliveryBatch>> batches = new ArrayList<>();
+      byNode.forEach((node, parts) -> {
+        ActorRef<DeliveryInbox.Command> inbox = DeliveryInbox.on(node, resolver);
+        DeliveryBatch.within(parts, batchMaxBytes).forEach(b -> batches.add(Map.entry(inbox, b)));
+      });
       AtomicInteger next = new AtomicInteger();
       List<CompletableFuture<Done>> lanes = new ArrayList<>();
       for (int i = 0; i < Math.min(maxInFlight, batches.size()); i++) lanes.add(lane(batches, next));
@@ -248,13 +251,11 @@ public final class FanOut {
     }
 
     /** Sends the next unsent batch each time the last one is acknowledged. */
-    private CompletableFuture<Done> lane(List<Map.Entry<Address, DeliveryBatch>> batches, AtomicInteger next) {
+    private CompletableFuture<Done> lane(List<Map.Entry<ActorRef<DeliveryInbox.Command>, DeliveryBatch>> batches, AtomicInteger next) {
       int i = next.getAndIncrement();
       if (i >= batches.size()) return CompletableFuture.completedFuture(Done.getInstance());
       var batch = batches.get(i);
-      ActorRef<DeliveryInbox.Command> inbox =
-          resolver.resolveActorRef(batch.getKey().toString() + "/system/" + DeliveryInbox.NAME);
-      return users.plain(AskPattern.<DeliveryInbox.Command, Done>ask(inbox, batch.getValue()::to, deliveryTimeout, scheduler))
+      return users.plain(AskPattern.<DeliveryInbox.Command, Done>ask(batch.getKey(), batch.getValue()::to, deliveryTimeout, scheduler))
           .thenCompose(done -> lane(batches, next));
     }
 
@@ -272,14 +273,16 @@ public final class FanOut {
         List<DeliveryInbox.Recipient> recipients = new ArrayList<>();
         long bytes = 0;
         for (var part : parts) {
-          if (!recipients.isEmpty() && bytes + cost(part, index) > maxBytes) {
+          long cost = cost(part, index);
+          if (!recipients.isEmpty() && bytes + cost > maxBytes) {
             batches.add(new DeliveryBatch(List.copyOf(tweets), List.copyOf(recipients)));
             index.clear();
             tweets.clear();
             recipients.clear();
             bytes = 0;
+            cost = cost(part, index);
           }
-          bytes += cost(part, index);
+          bytes += cost;
           List<Integer> mine = new ArrayList<>(part.getValue().size());
           for (Tweet t : part.getValue()) {
             mine.add(index.computeIfAbsent(t.id(), id -> {
