@@ -84,6 +84,17 @@ record LabRun(int exit, JsonNode report, List<JsonNode> history, Path out) {
     return all == 0 ? null : (double) ok / all;
   }
 
+  /** How often each error ended the operations of these types due within [fromMs, toMs], for messages. */
+  java.util.Map<String, Long> errors(List<String> types, double fromMs, double toMs) {
+    java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+    for (JsonNode op : history) {
+      double due = op.get("intendedMs").asDouble();
+      if (!types.contains(op.get("type").asText()) || due < fromMs || due > toMs || op.get("outcome").asText().equals("ok")) continue;
+      counts.merge(op.get("error").asText(), 1L, Long::sum);
+    }
+    return counts;
+  }
+
   /** The highest p99 of the given operation type over the windows that start within [fromMs, toMs]. */
   double maxP99(String type, double fromMs, double toMs) {
     double max = 0;

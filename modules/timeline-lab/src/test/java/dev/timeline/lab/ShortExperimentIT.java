@@ -51,8 +51,10 @@ class ShortExperimentIT {
     // and the load that piled up meanwhile (up to 256 operations in flight) keeps them saturated
     // for 10-20 s more while they warm up. The last seconds are left out: operations due then
     // may still be in flight when the run ends.
-    Double okLast = run.okRatio(java.util.List.of("post", "home", "user"), 65_000, 71_000);
-    assertTrue(okLast != null && okLast > 0.9, "served again at the end of the run: " + okLast);
+    java.util.List<String> all = java.util.List.of("post", "home", "user");
+    Double okLast = run.okRatio(all, 65_000, 71_000);
+    assertTrue(okLast != null && okLast > 0.9,
+        "served again at the end of the run: " + okLast + ", errors " + run.errors(all, 65_000, 71_000));
     assertTrue(Files.size(run.out().resolve("history.jsonl")) > 0);
     assertTrue(Files.exists(run.out().resolve("logs").resolve("node-2.log")), "node logs are kept with the report");
     HeadlessChromium.assertCharts(HtmlReport.CHARTS_PER_REPORT, run.out().resolve("report.html"), dir);
