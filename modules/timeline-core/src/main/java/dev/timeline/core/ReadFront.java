@@ -13,7 +13,11 @@ import akka.pattern.StatusReply;
 import akka.persistence.typed.EventRejectedException;
 import akka.persistence.typed.internal.JournalFailureException;
 import dev.timeline.core.UserEntity.State;
+import dev.timeline.core.UserProtocol.AddFollower;
 import dev.timeline.core.UserProtocol.Command;
+import dev.timeline.core.UserProtocol.Follow;
+import dev.timeline.core.UserProtocol.FollowChanges;
+import dev.timeline.core.UserProtocol.FollowChangesWritten;
 import dev.timeline.core.UserProtocol.Followers;
 import dev.timeline.core.UserProtocol.GetFollowers;
 import dev.timeline.core.UserProtocol.GetHomeSources;
@@ -39,7 +43,8 @@ import java.util.function.Function;
  * a read would wait for the write before it (and a flood of reads stashed during a recovery is
  * unstashed recursively: see {@link DeepStackExecutor}). This plain actor sits in front of the
  * user's event-sourced writer ({@link UserWriter}, its child): it answers reads at once from the
- * newest {@link View} the writer published, and forwards everything else to the writer. The
+ * newest {@link View} the writer published, and forwards everything else to the writer (follows
+ * and new followers that arrive together, together: see {@link #sendFollowChanges}). The
  * writer publishes after every change and before replying to the command that made it, so a
  * client reads its own writes. Until the first view (the writer is recovering) reads go to the
  * writer too. Home reads wait, here, while the home view is being rebuilt, as at the writer.
@@ -49,6 +54,9 @@ final class ReadFront extends AbstractBehavior<Command> {
 
   /** Home reads held while the home view is rebuilt, at most; beyond, they are answered partial at once. */
   static final int MAX_HELD_READS = 1000;
+
+  /** Follow changes written together, at most (one journal write; the rest wait for the next). */
+  static final int MAX_FOLLOW_CHANGES = 500;
 
   static Behavior<Command> create(String userId, TimelineSettings settings, Function<ActorRef<Command>, Behavior<Command>> writer) {
     return Behaviors.setup(ctx -> new ReadFront(ctx, userId, settings, writer));
@@ -60,6 +68,9 @@ final class ReadFront extends AbstractBehavior<Command> {
   private final List<Read<?>> heldHomeReads = new ArrayList<>();
   private final TimelineMetrics metrics;
   private View view;
+  /** Follows and new followers that arrived while the writer was writing the ones before. */
+  private final List<Command> followChanges = new ArrayList<>();
+  private boolean writingFollowChanges;
 
   private ReadFront(ActorContext<Command> ctx, String userId, TimelineSettings settings,
                     Function<ActorRef<Command>, Behavior<Command>> writer) {
@@ -75,6 +86,10 @@ final class ReadFront extends AbstractBehavior<Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Published.class, this::published)
+        .onMessage(FollowChangesWritten.class, written -> {
+          writingFollowChanges = false;
+          return sendFollowChanges();
+        })
         .onMessage(Command.class, this::command)
         .onSignal(Terminated.class, this::writerStopped)
         .build();
@@ -102,6 +117,10 @@ final class ReadFront extends AbstractBehavior<Command> {
   }
 
   private Behavior<Command> command(Command command) {
+    if (command instanceof Follow || command instanceof AddFollower) {
+      followChanges.add(command);
+      return sendFollowChanges();
+    }
     if (view == null || !(command instanceof Read<?> read)) {
       writer.tell(command);
     } else if (isHomeRead(read) && view.homeReadsWait() && heldHomeReads.size() < MAX_HELD_READS) {
@@ -109,6 +128,20 @@ final class ReadFront extends AbstractBehavior<Command> {
     } else {
       answer(view, read, userId, settings);
     }
+    return this;
+  }
+
+  /**
+   * Follows and new followers go to the writer together: whatever arrived while it wrote the
+   * ones before, in one journal write (a user followed by many at once would otherwise write
+   * once per follower, each waiting for the one before).
+   */
+  private Behavior<Command> sendFollowChanges() {
+    if (writingFollowChanges || followChanges.isEmpty()) return this;
+    List<Command> batch = followChanges.subList(0, Math.min(followChanges.size(), MAX_FOLLOW_CHANGES));
+    writer.tell(new FollowChanges(List.copyOf(batch)));
+    batch.clear();
+    writingFollowChanges = true;
     return this;
   }
 

@@ -95,6 +95,19 @@ public final class UserProtocol {
   public enum RebuildOverdue implements Command { INSTANCE }
 
   /**
+   * Internal, from a {@link ReadFront} to its writer: the {@link Follow}s and {@link AddFollower}s
+   * that arrived while the ones before were being written, in arrival order, to be written
+   * together; each is still answered as if it had come alone. The writer then tells the front
+   * {@link FollowChangesWritten}.
+   */
+  public record FollowChanges(List<Command> changes) implements Command, akka.actor.NoSerializationVerificationNeeded {
+    // From a front to its child, never beyond the node: the commands it holds are checked as they arrive.
+  }
+
+  /** Internal, from the writer to its {@link ReadFront}: the last {@link FollowChanges} are answered. */
+  public enum FollowChangesWritten implements Command { INSTANCE }
+
+  /**
    * Internal, from the writer to its {@link ReadFront}: what reads are answered from, as of now.
    * Sent after every change and before the reply to the command that made it, so a client that
    * got an answer reads its own write.

@@ -187,6 +187,7 @@ final class UserWriter extends EventSourcedBehaviorWithEnforcedReplies<Command, 
         .onCommand(GetHomeSources.class, (s, c) -> notRegistered(c.replyTo()))
         .onCommand(GetProfile.class, (s, c) -> notRegistered(c.replyTo()))
         .onCommand(Follow.class, (s, c) -> notRegistered(c.replyTo()))
+        .onCommand(FollowChanges.class, (s, c) -> followChanges(s, c.changes(), true))
         .onCommand(Unfollow.class, (s, c) -> notRegistered(c.replyTo()))
         .onCommand(AddFollower.class, (s, c) -> notRegistered(c.replyTo()))
         .onCommand(RemoveFollower.class, (s, c) -> notRegistered(c.replyTo()))
@@ -197,9 +198,10 @@ final class UserWriter extends EventSourcedBehaviorWithEnforcedReplies<Command, 
     builder.forState(State::isRegistered)
         .onCommand(Register.class, this::register)
         .onCommand(GetProfile.class, this::read)
-        .onCommand(Follow.class, this::follow)
+        .onCommand(Follow.class, (s, c) -> followChanges(s, List.of(c), false))
+        .onCommand(FollowChanges.class, (s, c) -> followChanges(s, c.changes(), true))
         .onCommand(Unfollow.class, this::unfollow)
-        .onCommand(AddFollower.class, this::addFollower)
+        .onCommand(AddFollower.class, (s, c) -> followChanges(s, List.of(c), false))
         .onCommand(RemoveFollower.class, this::removeFollower)
         .onCommand(PostTweet.class, this::post)
         .onCommand(Deliver.class, this::deliver)
@@ -233,14 +235,62 @@ final class UserWriter extends EventSourcedBehaviorWithEnforcedReplies<Command, 
         "user " + userId + " is already registered with another name"));
   }
 
-  private ReplyEffect<Event, State> follow(State state, Follow cmd) {
-    if (cmd.followeeId().equals(userId))
-      return Effect().reply(cmd.replyTo(), Rejection.INVALID.reply("a user cannot follow themselves"));
-    if (!UserEntity.VALID_ID.matcher(cmd.followeeId()).matches())
-      return Effect().reply(cmd.replyTo(), Rejection.INVALID.reply("bad user id"));
-    if (state.following().contains(cmd.followeeId()))
-      return Effect().reply(cmd.replyTo(), version());
-    return persist(new Followed(cmd.followeeId())).thenReply(cmd.replyTo(), s -> version());
+  // ---- follows and new followers: written together when they arrive together ---------------------
+
+  /**
+   * {@link Follow}s and {@link AddFollower}s in arrival order, in one journal write: each decided
+   * on the state the ones before it leave, each answered once all are durable. A user who follows,
+   * or is followed by, many at once (DeathStarBench's init_social_graph.py sends 200 follows of one
+   * user and 200 of its followers at a time) then writes once per batch, not once per change, each
+   * waiting for the one before. {@code fromFront}: a {@link FollowChanges}, whose end the front is told.
+   */
+  private ReplyEffect<Event, State> followChanges(State state, List<Command> changes, boolean fromFront) {
+    List<Event> events = new ArrayList<>();
+    List<Runnable> answers = new ArrayList<>();
+    State next = state;
+    for (Command change : changes) {
+      List<Event> decided;
+      if (!state.isRegistered()) {
+        decided = List.of();
+        answers.add(() -> rejectUnregistered(change));
+      } else if (change instanceof Follow follow) {
+        decided = follow(next, follow, answers);
+      } else if (change instanceof AddFollower add) {
+        decided = addFollower(next, add, answers);
+      } else {
+        throw new IllegalArgumentException("not a follow change: " + change);
+      }
+      for (Event e : decided) next = eventHandler().apply(next, e);
+      events.addAll(decided);
+    }
+    Runnable answerAll = () -> {
+      answers.forEach(Runnable::run);
+      if (fromFront) front.ifPresent(f -> f.tell(FollowChangesWritten.INSTANCE));
+    };
+    if (events.isEmpty()) {
+      answerAll.run();
+      return Effect().noReply();
+    }
+    return persist(events).thenRun(s -> answerAll.run()).thenNoReply();
+  }
+
+  private void rejectUnregistered(Command change) {
+    String why = "user " + userId + " is not registered";
+    if (change instanceof Follow f) f.replyTo().tell(Rejection.NOT_FOUND.reply(why));
+    else if (change instanceof AddFollower a) a.replyTo().tell(Rejection.NOT_FOUND.reply(why));
+  }
+
+  /** A follow's events; its answer, the follow's version, is given once they are durable. */
+  private List<Event> follow(State state, Follow cmd, List<Runnable> answers) {
+    StatusReply<Long> rejection = cmd.followeeId().equals(userId) ? Rejection.INVALID.reply("a user cannot follow themselves")
+        : !UserEntity.VALID_ID.matcher(cmd.followeeId()).matches() ? Rejection.INVALID.reply("bad user id")
+        : null;
+    if (rejection != null) {
+      answers.add(() -> cmd.replyTo().tell(rejection));
+      return List.of();
+    }
+    answers.add(() -> cmd.replyTo().tell(version()));
+    return state.following().contains(cmd.followeeId()) ? List.of() : List.of(new Followed(cmd.followeeId()));
   }
 
   private ReplyEffect<Event, State> unfollow(State state, Unfollow cmd) {
@@ -258,12 +308,11 @@ final class UserWriter extends EventSourcedBehaviorWithEnforcedReplies<Command, 
     return StatusReply.success(lastSequenceNumber(ctx));
   }
 
-  private ReplyEffect<Event, State> addFollower(State state, AddFollower cmd) {
+  private List<Event> addFollower(State state, AddFollower cmd, List<Runnable> answers) {
+    answers.add(() -> cmd.replyTo().tell(StatusReply.ack()));
     boolean present = state.followers().contains(cmd.followerId());
-    if (changesNothing(state, cmd.followerId(), cmd.version(), present))
-      return Effect().reply(cmd.replyTo(), StatusReply.ack());
-    return persist(withCelebrityCheck(state, List.of(new FollowerAdded(cmd.followerId(), cmd.version())), present ? 0 : 1))
-        .thenReply(cmd.replyTo(), s -> StatusReply.ack());
+    if (changesNothing(state, cmd.followerId(), cmd.version(), present)) return List.of();
+    return withCelebrityCheck(state, List.of(new FollowerAdded(cmd.followerId(), cmd.version())), present ? 0 : 1);
   }
 
   private ReplyEffect<Event, State> removeFollower(State state, RemoveFollower cmd) {
