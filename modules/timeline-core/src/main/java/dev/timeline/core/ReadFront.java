@@ -13,9 +13,8 @@ import akka.pattern.StatusReply;
 import akka.persistence.typed.EventRejectedException;
 import akka.persistence.typed.internal.JournalFailureException;
 import dev.timeline.core.UserEntity.State;
-import dev.timeline.core.UserProtocol.AddFollower;
 import dev.timeline.core.UserProtocol.Command;
-import dev.timeline.core.UserProtocol.Follow;
+import dev.timeline.core.UserProtocol.FollowChange;
 import dev.timeline.core.UserProtocol.FollowChanges;
 import dev.timeline.core.UserProtocol.FollowChangesWritten;
 import dev.timeline.core.UserProtocol.Followers;
@@ -69,7 +68,7 @@ final class ReadFront extends AbstractBehavior<Command> {
   private final TimelineMetrics metrics;
   private View view;
   /** Follows and new followers that arrived while the writer was writing the ones before. */
-  private final List<Command> followChanges = new ArrayList<>();
+  private final List<FollowChange> followChanges = new ArrayList<>();
   private boolean writingFollowChanges;
 
   private ReadFront(ActorContext<Command> ctx, String userId, TimelineSettings settings,
@@ -117,8 +116,8 @@ final class ReadFront extends AbstractBehavior<Command> {
   }
 
   private Behavior<Command> command(Command command) {
-    if (command instanceof Follow || command instanceof AddFollower) {
-      followChanges.add(command);
+    if (command instanceof FollowChange change) {
+      followChanges.add(change);
       return sendFollowChanges();
     }
     if (view == null || !(command instanceof Read<?> read)) {
@@ -138,7 +137,7 @@ final class ReadFront extends AbstractBehavior<Command> {
    */
   private Behavior<Command> sendFollowChanges() {
     if (writingFollowChanges || followChanges.isEmpty()) return this;
-    List<Command> batch = followChanges.subList(0, Math.min(followChanges.size(), MAX_FOLLOW_CHANGES));
+    List<FollowChange> batch = followChanges.subList(0, Math.min(followChanges.size(), MAX_FOLLOW_CHANGES));
     writer.tell(new FollowChanges(List.copyOf(batch)));
     batch.clear();
     writingFollowChanges = true;
@@ -174,7 +173,12 @@ final class ReadFront extends AbstractBehavior<Command> {
   }
 
   private static <T> void notRegistered(Read<T> read, String userId) {
-    read.replyTo().tell(Rejection.NOT_FOUND.reply("user " + userId + " is not registered"));
+    read.replyTo().tell(notRegistered(userId));
+  }
+
+  /** The answer to any command but a registration for a user who is not registered. */
+  static <T> StatusReply<T> notRegistered(String userId) {
+    return Rejection.NOT_FOUND.reply("user " + userId + " is not registered");
   }
 
   static Profile profile(String userId, State s) {

@@ -34,7 +34,7 @@ public final class UserProtocol {
   }
 
   /** Answers the version of the follow for the followee's side (see {@link AddFollower}). */
-  public record Follow(String followeeId, ActorRef<StatusReply<Long>> replyTo) implements Command {}
+  public record Follow(String followeeId, ActorRef<StatusReply<Long>> replyTo) implements FollowChange {}
 
   /** Answers the version of the unfollow for the followee's side (see {@link RemoveFollower}). */
   public record Unfollow(String followeeId, ActorRef<StatusReply<Long>> replyTo) implements Command {}
@@ -45,7 +45,7 @@ public final class UserProtocol {
    * changes: its sequence number at (or after) the {@code Followed} event; a change older than
    * the newest one applied for that follower is ignored. 0 means unversioned (bulk imports).
    */
-  public record AddFollower(String followerId, long version, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+  public record AddFollower(String followerId, long version, ActorRef<StatusReply<Done>> replyTo) implements FollowChange {}
 
   /** {@code followerId} no longer follows this user; versioned like {@link AddFollower}. */
   public record RemoveFollower(String followerId, long version, ActorRef<StatusReply<Done>> replyTo) implements Command {}
@@ -94,13 +94,16 @@ public final class UserProtocol {
   /** Internal: the rebuild took longer than the read wait; held reads are answered partial. */
   public enum RebuildOverdue implements Command { INSTANCE }
 
+  /** A change a user's front writes together with the others that arrive with it: {@link FollowChanges}. */
+  public sealed interface FollowChange extends Command {}
+
   /**
    * Internal, from a {@link ReadFront} to its writer: the {@link Follow}s and {@link AddFollower}s
    * that arrived while the ones before were being written, in arrival order, to be written
    * together; each is still answered as if it had come alone. The writer then tells the front
    * {@link FollowChangesWritten}.
    */
-  public record FollowChanges(List<Command> changes) implements Command, akka.actor.NoSerializationVerificationNeeded {
+  public record FollowChanges(List<FollowChange> changes) implements Command, akka.actor.NoSerializationVerificationNeeded {
     // From a front to its child, never beyond the node: the commands it holds are checked as they arrive.
   }
 

@@ -187,7 +187,7 @@ final class UserWriter extends EventSourcedBehaviorWithEnforcedReplies<Command, 
         .onCommand(GetHomeSources.class, (s, c) -> notRegistered(c.replyTo()))
         .onCommand(GetProfile.class, (s, c) -> notRegistered(c.replyTo()))
         .onCommand(Follow.class, (s, c) -> notRegistered(c.replyTo()))
-        .onCommand(FollowChanges.class, (s, c) -> followChanges(s, c.changes(), true))
+        .onCommand(FollowChanges.class, (s, c) -> followChanges(s, c.changes()))
         .onCommand(Unfollow.class, (s, c) -> notRegistered(c.replyTo()))
         .onCommand(AddFollower.class, (s, c) -> notRegistered(c.replyTo()))
         .onCommand(RemoveFollower.class, (s, c) -> notRegistered(c.replyTo()))
@@ -198,10 +198,10 @@ final class UserWriter extends EventSourcedBehaviorWithEnforcedReplies<Command, 
     builder.forState(State::isRegistered)
         .onCommand(Register.class, this::register)
         .onCommand(GetProfile.class, this::read)
-        .onCommand(Follow.class, (s, c) -> followChanges(s, List.of(c), false))
-        .onCommand(FollowChanges.class, (s, c) -> followChanges(s, c.changes(), true))
+        .onCommand(Follow.class, (s, c) -> followChanges(s, List.of(c)))
+        .onCommand(FollowChanges.class, (s, c) -> followChanges(s, c.changes()))
         .onCommand(Unfollow.class, this::unfollow)
-        .onCommand(AddFollower.class, (s, c) -> followChanges(s, List.of(c), false))
+        .onCommand(AddFollower.class, (s, c) -> followChanges(s, List.of(c)))
         .onCommand(RemoveFollower.class, this::removeFollower)
         .onCommand(PostTweet.class, this::post)
         .onCommand(Deliver.class, this::deliver)
@@ -242,30 +242,23 @@ final class UserWriter extends EventSourcedBehaviorWithEnforcedReplies<Command, 
    * on the state the ones before it leave, each answered once all are durable. A user who follows,
    * or is followed by, many at once (DeathStarBench's init_social_graph.py sends 200 follows of one
    * user and 200 of its followers at a time) then writes once per batch, not once per change, each
-   * waiting for the one before. {@code fromFront}: a {@link FollowChanges}, whose end the front is told.
+   * waiting for the one before. Under a front, every change comes in a {@link FollowChanges},
+   * whose end the front is told; alone (in tests) they come one by one.
    */
-  private ReplyEffect<Event, State> followChanges(State state, List<Command> changes, boolean fromFront) {
+  private ReplyEffect<Event, State> followChanges(State state, List<? extends FollowChange> changes) {
     List<Event> events = new ArrayList<>();
     List<Runnable> answers = new ArrayList<>();
     State next = state;
-    for (Command change : changes) {
-      List<Event> decided;
-      if (!state.isRegistered()) {
-        decided = List.of();
-        answers.add(() -> rejectUnregistered(change));
-      } else if (change instanceof Follow follow) {
-        decided = follow(next, follow, answers);
-      } else if (change instanceof AddFollower add) {
-        decided = addFollower(next, add, answers);
-      } else {
-        throw new IllegalArgumentException("not a follow change: " + change);
-      }
+    for (FollowChange change : changes) {
+      List<Event> decided = !state.isRegistered() ? refused(change, answers)
+          : change instanceof Follow follow ? follow(next, follow, answers)
+          : addFollower(next, (AddFollower) change, answers);
       for (Event e : decided) next = eventHandler().apply(next, e);
       events.addAll(decided);
     }
     Runnable answerAll = () -> {
       answers.forEach(Runnable::run);
-      if (fromFront) front.ifPresent(f -> f.tell(FollowChangesWritten.INSTANCE));
+      front.ifPresent(f -> f.tell(FollowChangesWritten.INSTANCE));
     };
     if (events.isEmpty()) {
       answerAll.run();
@@ -274,10 +267,10 @@ final class UserWriter extends EventSourcedBehaviorWithEnforcedReplies<Command, 
     return persist(events).thenRun(s -> answerAll.run()).thenNoReply();
   }
 
-  private void rejectUnregistered(Command change) {
-    String why = "user " + userId + " is not registered";
-    if (change instanceof Follow f) f.replyTo().tell(Rejection.NOT_FOUND.reply(why));
-    else if (change instanceof AddFollower a) a.replyTo().tell(Rejection.NOT_FOUND.reply(why));
+  private List<Event> refused(FollowChange change, List<Runnable> answers) {
+    if (change instanceof Follow f) answers.add(() -> f.replyTo().tell(ReadFront.notRegistered(userId)));
+    else if (change instanceof AddFollower a) answers.add(() -> a.replyTo().tell(ReadFront.notRegistered(userId)));
+    return List.of();
   }
 
   /** A follow's events; its answer, the follow's version, is given once they are durable. */
@@ -458,7 +451,7 @@ final class UserWriter extends EventSourcedBehaviorWithEnforcedReplies<Command, 
   }
 
   private <T> ReplyEffect<Event, State> notRegistered(ActorRef<StatusReply<T>> replyTo) {
-    return Effect().reply(replyTo, Rejection.NOT_FOUND.reply("user " + userId + " is not registered"));
+    return Effect().reply(replyTo, ReadFront.notRegistered(userId));
   }
 
   // ---- event handler --------------------------------------------------------------------------

@@ -72,27 +72,28 @@ record LabRun(int exit, JsonNode report, List<JsonNode> history, Path out) {
     return found.get(0);
   }
 
+  /** The operations of these types due within [fromMs, toMs]. */
+  private java.util.stream.Stream<JsonNode> due(List<String> types, double fromMs, double toMs) {
+    return history.stream().filter(op -> {
+      double due = op.get("intendedMs").asDouble();
+      return types.contains(op.get("type").asText()) && due >= fromMs && due <= toMs;
+    });
+  }
+
+  private static boolean ok(JsonNode op) {
+    return op.get("outcome").asText().equals("ok");
+  }
+
   /** Ok share of the operations of these types due within [fromMs, toMs]; null if there were none. */
   Double okRatio(List<String> types, double fromMs, double toMs) {
-    long all = 0, ok = 0;
-    for (JsonNode op : history) {
-      double due = op.get("intendedMs").asDouble();
-      if (!types.contains(op.get("type").asText()) || due < fromMs || due > toMs) continue;
-      all++;
-      if (op.get("outcome").asText().equals("ok")) ok++;
-    }
-    return all == 0 ? null : (double) ok / all;
+    List<JsonNode> ops = due(types, fromMs, toMs).toList();
+    return ops.isEmpty() ? null : (double) ops.stream().filter(LabRun::ok).count() / ops.size();
   }
 
   /** How often each error ended the operations of these types due within [fromMs, toMs], for messages. */
   java.util.Map<String, Long> errors(List<String> types, double fromMs, double toMs) {
-    java.util.Map<String, Long> counts = new java.util.TreeMap<>();
-    for (JsonNode op : history) {
-      double due = op.get("intendedMs").asDouble();
-      if (!types.contains(op.get("type").asText()) || due < fromMs || due > toMs || op.get("outcome").asText().equals("ok")) continue;
-      counts.merge(op.get("error").asText(), 1L, Long::sum);
-    }
-    return counts;
+    return due(types, fromMs, toMs).filter(op -> !ok(op)).collect(java.util.stream.Collectors.groupingBy(
+        op -> op.get("error").asText(), java.util.TreeMap::new, java.util.stream.Collectors.counting()));
   }
 
   /** The highest p99 of the given operation type over the windows that start within [fromMs, toMs]. */
