@@ -21,10 +21,20 @@ final class Api {
   static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  /** A status and a parsed body; status 0 when there was no answer (refused, timed out). */
-  record Response(int status, JsonNode body) {
+  /** A status and a parsed body; status 0 when there was no answer, and then {@code noAnswer} says why (refused, timed out). */
+  record Response(int status, JsonNode body, String noAnswer) {
+    Response(int status, JsonNode body) {
+      this(status, body, null);
+    }
+
     boolean ok() {
       return status >= 200 && status < 300;
+    }
+
+    /** For a failure message: the status and body, or why nothing came. */
+    @Override
+    public String toString() {
+      return status == 0 ? "no answer (" + noAnswer + ")" : status + " " + body;
     }
   }
 
@@ -67,10 +77,10 @@ final class Api {
       JsonNode json = response.body().length == 0 ? null : JSON.readTree(response.body());
       return new Response(response.statusCode(), json);
     } catch (IOException e) {
-      return new Response(0, null);
+      return new Response(0, null, e.getClass().getSimpleName() + ": " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return new Response(0, null);
+      return new Response(0, null, "interrupted");
     }
   }
 

@@ -38,6 +38,7 @@ import org.junit.jupiter.api.Test;
  * {@code crash all}, only {@code --fresh} wipes it, and the journal admits only the cluster.
  * Run with {@code TIMELINE_H2_WRITE_DELAY=500} (H2's default) the H2 durability test fails.
  */
+@org.junit.jupiter.api.extension.ExtendWith(NodeLogsOnFailure.class)
 class DurableClusterIT {
   static final int POSTS = 300;
   /** Ten authors write in parallel (one entity persists one post at a time): the last posts land just before the kill. */

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * instead of the node's WRITE_DELAY=0, to see what that loses. Binds node 1's default ports
  * ({@link dev.timeline.node.NodeMain.DefaultPorts}): run it under {@code flock /tmp/timeline-ports.lock}.
  */
+@org.junit.jupiter.api.extension.ExtendWith(NodeLogsOnFailure.class)
 class EmbeddedJournalCrashIT {
   private static final int POSTS = 300;
   private static final int NODE = 1;

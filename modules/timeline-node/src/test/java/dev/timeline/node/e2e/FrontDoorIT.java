@@ -36,6 +36,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * {@code flock /tmp/timeline-ports.lock}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@org.junit.jupiter.api.extension.ExtendWith(NodeLogsOnFailure.class)
 class FrontDoorIT {
   /** Api's node 0: the front door, where the cluster description says. */
   private static final int FRONT_DOOR = Api.FRONT_DOOR;

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * other nodes' namespaces while it runs, its journal connections fail, Akka sees it unreachable.
  * {@code stop all} leaves no namespace and no bridge. Skipped where namespaces cannot be made.
  */
+@org.junit.jupiter.api.extension.ExtendWith(NodeLogsOnFailure.class)
 class NetnsClusterIT {
   private static final int VICTIM = 2;
 

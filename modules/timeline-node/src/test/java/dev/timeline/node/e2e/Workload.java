@@ -35,18 +35,25 @@ final class Workload {
   Workload(String prefix, int count, int follows, int node) {
     users = IntStream.range(0, count).mapToObj(i -> prefix + i).toList();
     users.forEach(u -> followersOf.put(u, new ArrayList<>()));
-    for (String u : users) assertEquals(201, Api.registerRetrying(node, u).status(), "register " + u);
+    for (String u : users) {
+      Api.Response r = Api.registerRetrying(node, u);
+      assertEquals(201, r.status(), () -> "register " + u + " at node " + node + ": " + r);
+    }
     for (int k = 0; k < count; k++)
       for (int j = 1; j <= follows; j++) {
         String follower = users.get(k), followee = users.get((k + j) % count);
-        assertEquals(204, Api.untilServed(() -> Api.follow(node, follower, followee)).status(), follower + " follows " + followee);
+        Api.Response r = Api.untilServed(() -> Api.follow(node, follower, followee));
+        assertEquals(204, r.status(), () -> follower + " follows " + followee + ": " + r);
         followersOf.get(followee).add(follower);
       }
   }
 
   /** Starts every user's entity, so that each lives on some node before a fault. */
   void touchAll(int node) {
-    for (String u : users) assertEquals(200, Api.profile(node, u, Duration.ofSeconds(10)).status(), "profile of " + u);
+    for (String u : users) {
+      Api.Response r = Api.profile(node, u, Duration.ofSeconds(10));
+      assertEquals(200, r.status(), () -> "profile of " + u + ": " + r);
+    }
   }
 
   /** Posts from {@code threads} threads, round-robin over the authors, to the nodes {@code targets} names. */
