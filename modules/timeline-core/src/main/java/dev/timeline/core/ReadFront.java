@@ -30,7 +30,6 @@ import dev.timeline.core.UserProtocol.Read;
 import dev.timeline.core.UserProtocol.TimelinePage;
 import dev.timeline.core.UserProtocol.View;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -187,13 +186,8 @@ final class ReadFront extends AbstractBehavior<Command> {
 
   private static StatusReply<Followers> followers(State state, GetFollowers cmd) {
     if (cmd.max() < 1) return Rejection.INVALID.reply("max must be at least 1");
-    List<String> all = state.followers().toList();
-    int from = cmd.after().map(after -> {
-      int at = Collections.binarySearch(all, after);
-      return at >= 0 ? at + 1 : -(at + 1);
-    }).orElse(0);
-    int to = (int) Math.min(all.size(), (long) from + cmd.max());
-    return StatusReply.success(new Followers(List.copyOf(all.subList(from, to)), to < all.size()));
+    IdSet.Page page = state.followers().page(cmd.after(), cmd.max());
+    return StatusReply.success(new Followers(page.ids(), page.more()));
   }
 
   /** At most pullMaxFollowees followees to pull from, the first in id order (so pages agree); capped if more. */

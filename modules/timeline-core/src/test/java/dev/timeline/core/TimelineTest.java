@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
@@ -338,6 +339,33 @@ class TimelineTest {
     assertEquals(List.of("a", "c", "m", "x"), s.toList());
     assertEquals(IdSet.of(List.of("x", "a", "m", "c")), s);
     assertEquals(IdSet.of(List.of("x", "a", "m", "c")).hashCode(), s.hashCode());
+  }
+
+  @Test
+  void idSetPagesInIdOrderAfterAnIdMemberOrNot() {
+    IdSet s = IdSet.of(List.of("d", "b", "f", "a", "c", "e"));
+    assertEquals(new IdSet.Page(List.of("a", "b"), true), s.page(Optional.empty(), 2));
+    assertEquals(new IdSet.Page(List.of("c", "d"), true), s.page(Optional.of("b"), 2), "after a member: not itself");
+    assertEquals(new IdSet.Page(List.of("c", "d"), true), s.page(Optional.of("bb"), 2), "after an id no longer there");
+    assertEquals(new IdSet.Page(List.of("e", "f"), false), s.page(Optional.of("d"), 2), "the last page says so");
+    assertEquals(new IdSet.Page(List.of("f"), false), s.page(Optional.of("e"), 5));
+    assertEquals(new IdSet.Page(List.of(), false), s.page(Optional.of("f"), 5));
+    assertEquals(new IdSet.Page(List.of(), true), s.page(Optional.empty(), 0));
+    assertEquals(s.toList(), s.page(Optional.empty(), Integer.MAX_VALUE).ids());
+    assertThrows(IllegalArgumentException.class, () -> s.page(Optional.empty(), -1));
+
+    // Every page of many, in turn, is the whole set once, in order.
+    IdSet many = IdSet.empty();
+    for (int i = 0; i < 2_500; i++) many = many.with("u" + i);
+    List<String> paged = new java.util.ArrayList<>();
+    Optional<String> after = Optional.empty();
+    IdSet.Page page;
+    do {
+      page = many.page(after, 1000);
+      paged.addAll(page.ids());
+      after = Optional.of(paged.get(paged.size() - 1));
+    } while (page.more());
+    assertEquals(many.toList(), paged);
   }
 
   @Test
