@@ -56,7 +56,7 @@ class NodeMainTest {
   void aNodeIsAClusterMemberWithDowningAndAFixedShardCount() {
     Config node = configOf();
     assertEquals("cluster", node.getString("akka.actor.provider"));
-    assertEquals("akka.cluster.sbr.SplitBrainResolverProvider", node.getString("akka.cluster.downing-provider-class"));
+    assertEquals(PromptDowningProvider.class.getName(), node.getString("akka.cluster.downing-provider-class"));
     assertEquals("keep-majority", node.getString("akka.cluster.split-brain-resolver.active-strategy"));
     assertEquals(100, node.getInt("akka.cluster.sharding.number-of-shards"));
     assertEquals("akka.event.slf4j.Slf4jLogger", node.getStringList("akka.loggers").get(0));

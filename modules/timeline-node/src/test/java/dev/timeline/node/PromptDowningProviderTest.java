@@ -1,0 +1,133 @@
+package dev.timeline.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.ActorSystem;
+import akka.actor.Address;
+import akka.cluster.Cluster;
+import akka.cluster.Member;
+import akka.cluster.MemberStatus;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The node's downing provider is Akka's split brain resolver on a finer tick: three members, one
+ * stops without leaving (as a SIGKILLed node does), and the other two down and remove it. With no
+ * downing provider the stopped member stays a member, unreachable, and the test fails.
+ */
+class PromptDowningProviderTest {
+  private final List<ActorSystem> systems = new ArrayList<>();
+
+  @AfterEach
+  void stopAll() {
+    systems.forEach(PromptDowningProviderTest::stop);
+  }
+
+  private static void stop(ActorSystem system) {
+    try {
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().get(20, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("actor system " + system.name() + " did not stop", e);
+    }
+  }
+
+  private static Config config(String provider) {
+    return ConfigFactory.parseString("""
+        akka.actor.provider = cluster
+        akka.remote.artery.canonical.hostname = 127.0.0.1
+        akka.remote.artery.canonical.port = 0
+        akka.cluster.downing-provider-class = "%s"
+        akka.cluster.split-brain-resolver.active-strategy = keep-majority
+        akka.cluster.split-brain-resolver.stable-after = 1s
+        akka.cluster.failure-detector.acceptable-heartbeat-pause = 1s
+        # Stopped without leaving, as a crash: no coordinated shutdown, so no graceful leave.
+        akka.coordinated-shutdown.run-by-actor-system-terminate = off
+        akka.coordinated-shutdown.terminate-actor-system = off
+        akka.loglevel = WARNING
+        """.formatted(provider)).withFallback(ConfigFactory.load());
+  }
+
+  private List<ActorSystem> cluster(String provider) {
+    for (int i = 0; i < 3; i++) systems.add(ActorSystem.create("downing", config(provider)));
+    Address seed = Cluster.get(systems.get(0)).selfAddress();
+    systems.forEach(s -> Cluster.get(s).join(seed));
+    awaitMembers(systems.get(0), 3, MemberStatus.up());
+    return systems;
+  }
+
+  @Test
+  void aMemberThatStopsWithoutLeavingIsDownedAndRemoved() {
+    List<ActorSystem> nodes = cluster(PromptDowningProvider.class.getName());
+    Address crashed = Cluster.get(nodes.get(2)).selfAddress();
+    stop(nodes.get(2));
+    awaitMembers(nodes.get(0), 2, MemberStatus.up());
+    assertTrue(members(nodes.get(0)).stream().noneMatch(m -> m.address().equals(crashed)), "the crashed member is removed");
+  }
+
+  @Test
+  void withoutADowningProviderTheStoppedMemberStays() {
+    List<ActorSystem> nodes = cluster("");
+    Address crashed = Cluster.get(nodes.get(2)).selfAddress();
+    stop(nodes.get(2));
+    await(Duration.ofSeconds(10), () -> assertTrue(
+        Cluster.get(nodes.get(0)).state().getUnreachable().stream().anyMatch(m -> m.address().equals(crashed)), "unreachable"));
+    // Time for the resolver to have removed it several times over (stable-after 1 s).
+    assertThrows(AssertionError.class, () -> awaitMembers(nodes.get(0), 2, MemberStatus.up(), Duration.ofSeconds(5)));
+  }
+
+  @Test
+  void anotherStrategyIsRefusedByName() {
+    Config other = ConfigFactory.parseString("akka.cluster.split-brain-resolver.active-strategy = keep-oldest")
+        .withFallback(config(PromptDowningProvider.class.getName()));
+    ActorSystem plain = ActorSystem.create("refused", ConfigFactory.parseString("akka.actor.provider = local").withFallback(other));
+    systems.add(plain);
+    var refused = assertThrows(akka.ConfigurationException.class, () -> new PromptDowningProvider(plain));
+    assertTrue(refused.getMessage().contains("keep-oldest"), refused.getMessage());
+  }
+
+  private static List<Member> members(ActorSystem system) {
+    return StreamSupport.stream(Cluster.get(system).state().getMembers().spliterator(), false).toList();
+  }
+
+  private static void awaitMembers(ActorSystem system, int count, MemberStatus status) {
+    awaitMembers(system, count, status, Duration.ofSeconds(30));
+  }
+
+  /** Exactly {@code count} members, all with {@code status}, none unreachable. */
+  private static void awaitMembers(ActorSystem system, int count, MemberStatus status, Duration within) {
+    await(within, () -> {
+      List<Member> members = members(system);
+      assertEquals(count, members.size(), "members: " + members);
+      assertTrue(members.stream().allMatch(m -> m.status().equals(status)), "members: " + members);
+      assertTrue(Cluster.get(system).state().getUnreachable().isEmpty(), "unreachable: " + Cluster.get(system).state().getUnreachable());
+    });
+  }
+
+  /** Repeats {@code check} until it passes, failing with its last failure after {@code within}. */
+  private static void await(Duration within, Runnable check) {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (true) {
+      try {
+        check.run();
+        return;
+      } catch (AssertionError notYet) {
+        if (System.nanoTime() > deadline) throw notYet;
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw notYet;
+        }
+      }
+    }
+  }
+}
