@@ -55,16 +55,35 @@ public final class LinkDelay {
 
   private void acceptLoop() {
     while (!server.isClosed()) {
+      Socket peer;
       try {
-        Socket peer = server.accept();
+        peer = server.accept();
+      } catch (IOException e) {
+        log.debug("relay accept failed", e);
+        continue;
+      }
+      try {
         Socket artery = new Socket(host, targetPort);
         peer.setTcpNoDelay(true);
         artery.setTcpNoDelay(true);
         relay(peer, artery);
       } catch (IOException e) {
-        log.debug("relay connection failed", e);
+        // Artery is not bound yet (the relay listens first) or has stopped. Left open, the peer's
+        // connection would lead nowhere: its bytes accepted, never delivered, and no error for it
+        // to reconnect on (a restarted node never completed a handshake: NetnsClusterIT).
+        log.debug("relay to Artery's port {} failed: closing the peer's connection", targetPort, e);
+        closeQuietly(peer);
       }
     }
+  }
+
+  /** The port this relay listens on. */
+  int port() {
+    return server.getLocalPort();
+  }
+
+  void close() {
+    closeQuietly(server);
   }
 
   private void relay(Socket peer, Socket artery) throws IOException {
@@ -103,8 +122,8 @@ public final class LinkDelay {
     });
   }
 
-  private static void closeQuietly(Socket... sockets) {
-    for (Socket s : sockets) {
+  private static void closeQuietly(java.io.Closeable... sockets) {
+    for (java.io.Closeable s : sockets) {
       try {
         s.close();
       } catch (IOException ignored) {
