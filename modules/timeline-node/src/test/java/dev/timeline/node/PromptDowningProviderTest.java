@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.ActorSystem;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.javadsl.Adapter;
 import akka.actor.Address;
 import akka.cluster.Cluster;
 import akka.cluster.Member;
@@ -78,7 +80,7 @@ class PromptDowningProviderTest {
     List<ActorSystem> nodes = cluster("");
     Address crashed = Cluster.get(nodes.get(2)).selfAddress();
     stop(nodes.get(2));
-    await(Duration.ofSeconds(10), () -> assertTrue(
+    await(nodes.get(0), Duration.ofSeconds(10), () -> assertTrue(
         Cluster.get(nodes.get(0)).state().getUnreachable().stream().anyMatch(m -> m.address().equals(crashed)), "unreachable"));
     // Time for the resolver to have removed it several times over (stable-after 1 s).
     assertThrows(AssertionError.class, () -> awaitMembers(nodes.get(0), 2, MemberStatus.up(), Duration.ofSeconds(5)));
@@ -104,7 +106,7 @@ class PromptDowningProviderTest {
 
   /** Exactly {@code count} members, all with {@code status}, none unreachable. */
   private static void awaitMembers(ActorSystem system, int count, MemberStatus status, Duration within) {
-    await(within, () -> {
+    await(system, within, () -> {
       List<Member> members = members(system);
       assertEquals(count, members.size(), "members: " + members);
       assertTrue(members.stream().allMatch(m -> m.status().equals(status)), "members: " + members);
@@ -112,22 +114,11 @@ class PromptDowningProviderTest {
     });
   }
 
-  /** Repeats {@code check} until it passes, failing with its last failure after {@code within}. */
-  private static void await(Duration within, Runnable check) {
-    long deadline = System.nanoTime() + within.toNanos();
-    while (true) {
-      try {
-        check.run();
-        return;
-      } catch (AssertionError notYet) {
-        if (System.nanoTime() > deadline) throw notYet;
-        try {
-          Thread.sleep(100);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw notYet;
-        }
-      }
-    }
+  /** The typed testkit's awaitAssert, on a classic system. */
+  private static void await(ActorSystem system, Duration within, Runnable check) {
+    TestProbe.create(Adapter.toTyped(system)).awaitAssert(within, () -> {
+      check.run();
+      return null;
+    });
   }
 }
