@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
@@ -21,6 +22,11 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 final class NodeLogsOnFailure implements BeforeEachCallback, TestExecutionExceptionHandler {
   static final Path E2E = ClusterScript.ROOT.resolve("modules/timeline-node/target/e2e");
   private static final int LINES = 25;
+  /**
+   * Linux stamps a file with its coarse clock, up to a scheduler tick behind {@link Instant#now()}:
+   * a log written just after the test began can look older than the test.
+   */
+  static final Duration CLOCK_SLACK = Duration.ofSeconds(1);
   private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(NodeLogsOnFailure.class);
 
   @Override
@@ -57,7 +63,7 @@ final class NodeLogsOnFailure implements BeforeEachCallback, TestExecutionExcept
 
   private static boolean modifiedSince(Path file, Instant since) {
     try {
-      return Files.getLastModifiedTime(file).compareTo(FileTime.from(since)) >= 0;
+      return Files.getLastModifiedTime(file).compareTo(FileTime.from(since.minus(CLOCK_SLACK))) >= 0;
     } catch (IOException gone) {
       return false;
     }

@@ -18,7 +18,9 @@ class NodeLogsOnFailureTest {
   void aFailureCarriesTheLastLinesOfTheLogsWrittenSinceTheTestBegan(@TempDir Path e2e) throws Exception {
     Instant began = Instant.now();
     Path run = Files.createDirectories(e2e.resolve("netns"));
-    Files.writeString(run.resolve("node-1.log"), IntStream.rangeClosed(1, 40).mapToObj(i -> "line " + i).collect(Collectors.joining("\n")));
+    Path recent = Files.writeString(run.resolve("node-1.log"), IntStream.rangeClosed(1, 40).mapToObj(i -> "line " + i).collect(Collectors.joining("\n")));
+    // As the kernel's coarse clock may stamp it: a few milliseconds before the test began.
+    Files.setLastModifiedTime(recent, FileTime.from(began.minusMillis(4)));
     Path old = Files.writeString(run.resolve("node-2.log"), "an earlier test's line\n");
     Files.setLastModifiedTime(old, FileTime.from(began.minusSeconds(60)));
     Files.writeString(run.resolve("cluster.conf"), "not a log\n");
