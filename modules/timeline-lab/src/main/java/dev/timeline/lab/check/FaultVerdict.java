@@ -6,11 +6,13 @@ import java.util.List;
  * A fault and what it did to the service. Times are milliseconds since the run started, except
  * {@code servedAgainAfterMs}, which counts from the injection.
  *
- * @param servedAgainAfterMs when the last request due within the fault that was not served had
- *                           completed (the failover time as clients see it); null if every
- *                           request was served
- * @param failedSeconds       failed windows overlapping the fault, in seconds
- * @param verdict             "tolerated", "became a failure for N s" or "data lost"
+ * @param servedAgainAfterMs when the last request due within the fault or its failure (up to
+ *                           {@code failedUntilMs}) that was not served had completed (the
+ *                           failover time as clients see it); null if every request was served
+ * @param failedSeconds       failed windows overlapping the fault and right after it, in seconds
+ * @param failedUntilMs       the end of the last of those windows; null if there are none
+ * @param verdict             "tolerated", "became a failure for N s" (", M s of it after the fault
+ *                            ended") or "data lost"
  */
 public record FaultVerdict(
     String verb,
@@ -21,6 +23,7 @@ public record FaultVerdict(
     Double downedMs,
     Double servedAgainAfterMs,
     double failedSeconds,
+    Double failedUntilMs,
     String verdict) {
 
   public FaultVerdict {

@@ -16,8 +16,11 @@ public final class FaultVerdicts {
 
   /**
    * A fault's interval runs from its injection to its end, or to the end of the run if it was
-   * never undone during the run. The delivery checks cover the whole run, so data lost in either
-   * read-back ({@code dataLost}) condemns every fault of the run: the lab cannot tell which one lost it.
+   * never undone during the run. Its failure is the failed windows overlapping that interval and
+   * those that follow it without a break: a cluster killed whole is down until it has started
+   * again, after the fault was undone, and those seconds are the fault's, not "outside any fault".
+   * The delivery checks cover the whole run, so data lost in either read-back ({@code dataLost})
+   * condemns every fault of the run: the lab cannot tell which one lost it.
    */
   public static List<FaultVerdict> of(List<FaultRecord> faults, List<Op> history, List<Window> windows,
       boolean dataLost, double durationMs, Slo slo) {
@@ -26,24 +29,43 @@ public final class FaultVerdicts {
     for (FaultRecord fault : faults) {
       double from = fault.injectedMs();
       double to = fault.endedMs() != null ? fault.endedMs() : durationMs;
-      long failedWindows = windows.stream()
-          .filter(w -> w.failed() && w.startMs() <= to && w.startMs() + windowMs > from)
-          .count();
-      double failedSeconds = failedWindows * windowMs / 1000;
+      List<Window> failed = failure(windows, windowMs, from, to);
+      double failedSeconds = failed.size() * windowMs / 1000;
+      double afterSeconds = failed.stream().filter(w -> w.startMs() >= to).count() * windowMs / 1000;
+      double failedUntilMs = failed.isEmpty() ? to : Math.max(to, failed.get(failed.size() - 1).startMs() + windowMs);
       String verdict = dataLost ? DATA_LOST
           : failedSeconds == 0 ? TOLERATED
-          : "became a failure for " + Fmt.plain(failedSeconds) + " s";
+          : "became a failure for " + Fmt.plain(failedSeconds) + " s"
+              + (afterSeconds > 0 ? ", " + Fmt.plain(afterSeconds) + " s of it after the fault ended" : "");
       verdicts.add(new FaultVerdict(fault.verb(), fault.nodes(), from, fault.endedMs(), fault.detectedMs(),
-          fault.downedMs(), servedAgainAfterMs(history, from, to, slo), failedSeconds, verdict));
+          fault.downedMs(), servedAgainAfterMs(history, from, failedUntilMs, slo), failedSeconds,
+          failed.isEmpty() ? null : failedUntilMs, verdict));
     }
     return List.copyOf(verdicts);
   }
 
+  /** The failed windows overlapping [from, to], then those right after it up to the first that did not fail. */
+  private static List<Window> failure(List<Window> windows, double windowMs, double from, double to) {
+    List<Window> failed = new ArrayList<>();
+    boolean unbroken = false;
+    for (Window w : windows) {
+      boolean overlaps = w.startMs() <= to && w.startMs() + windowMs > from;
+      if (overlaps) {
+        if (w.failed()) failed.add(w);
+        unbroken = w.failed();
+      } else if (w.startMs() > to) {
+        if (!unbroken || !w.failed()) break;
+        failed.add(w);
+      }
+    }
+    return failed;
+  }
+
   /**
-   * From the injection until the last request due within the fault that was not served (not ok,
-   * or ok only later than its type's p99 bound: a client that retries through a failover turns
-   * errors into slow successes) had completed: from then on, as far as the fault lasted, every
-   * request was served. Null if every request was served. An aggregate over all users on purpose:
+   * From the injection until the last request due within the fault's failure that was not
+   * served (not ok, or ok only later than its type's p99 bound: a client that retries through a
+   * failover turns errors into slow successes) had completed: from then on, as far as the fault
+   * and its failure lasted, every request was served. Null if every request was served. An aggregate over all users on purpose:
    * "the first success of each affected user" would measure how soon the load generator happened
    * to pick that user again.
    */

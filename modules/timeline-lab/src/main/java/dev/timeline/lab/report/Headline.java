@@ -63,7 +63,8 @@ public record Headline(Part expectations, Part users, Part data, List<String> fa
       return new Facts(r.passed(), r.expectations().stream().map(ExpectationResult::name).toList(),
           r.expectations().stream().filter(e -> !e.holds()).map(ExpectationResult::name).toList(),
           r.faults().stream().map(f -> new Fault(label(f.verb(), f.nodes()), f.injectedMs(),
-              f.endedMs() != null ? f.endedMs() : r.durationMs(), f.endedMs() != null, f.failedSeconds())).toList(),
+              f.endedMs() != null ? f.endedMs() : r.durationMs(), f.endedMs() != null, f.failedSeconds(),
+              f.failedUntilMs())).toList(),
           r.windows().stream().filter(Window::failed).map(Window::startMs).toList(), r.slo().windowMs(), reads);
     }
 
@@ -81,8 +82,10 @@ public record Headline(Part expectations, Part users, Part data, List<String> fa
         List<Integer> nodes = new ArrayList<>();
         array(f, "nodes").forEach(n -> nodes.add(n.asInt()));
         boolean ended = f.hasNonNull("endedMs");
+        // Reports written before failures were followed past their fault's end have no failedUntilMs.
         faults.add(new Fault(label(text(f, "verb"), nodes), number(f, "injectedMs"),
-            ended ? number(f, "endedMs") : durationMs, ended, number(f, "failedSeconds")));
+            ended ? number(f, "endedMs") : durationMs, ended, number(f, "failedSeconds"),
+            f.hasNonNull("failedUntilMs") ? number(f, "failedUntilMs") : null));
       }
       List<Double> failedStarts = new ArrayList<>();
       for (JsonNode w : array(json, "windows")) {
@@ -94,8 +97,16 @@ public record Headline(Part expectations, Part users, Part data, List<String> fa
     }
   }
 
-  /** A fault's interval: injection to end, or to the end of the run if never undone ({@code ended} false). */
-  public record Fault(String label, double fromMs, double toMs, boolean ended, double failedSeconds) {}
+  /**
+   * A fault's interval: injection to end, or to the end of the run if never undone ({@code ended}
+   * false); its failure may outlast it, up to {@code failedUntilMs} (null: no failure, or not known).
+   */
+  public record Fault(String label, double fromMs, double toMs, boolean ended, double failedSeconds, Double failedUntilMs) {
+    /** Whether the window starting at {@code startMs} is within this fault or its failure, as FaultVerdicts counts. */
+    boolean covers(double startMs, double windowMs) {
+      return (startMs <= toMs || failedUntilMs != null && startMs < failedUntilMs) && startMs + windowMs > fromMs;
+    }
+  }
 
   /** One read-back's count of lost and duplicated deliveries, and of what it could not check. */
   public record ReadBack(String name, long lost, long duplicated, long unreadableTimelines, long unresolvedPosts) {
@@ -126,8 +137,9 @@ public record Headline(Part expectations, Part users, Part data, List<String> fa
   }
 
   /**
-   * Failed windows inside a fault's interval are counted as {@code FaultVerdicts} counts them
-   * (a window overlapping it); the rest are failures outside any fault, also seen by users.
+   * Failed windows inside a fault's interval or its failure are counted as {@code FaultVerdicts}
+   * counts them (a window overlapping it, and those right after it without a break); the rest are
+   * failures outside any fault, also seen by users.
    */
   private static Part users(Facts f) {
     if (f.failedWindowStarts().isEmpty()) {
@@ -135,7 +147,7 @@ public record Headline(Part expectations, Part users, Part data, List<String> fa
           : f.faults().size() == 1 ? "the fault was tolerated (no failed window)" : "every fault was tolerated (no failed window)");
     }
     long inFaults = f.failedWindowStarts().stream()
-        .filter(start -> f.faults().stream().anyMatch(fault -> start <= fault.toMs() && start + f.windowMs() > fault.fromMs()))
+        .filter(start -> f.faults().stream().anyMatch(fault -> fault.covers(start, f.windowMs())))
         .count();
     long outside = f.failedWindowStarts().size() - inFaults;
     List<Fault> failing = f.faults().stream().filter(fault -> fault.failedSeconds() > 0).toList();

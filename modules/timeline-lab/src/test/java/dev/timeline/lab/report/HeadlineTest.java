@@ -57,19 +57,33 @@ class HeadlineTest {
   @Test
   void failuresOutsideEveryFaultAreCountedApartAndManyFaultsAreCounted() {
     ReadBack clean = new ReadBack("warm", 0, 0, 0, 0);
-    Fault crash = new Fault("crash node 2", 5000, 7000, true, 2);
+    Fault crash = new Fault("crash node 2", 5000, 7000, true, 2, 7000.0);
     Headline one = Headline.of(new Facts(true, List.of(), List.of(), List.of(crash), List.of(0.0, 5000.0, 6000.0), 1000, List.of(clean)));
     assertEquals("FAILED for 2 s during crash node 2, 1 s outside any fault", one.users().text());
     assertEquals("PASSED (none set)", one.expectations().text());
     assertEquals("0 lost, 0 duplicated (warm read-back only)", one.data().text());
 
-    List<Fault> storm = List.of(new Fault("pause node 1", 0, 1500, true, 2), new Fault("pause node 1", 3000, 4500, true, 2),
-        new Fault("pause node 1", 6000, 7500, true, 2), new Fault("pause node 1", 9000, 10_500, true, 1),
-        new Fault("pause node 1", 12_000, 13_500, false, 0));
+    List<Fault> storm = List.of(new Fault("pause node 1", 0, 1500, true, 2, null), new Fault("pause node 1", 3000, 4500, true, 2, null),
+        new Fault("pause node 1", 6000, 7500, true, 2, null), new Fault("pause node 1", 9000, 10_500, true, 1, null),
+        new Fault("pause node 1", 12_000, 13_500, false, 0, null));
     Headline many = Headline.of(new Facts(true, List.of(), List.of(), storm, List.of(0.0, 1000.0, 3000.0, 4000.0, 6000.0, 7000.0, 10_000.0),
         1000, List.of(clean)));
     assertEquals("FAILED for 7 s during 4 of 5 faults", many.users().text());
     assertEquals("pause node 1, 12.0 s → end of run: tolerated", many.faults().get(4));
+  }
+
+  @Test
+  void theFailedSecondsRightAfterAFaultThatFailedOnAreTheFaults() {
+    ReadBack clean = new ReadBack("warm", 0, 0, 0, 0);
+    List<Double> failed = List.of(5000.0, 6000.0, 7000.0, 8000.0, 9000.0, 12_000.0);
+    Fault crashAll = new Fault("crash-all", 5000, 7000, true, 5, 10_000.0);
+    Headline h = Headline.of(new Facts(true, List.of(), List.of(), List.of(crashAll), failed, 1000, List.of(clean)));
+    assertEquals("FAILED for 5 s during crash-all, 1 s outside any fault", h.users().text());
+
+    // A report from before failures were followed past their fault's end: only the interval.
+    Fault old = new Fault("crash-all", 5000, 7000, true, 3, null);
+    Headline before = Headline.of(new Facts(true, List.of(), List.of(), List.of(old), failed, 1000, List.of(clean)));
+    assertEquals("FAILED for 3 s during crash-all, 3 s outside any fault", before.users().text());
   }
 
   @Test
