@@ -44,7 +44,7 @@ public final class FaultVerdicts {
     return List.copyOf(verdicts);
   }
 
-  /** The failed windows overlapping [from, to], then those right after it up to the first that did not fail. */
+  /** The failed windows overlapping [from, to], then those right after it up to the first that did not fail (windows in order). */
   private static List<Window> failure(List<Window> windows, double windowMs, double from, double to) {
     List<Window> failed = new ArrayList<>();
     boolean unbroken = false;
@@ -65,9 +65,9 @@ public final class FaultVerdicts {
    * From the injection until the last request due within the fault's failure that was not
    * served (not ok, or ok only later than its type's p99 bound: a client that retries through a
    * failover turns errors into slow successes) had completed: from then on, as far as the fault
-   * and its failure lasted, every request was served. Null if every request was served. An aggregate over all users on purpose:
-   * "the first success of each affected user" would measure how soon the load generator happened
-   * to pick that user again.
+   * and its failure lasted, every request was served. Null if every request was served. An
+   * aggregate over all users on purpose: "the first success of each affected user" would measure
+   * how soon the load generator happened to pick that user again.
    */
   private static Double servedAgainAfterMs(List<Op> history, double from, double to, Slo slo) {
     Double lastFailure = null;
