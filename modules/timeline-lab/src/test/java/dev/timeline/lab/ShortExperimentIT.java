@@ -46,11 +46,13 @@ class ShortExperimentIT {
     assertNotEquals("data lost", crash.get("verdict").asText());
     JsonNode powerLoss = run.fault("crash-all");
     assertTrue(powerLoss.get("endedMs").isNumber(), "start-all ended the power loss: " + powerLoss);
-    assertTrue(powerLoss.get("servedAgainAfterMs").asDouble() <= 20_000, "every request served again within 20 s: " + powerLoss);
     // Served again by 35 s after start-all (30 s): on 2 cores the three JVMs start in about 9 s,
     // and the load that piled up meanwhile (up to 256 operations in flight) keeps them saturated
-    // for 10-20 s more while they warm up. The last seconds are left out: operations due then
-    // may still be in flight when the run ends.
+    // for 10-20 s more while they warm up. Those seconds are the power loss's failure, so its
+    // served-again counts them (28 s after the crash in one run). The last seconds are left out:
+    // operations due then may still be in flight when the run ends.
+    assertTrue(powerLoss.get("failedUntilMs").isNumber(), "the failure outlasted start-all: " + powerLoss);
+    assertTrue(powerLoss.get("servedAgainAfterMs").asDouble() <= 45_000, "every request served again by 71 s: " + powerLoss);
     java.util.List<String> all = java.util.List.of("post", "home", "user");
     Double okLast = run.okRatio(all, 65_000, 71_000);
     assertTrue(okLast != null && okLast > 0.9,

@@ -10,7 +10,8 @@ import java.util.List;
  *                           {@code failedUntilMs}) that was not served had completed (the
  *                           failover time as clients see it); null if every request was served
  * @param failedSeconds       failed windows overlapping the fault and right after it, in seconds
- * @param failedUntilMs       the end of the last of those windows; null if there are none
+ * @param failedUntilMs       when its failure outlasted the fault, the end of the last failed
+ *                            window after the fault's end; null if it did not
  * @param verdict             "tolerated", "became a failure for N s" (", M s of it after the fault
  *                            ended") or "data lost"
  */

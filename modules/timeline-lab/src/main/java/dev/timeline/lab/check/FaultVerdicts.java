@@ -31,15 +31,16 @@ public final class FaultVerdicts {
       double to = fault.endedMs() != null ? fault.endedMs() : durationMs;
       List<Window> failed = failure(windows, windowMs, from, to);
       double failedSeconds = failed.size() * windowMs / 1000;
-      double afterSeconds = failed.stream().filter(w -> w.startMs() >= to).count() * windowMs / 1000;
-      double failedUntilMs = failed.isEmpty() ? to : Math.max(to, failed.get(failed.size() - 1).startMs() + windowMs);
+      List<Window> after = failed.stream().filter(w -> w.startMs() > to).toList();
+      double afterSeconds = after.size() * windowMs / 1000;
+      Double failedUntilMs = after.isEmpty() ? null : after.get(after.size() - 1).startMs() + windowMs;
       String verdict = dataLost ? DATA_LOST
           : failedSeconds == 0 ? TOLERATED
           : "became a failure for " + Fmt.plain(failedSeconds) + " s"
               + (afterSeconds > 0 ? ", " + Fmt.plain(afterSeconds) + " s of it after the fault ended" : "");
       verdicts.add(new FaultVerdict(fault.verb(), fault.nodes(), from, fault.endedMs(), fault.detectedMs(),
-          fault.downedMs(), servedAgainAfterMs(history, from, failedUntilMs, slo), failedSeconds,
-          failed.isEmpty() ? null : failedUntilMs, verdict));
+          fault.downedMs(), servedAgainAfterMs(history, from, failedUntilMs != null ? failedUntilMs : to, slo), failedSeconds,
+          failedUntilMs, verdict));
     }
     return List.copyOf(verdicts);
   }

@@ -81,23 +81,24 @@ class FaultVerdictsTest {
   }
 
   @Test
-  void servedAgainIsWhenTheLastFailedRequestDueWithinTheFaultsFailureCompleted() {
-    // The fault's failure is seconds 3, 4 and 5, up to 6000: the victim's last failure due by
-    // then is due at 5950 and fails at 7950. The failures of second 12 belong to no fault.
+  void servedAgainIsWhenTheLastFailedRequestDueWithinTheFaultCompleted() {
+    // The victim's last failure due within [2500, 5500] is due at 5450 and fails at 7450; the
+    // failures due later (until 6000) are in the window the fault ended in, not after it, and
+    // those of second 12 belong to no fault.
     FaultRecord crash = new FaultRecord("crash", List.of(2), 2500, 5500.0, null, null);
 
     FaultVerdict verdict = verdicts(NOTHING_LOST, crash).get(0);
 
-    assertEquals(7950 - 2500, verdict.servedAgainAfterMs(), 1e-9);
-    assertEquals(6000.0, verdict.failedUntilMs());
+    assertEquals(7450 - 2500, verdict.servedAgainAfterMs(), 1e-9);
+    assertNull(verdict.failedUntilMs(), "the failure did not outlast the fault's last window");
   }
 
   @Test
   void aFailureThatOutlastsItsFaultIsTheFaultsUntilTheFirstServedWindow() {
-    // Undone at 4000, but the victim fails on through second 5 (as a cluster killed whole is down
+    // Undone at 3500, but the victim fails on through second 5 (as a cluster killed whole is down
     // until it has started again): seconds 4 and 5 are after the fault, and still its failure.
     // Second 12 comes after a served window: no fault's.
-    FaultRecord crashAll = new FaultRecord("crash-all", List.of(), 2500, 4000.0, null, null);
+    FaultRecord crashAll = new FaultRecord("crash-all", List.of(), 2500, 3500.0, null, null);
 
     FaultVerdict verdict = verdicts(NOTHING_LOST, crashAll).get(0);
 

@@ -57,7 +57,7 @@ class HeadlineTest {
   @Test
   void failuresOutsideEveryFaultAreCountedApartAndManyFaultsAreCounted() {
     ReadBack clean = new ReadBack("warm", 0, 0, 0, 0);
-    Fault crash = new Fault("crash node 2", 5000, 7000, true, 2, 7000.0);
+    Fault crash = new Fault("crash node 2", 5000, 7000, true, 2, null);
     Headline one = Headline.of(new Facts(true, List.of(), List.of(), List.of(crash), List.of(0.0, 5000.0, 6000.0), 1000, List.of(clean)));
     assertEquals("FAILED for 2 s during crash node 2, 1 s outside any fault", one.users().text());
     assertEquals("PASSED (none set)", one.expectations().text());
