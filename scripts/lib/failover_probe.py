@@ -33,7 +33,8 @@ def probe(address, user, crashed_at, deadline, attempts, answered):
             status = response.status
         except (OSError, http.client.HTTPException) as e:
             status = type(e).__name__
-            connection.close()
+            if connection is not None:
+                connection.close()
             connection = None
         attempts.append((started - crashed_at, now_ms() - crashed_at, status))
         if status == 200:

@@ -50,8 +50,7 @@ public final class FaultVerdicts {
     List<Window> failed = new ArrayList<>();
     boolean unbroken = false;
     for (Window w : windows) {
-      boolean overlaps = w.startMs() <= to && w.startMs() + windowMs > from;
-      if (overlaps) {
+      if (overlaps(w.startMs(), windowMs, from, to)) {
         if (w.failed()) failed.add(w);
         unbroken = w.failed();
       } else if (w.startMs() > to) {
@@ -60,6 +59,11 @@ public final class FaultVerdicts {
       }
     }
     return failed;
+  }
+
+  /** Whether the window starting at {@code startMs} overlaps the fault's interval [from, to]. */
+  public static boolean overlaps(double startMs, double windowMs, double from, double to) {
+    return startMs <= to && startMs + windowMs > from;
   }
 
   /**

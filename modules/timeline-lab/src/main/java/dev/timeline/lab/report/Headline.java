@@ -3,6 +3,7 @@ package dev.timeline.lab.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.timeline.lab.check.DeliveryResult;
 import dev.timeline.lab.check.ExpectationResult;
+import dev.timeline.lab.check.FaultVerdicts;
 import dev.timeline.lab.check.Window;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -104,7 +105,7 @@ public record Headline(Part expectations, Part users, Part data, List<String> fa
   public record Fault(String label, double fromMs, double toMs, boolean ended, double failedSeconds, Double failedUntilMs) {
     /** Whether the window starting at {@code startMs} is within this fault or its failure, as FaultVerdicts counts. */
     boolean covers(double startMs, double windowMs) {
-      return (startMs <= toMs || failedUntilMs != null && startMs < failedUntilMs) && startMs + windowMs > fromMs;
+      return FaultVerdicts.overlaps(startMs, windowMs, fromMs, toMs) || failedUntilMs != null && startMs > toMs && startMs < failedUntilMs;
     }
   }
 

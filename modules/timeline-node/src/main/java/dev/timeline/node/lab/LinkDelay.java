@@ -1,5 +1,6 @@
 package dev.timeline.node.lab;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -122,8 +123,8 @@ public final class LinkDelay {
     });
   }
 
-  private static void closeQuietly(java.io.Closeable... sockets) {
-    for (java.io.Closeable s : sockets) {
+  private static void closeQuietly(Closeable... sockets) {
+    for (Closeable s : sockets) {
       try {
         s.close();
       } catch (IOException ignored) {
