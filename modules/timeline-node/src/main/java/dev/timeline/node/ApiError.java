@@ -118,6 +118,11 @@ public record ApiError(StatusCode status, String error, String message) {
     return withRequestTimeoutResponse(ApiError::timedOut, () -> handleExceptions(EXCEPTIONS, () -> handleRejections(REJECTIONS, inner)));
   }
 
+  /** {@code inner} with an exception it throws answered as a 500 (a bug), where rejections must still pass on. */
+  static Route bugsAnswered(Supplier<Route> inner) {
+    return handleExceptions(EXCEPTIONS, inner);
+  }
+
   /** Akka's own answer to a request past akka.http.server.request-timeout is a plain-text 503 without Retry-After. */
   private static HttpResponse timedOut(HttpRequest request) {
     return unavailable("no response within the server's request timeout, try again").response();

@@ -18,6 +18,7 @@ import java.util.Locale;
  * @param maxImportBody   the same for the lab's bulk import on the admin port
  * @param capacity        requests per second this node starts on /users... and /wrk2-api (0: no limit)
  * @param capacityQueue   a request that would wait longer for its turn is a 503 at once
+ * @param maxInProgress   requests in progress on /users... and /wrk2-api at most; one more is a 503 at once (0: no bound)
  * @param clusterStatsTimeout  GET /cluster waits this long for shard statistics
  * @param metricsShardingTimeout  each Prometheus scrape waits this long for the shard regions
  * @param journalTable    the journal's event table as akka-persistence-jdbc names it (for the lab's
@@ -32,6 +33,7 @@ public record NodeSettings(
     long maxImportBody,
     int capacity,
     Duration capacityQueue,
+    int maxInProgress,
     Duration clusterStatsTimeout,
     Duration metricsShardingTimeout,
     JournalWriters.Table journalTable,
@@ -49,6 +51,7 @@ public record NodeSettings(
         http.getBytes("max-import-body"),
         http.getInt("capacity"),
         http.getDuration("capacity-queue"),
+        http.getInt("max-in-progress"),
         http.getDuration("cluster-stats-timeout"),
         config.getDuration("timeline.metrics.sharding-timeout"),
         JournalWriters.Table.of(config, core.journal().login()),
