@@ -115,7 +115,7 @@ public record ApiError(StatusCode status, String error, String message) {
    * plain-text bodies are rewritten.
    */
   public static Route handled(Supplier<Route> inner) {
-    return withRequestTimeoutResponse(ApiError::timedOut, () -> handleExceptions(EXCEPTIONS, () -> handleRejections(REJECTIONS, inner)));
+    return withRequestTimeoutResponse(ApiError::timedOut, () -> bugsAnswered(() -> handleRejections(REJECTIONS, inner)));
   }
 
   /** {@code inner} with an exception it throws answered as a 500 (a bug), where rejections must still pass on. */

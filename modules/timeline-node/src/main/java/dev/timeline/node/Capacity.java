@@ -58,17 +58,21 @@ final class Capacity {
   }
 
   private Route admitNow(Supplier<Route> inner) {
-    if (maxInProgress > 0 && inProgress.incrementAndGet() > maxInProgress) {
+    if (maxInProgress <= 0) return inTurn(inner);
+    if (inProgress.incrementAndGet() > maxInProgress) {
       inProgress.decrementAndGet();
       return ApiError.unavailable(maxInProgress + " requests in progress on this node, the most it takes"
           + " (timeline.http.max-in-progress), try again").route();
     }
-    Route queued = Directives.onSuccess(admit(), admitted -> admitted.isPresent()
+    return Directives.mapRouteResultFuture(result -> result.whenComplete((answered, failed) -> inProgress.decrementAndGet()),
+        () -> ApiError.bugsAnswered(() -> inTurn(inner)));
+  }
+
+  /** {@code inner} once this request's turn has come; 503 when the queue is full. */
+  private Route inTurn(Supplier<Route> inner) {
+    return Directives.onSuccess(admit(), admitted -> admitted.isPresent()
         ? inner.get()
         : ApiError.unavailable("over this node's configured capacity, try again").route());
-    if (maxInProgress <= 0) return queued;
-    return Directives.mapRouteResultFuture(result -> result.whenComplete((answered, failed) -> inProgress.decrementAndGet()),
-        () -> ApiError.bugsAnswered(() -> queued));
   }
 
   /** Requests in progress now (0 when not counted: no bound). */
