@@ -64,8 +64,7 @@ final class Capacity {
       return ApiError.unavailable(maxInProgress + " requests in progress on this node, the most it takes"
           + " (timeline.http.max-in-progress), try again").route();
     }
-    return Directives.mapRouteResultFuture(result -> result.whenComplete((answered, failed) -> inProgress.decrementAndGet()),
-        () -> ApiError.bugsAnswered(() -> inTurn(inner)));
+    return OnAnswer.run((answered, failed) -> inProgress.decrementAndGet(), () -> ApiError.bugsAnswered(() -> inTurn(inner)));
   }
 
   /** {@code inner} once this request's turn has come; 503 when the queue is full. */

@@ -222,13 +222,13 @@ public final class NodeMetrics extends AllDirectives {
       long start = System.nanoTime();
       String method = request.method().value();
       String route = RouteTemplates.of(request.getUri().path());
-      return mapRouteResultFuture(result -> result.whenComplete((done, failure) -> {
+      return OnAnswer.run((done, failure) -> {
         String status = failure != null ? "500"
             : done instanceof Complete answered ? Integer.toString(answered.getResponse().status().intValue())
             : "rejected"; // not reached behind ApiError.handled, which answers every rejection
         requests.labelValues(method, route, status).inc();
         latency.labelValues(method, route, status).observe((System.nanoTime() - start) / 1e9);
-      }), () -> inner);
+      }, () -> inner);
     });
   }
 
