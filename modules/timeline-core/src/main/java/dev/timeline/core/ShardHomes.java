@@ -46,10 +46,10 @@ final class ShardHomes {
   }
 
   private void refresh(ActorSystem<?> system, Duration timeout) {
-    AskPattern.<akka.cluster.sharding.typed.ClusterShardingQuery, ShardRegion.ClusterShardingStats>ask(
+    Users.plain(AskPattern.<akka.cluster.sharding.typed.ClusterShardingQuery, ShardRegion.ClusterShardingStats>ask(
             ClusterSharding.get(system).shardState(),
             replyTo -> new GetClusterShardingStats(UserEntity.ENTITY_TYPE_KEY, timeout, replyTo),
-            timeout.multipliedBy(2), system.scheduler())
+            timeout.multipliedBy(2), system.scheduler()), system.executionContext())
         .thenAccept(stats -> {
           Map<String, Address> next = new HashMap<>();
           stats.getRegions().forEach((address, region) -> region.getStats().keySet().forEach(shard -> next.put(shard, address)));

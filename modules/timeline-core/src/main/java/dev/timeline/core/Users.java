@@ -75,7 +75,7 @@ public final class Users {
     return plain(ask, dispatcher);
   }
 
-  static <T> CompletableFuture<T> plain(CompletionStage<T> ask, Executor executor) {
+  public static <T> CompletableFuture<T> plain(CompletionStage<T> ask, Executor executor) {
     CompletableFuture<T> plain = new CompletableFuture<>();
     ask.whenCompleteAsync((value, failure) -> {
       if (failure != null) plain.completeExceptionally(failure);

@@ -16,6 +16,7 @@ import akka.http.javadsl.server.Complete;
 import akka.http.javadsl.server.Route;
 import akka.pattern.Patterns;
 import dev.timeline.core.TimelineMetrics;
+import dev.timeline.core.Users;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -240,7 +241,8 @@ public final class NodeMetrics extends AllDirectives {
     List<String> types = new ArrayList<>(classic.getShardTypeNames());
     List<CompletableFuture<Region>> asks = new ArrayList<>();
     for (String type : types) {
-      asks.add(Patterns.ask(classic.shardRegion(type), ShardRegion.getShardRegionStateInstance(), shardingTimeout)
+      asks.add(Users.plain(Patterns.ask(classic.shardRegion(type), ShardRegion.getShardRegionStateInstance(), shardingTimeout),
+              system.executionContext())
           .thenApply(reply -> {
             var state = (ShardRegion.CurrentShardRegionState) reply;
             int entities = state.getShards().stream().mapToInt(s -> s.getEntityIds().size()).sum();

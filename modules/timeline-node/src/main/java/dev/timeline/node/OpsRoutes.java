@@ -19,6 +19,7 @@ import akka.management.javadsl.AkkaManagement;
 import dev.timeline.core.TimelineMetrics;
 import dev.timeline.core.TimelineSettings;
 import dev.timeline.core.UserEntity;
+import dev.timeline.core.Users;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -134,12 +135,12 @@ public final class OpsRoutes extends AllDirectives {
   private Route cluster(boolean withSharding) {
     CompletionStage<ShardingView> sharding = !withSharding
         ? CompletableFuture.completedFuture(ShardingView.UNAVAILABLE)
-        : AskPattern.<ClusterShardingQuery, ClusterShardingStats>ask(
+        : Users.plain(AskPattern.<ClusterShardingQuery, ClusterShardingStats>ask(
             ClusterSharding.get(system).shardState(),
             replyTo -> new GetClusterShardingStats(UserEntity.ENTITY_TYPE_KEY, statsTimeout, replyTo),
             // The query answers by itself after statsTimeout; this only guards a lost reply.
             statsTimeout.plusSeconds(1),
-            system.scheduler())
+            system.scheduler()), system.executionContext())
         .thenApply(ShardingView::of)
         .exceptionally(failure -> ShardingView.UNAVAILABLE);
     return onSuccess(sharding, stats -> {
