@@ -96,6 +96,25 @@ class NodeMetricsTest {
     assertTrue(after.series(REQUESTS).stream().anyMatch(s -> s.labels().get("route").equals("/users/{id}/timeline")));
   }
 
+  /**
+   * Counted, admitted and answered, a request starts no thread of its own. Failed when the
+   * metrics' and the in-progress count's callbacks ran as scala-java8-compat's whenCompleteAsync:
+   * on 2 cores, a new thread per callback (see OnAnswer).
+   */
+  @Test
+  void servingRequestsStartsNoThreadPerRequest() throws Exception {
+    String carol = register("carol");
+    for (int i = 0; i < 20; i++) send("GET", "/users/" + carol + "/timeline", null); // connections and pools set up
+    int n = 200;
+    long before = java.lang.management.ManagementFactory.getThreadMXBean().getTotalStartedThreadCount();
+    for (int i = 0; i < n; i++) {
+      assertEquals(200, send("GET", "/health", null).statusCode());
+      assertEquals(200, send("GET", "/users/" + carol + "/timeline", null).statusCode());
+    }
+    long started = java.lang.management.ManagementFactory.getThreadMXBean().getTotalStartedThreadCount() - before;
+    assertTrue(started < n / 4, started + " threads started for " + 2 * n + " requests");
+  }
+
   @Test
   void aFailingRequestCountsUnderItsStatus() throws Exception {
     String nobody = "nobody-" + ids.incrementAndGet(); // never registered
