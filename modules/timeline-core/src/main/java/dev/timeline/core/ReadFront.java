@@ -161,9 +161,9 @@ final class ReadFront extends AbstractBehavior<Command> {
       c.replyTo().tell(followers(state, c));
     } else if (read instanceof GetUserTimeline c) {
       // The author's own pages keep request ids: a client resolves a post whose answer it missed.
-      c.replyTo().tell(page(state.ownTweets(), c.cursor(), c.limit(), true, false, settings));
+      c.replyTo().tell(page(state.ownTweets(), c.cursor(), c.skip(), c.limit(), true, false, settings));
     } else if (read instanceof GetHomeTimeline c) {
-      c.replyTo().tell(page(view.home(), c.cursor(), c.limit(), false, partial, settings));
+      c.replyTo().tell(page(view.home(), c.cursor(), c.skip(), c.limit(), false, partial, settings));
     } else if (read instanceof GetHomeSources c) {
       c.replyTo().tell(homeSources(view, c, partial, settings));
     } else {
@@ -190,23 +190,37 @@ final class ReadFront extends AbstractBehavior<Command> {
     return StatusReply.success(new Followers(page.ids(), page.more()));
   }
 
-  /** At most pullMaxFollowees followees to pull from, the first in id order (so pages agree); capped if more. */
+  /**
+   * At most pullMaxFollowees followees to pull from, the first in id order (so pages agree); capped
+   * if more. The stored page skips only when nothing is pulled (see {@link GetHomeSources}).
+   */
   private static StatusReply<HomeSources> homeSources(View view, GetHomeSources cmd, boolean partial, TimelineSettings settings) {
-    StatusReply<TimelinePage> stored = page(view.home(), cmd.cursor(), cmd.limit(), false, partial, settings);
-    if (stored.isError()) return StatusReply.error(stored.getError());
+    if (cmd.skip() < 0) return Rejection.INVALID.reply(NEGATIVE_SKIP);
     List<String> pullFrom = settings.fanOut().strategy().pullFrom(view.state());
+    StatusReply<TimelinePage> stored = pullFrom.isEmpty()
+        ? page(view.home(), cmd.cursor(), cmd.skip(), cmd.limit(), false, partial, settings)
+        : page(view.home(), cmd.cursor(), 0, skipPlusLimit(cmd.skip(), cmd.limit()), false, partial, settings);
+    if (stored.isError()) return StatusReply.error(stored.getError());
     boolean capped = pullFrom.size() > settings.pullMaxFollowees();
     return StatusReply.success(new HomeSources(stored.getValue(),
         capped ? List.copyOf(pullFrom.subList(0, settings.pullMaxFollowees())) : pullFrom, capped));
   }
 
+  /** What each page of a merge must hold, skipping nothing, for the merged page to skip {@code skip} (saturating). */
+  static int skipPlusLimit(int skip, int limit) {
+    return (int) Math.min(Integer.MAX_VALUE, (long) skip + limit);
+  }
+
+  private static final String NEGATIVE_SKIP = "skip must be at least 0";
+
   /** A page of the timeline; request ids only in the author's own pages (contract C2). */
-  private static StatusReply<TimelinePage> page(Timeline timeline, Optional<String> cursor, int limit,
+  private static StatusReply<TimelinePage> page(Timeline timeline, Optional<String> cursor, int skip, int limit,
                                                 boolean withRequestIds, boolean partial, TimelineSettings settings) {
     if (limit < 1) return Rejection.INVALID.reply("limit must be at least 1");
+    if (skip < 0) return Rejection.INVALID.reply(NEGATIVE_SKIP);
     // One more than asked tells whether an older page exists (capped first: limit + 1 overflows
     // for Integer.MAX_VALUE, and a negative limit makes Timeline.page throw, stopping the entity).
-    List<Tweet> tweets = timeline.page(cursor, Math.min(limit, timeline.size()) + 1);
+    List<Tweet> tweets = timeline.page(cursor, skip, Math.min(limit, timeline.size()) + 1);
     if (!withRequestIds) tweets = tweets.stream().map(Tweet::withoutRequestId).toList();
     return StatusReply.success(TimelinePage.within(tweets, limit, settings.pageMaxBytes(), false, partial));
   }

@@ -82,10 +82,17 @@ public final class Timeline {
 
   /** Up to {@code limit} tweets strictly older than {@code cursor} (a tweet id), or from the top. */
   public List<Tweet> page(Optional<String> cursor, int limit) {
-    int from = cursor.map(c -> {
+    return page(cursor, 0, limit);
+  }
+
+  /** The same, leaving out the first {@code skip} of them (an offset read: DeathStarBench's start). */
+  public List<Tweet> page(Optional<String> cursor, int skip, int limit) {
+    if (skip < 0) throw new IllegalArgumentException("skip must not be negative: " + skip);
+    int after = cursor.map(c -> {
       int at = search(c);
       return at >= 0 ? at + 1 : -(at + 1);
     }).orElse(0);
+    int from = (int) Math.min(newestFirst.length, (long) after + skip);
     List<Tweet> out = new ArrayList<>(Math.min(limit, Math.max(0, newestFirst.length - from)));
     for (int i = from; i < newestFirst.length && out.size() < limit; i++) out.add(newestFirst[i]);
     return out;

@@ -147,15 +147,45 @@ public final class UserProtocol {
 
   public record ImportFollowers(List<String> ids, ActorRef<StatusReply<Done>> replyTo) implements Command {}
 
-  /** What a home-timeline read needs: the stored page, and whom to pull from at read time. */
-  public record GetHomeSources(int limit, Optional<String> cursor, ActorRef<StatusReply<HomeSources>> replyTo)
-      implements Read<HomeSources> {}
+  // Timeline reads: up to `limit` tweets older than `cursor` (or from the newest), after leaving
+  // out the first `skip` of them. An offset read (DeathStarBench's start and stop) skips where the
+  // timeline is, so only the page it keeps crosses the network and is serialized.
 
-  public record GetHomeTimeline(int limit, Optional<String> cursor, ActorRef<StatusReply<TimelinePage>> replyTo)
-      implements Read<TimelinePage> {}
+  /**
+   * What a home-timeline read needs: the stored page, and whom to pull from at read time. The
+   * stored page skips {@code skip} tweets only when there is nobody to pull from; otherwise it
+   * holds the first {@code skip + limit}, since the merge with the pulled tweets decides which
+   * of them are the first {@code skip}.
+   */
+  public record GetHomeSources(int skip, int limit, Optional<String> cursor, ActorRef<StatusReply<HomeSources>> replyTo)
+      implements Read<HomeSources> {
+    @JsonCreator
+    public GetHomeSources {}
 
-  public record GetUserTimeline(int limit, Optional<String> cursor, ActorRef<StatusReply<TimelinePage>> replyTo)
-      implements Read<TimelinePage> {}
+    public GetHomeSources(int limit, Optional<String> cursor, ActorRef<StatusReply<HomeSources>> replyTo) {
+      this(0, limit, cursor, replyTo);
+    }
+  }
+
+  public record GetHomeTimeline(int skip, int limit, Optional<String> cursor, ActorRef<StatusReply<TimelinePage>> replyTo)
+      implements Read<TimelinePage> {
+    @JsonCreator
+    public GetHomeTimeline {}
+
+    public GetHomeTimeline(int limit, Optional<String> cursor, ActorRef<StatusReply<TimelinePage>> replyTo) {
+      this(0, limit, cursor, replyTo);
+    }
+  }
+
+  public record GetUserTimeline(int skip, int limit, Optional<String> cursor, ActorRef<StatusReply<TimelinePage>> replyTo)
+      implements Read<TimelinePage> {
+    @JsonCreator
+    public GetUserTimeline {}
+
+    public GetUserTimeline(int limit, Optional<String> cursor, ActorRef<StatusReply<TimelinePage>> replyTo) {
+      this(0, limit, cursor, replyTo);
+    }
+  }
 
   // ---- replies --------------------------------------------------------------------------------
 

@@ -226,21 +226,27 @@ public final class Users {
    * pull, the celebrities under hybrid), asked in parallel. A followee that does not answer within
    * pull-timeout is left out and the page is marked partial rather than failing the read; so is
    * the page of a reader who pulls from more than pull-max-followees (the first are gathered).
+   * {@code skip} leaves out the first tweets after the cursor (see {@link UserProtocol.GetHomeSources}).
    */
-  public CompletionStage<UserProtocol.TimelinePage> homeTimeline(String userId, int limit, Optional<String> cursor) {
-    return this.<UserProtocol.HomeSources>askIdempotent(userId, r -> new UserProtocol.GetHomeSources(limit, cursor, r))
+  public CompletionStage<UserProtocol.TimelinePage> homeTimeline(String userId, int skip, int limit, Optional<String> cursor) {
+    return this.<UserProtocol.HomeSources>askIdempotent(userId, r -> new UserProtocol.GetHomeSources(skip, limit, cursor, r))
         .thenCompose(sources -> {
+          if (sources.pullFrom().isEmpty()) {
+            metrics.homeRead(1, sources.stored().partial());
+            return CompletableFuture.completedFuture(sources.stored());
+          }
+          int each = ReadFront.skipPlusLimit(skip, limit);
           List<CompletableFuture<Optional<UserProtocol.TimelinePage>>> pulled = new ArrayList<>();
           for (String followee : sources.pullFrom())
             pulled.add(plain(ref(followee)
-                .<UserProtocol.TimelinePage>askWithStatus(r -> new UserProtocol.GetUserTimeline(limit, cursor, r), pullTimeout))
+                .<UserProtocol.TimelinePage>askWithStatus(r -> new UserProtocol.GetUserTimeline(each, cursor, r), pullTimeout))
                 .thenApply(Optional::of)
                 // A followee that is not registered has no tweets; any other failure: not now.
                 .exceptionally(failure -> Rejection.of(failure).isPresent()
                     ? Optional.of(new UserProtocol.TimelinePage(List.of(), Optional.empty()))
                     : Optional.empty())
                 .toCompletableFuture());
-          return CompletableFuture.allOf(pulled.toArray(CompletableFuture[]::new)).thenApply(v -> {
+          return CompletableFuture.allOf(pulled.toArray(CompletableFuture[]::new)).thenCompose(v -> {
             List<UserProtocol.TimelinePage> pages = new ArrayList<>();
             pages.add(sources.stored());
             // Stored partial: the reader's home view is still being rebuilt (see HomeView).
@@ -251,32 +257,51 @@ public final class Users {
               else partial = true;
             }
             metrics.homeRead(1 + sources.pullFrom().size(), partial);
-            return merge(pages, limit, pageMaxBytes, partial);
+            Known known = Known.of(pages);
+            // The byte budget cut the pages before the skip ended: skip the rest after what is known.
+            if (known.horizon().isPresent() && known.tweets().size() <= skip)
+              return homeTimeline(userId, skip - known.tweets().size(), limit, known.horizon());
+            return CompletableFuture.completedFuture(known.page(skip, limit, pageMaxBytes, partial));
           });
         });
   }
 
   /**
-   * The newest {@code limit} distinct tweets of several pages, each the newest after the same
-   * cursor, within the page byte budget, without request ids (a home page). A page that has more
-   * ends at its cursor and says nothing of older tweets, so the merge stops at the newest such
-   * cursor: a tweet older than it could have others before it that no page brought.
+   * The newest distinct tweets of several pages, each the newest after the same cursor, without
+   * request ids. A page that has more ends at its cursor and says nothing of older tweets, so what
+   * is known ends at the newest such cursor, the horizon: a tweet older than it could have others
+   * before it that no page brought.
    */
-  static UserProtocol.TimelinePage merge(List<UserProtocol.TimelinePage> pages, int limit, int maxBytes, boolean partial) {
-    if (pages.size() == 1 && !partial) return pages.get(0);
-    TreeMap<String, Tweet> byId = new TreeMap<>(Comparator.reverseOrder());
-    Optional<String> horizon = Optional.empty();
-    for (var page : pages) {
-      for (Tweet t : page.tweets()) byId.putIfAbsent(t.id(), t.withoutRequestId());
-      if (page.nextCursor().isPresent() && (horizon.isEmpty() || page.nextCursor().get().compareTo(horizon.get()) > 0))
-        horizon = page.nextCursor();
+  record Known(List<Tweet> tweets, Optional<String> horizon) {
+    static Known of(List<UserProtocol.TimelinePage> pages) {
+      TreeMap<String, Tweet> byId = new TreeMap<>(Comparator.reverseOrder());
+      Optional<String> horizon = Optional.empty();
+      for (var page : pages) {
+        for (Tweet t : page.tweets()) byId.putIfAbsent(t.id(), t.withoutRequestId());
+        if (page.nextCursor().isPresent() && (horizon.isEmpty() || page.nextCursor().get().compareTo(horizon.get()) > 0))
+          horizon = page.nextCursor();
+      }
+      return new Known(horizon.map(h -> List.copyOf(byId.headMap(h, true).values())).orElseGet(() -> List.copyOf(byId.values())), horizon);
     }
-    List<Tweet> known = horizon.map(h -> List.copyOf(byId.headMap(h, true).values())).orElseGet(() -> List.copyOf(byId.values()));
-    return UserProtocol.TimelinePage.within(known, limit, maxBytes, horizon.isPresent(), partial);
+
+    /** After the first {@code skip} known, the next {@code limit} within the page byte budget (a home page). */
+    UserProtocol.TimelinePage page(int skip, int limit, int maxBytes, boolean partial) {
+      List<Tweet> after = tweets.subList(Math.min(skip, tweets.size()), tweets.size());
+      return UserProtocol.TimelinePage.within(after, limit, maxBytes, horizon.isPresent(), partial);
+    }
+  }
+
+  /** The newest {@code limit} of the home timeline after the cursor (or from the newest). */
+  public CompletionStage<UserProtocol.TimelinePage> homeTimeline(String userId, int limit, Optional<String> cursor) {
+    return homeTimeline(userId, 0, limit, cursor);
+  }
+
+  public CompletionStage<UserProtocol.TimelinePage> userTimeline(String userId, int skip, int limit, Optional<String> cursor) {
+    return askIdempotent(userId, r -> new UserProtocol.GetUserTimeline(skip, limit, cursor, r));
   }
 
   public CompletionStage<UserProtocol.TimelinePage> userTimeline(String userId, int limit, Optional<String> cursor) {
-    return askIdempotent(userId, r -> new UserProtocol.GetUserTimeline(limit, cursor, r));
+    return userTimeline(userId, 0, limit, cursor);
   }
 
   private static Throwable rejected(Rejection rejection, String message) {

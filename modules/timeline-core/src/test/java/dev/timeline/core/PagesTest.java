@@ -61,6 +61,21 @@ class PagesTest {
     assertEquals(newestFirst, readAll(cursor -> remote.userTimeline("big", 200, cursor)), "own pages, request ids kept");
     assertEquals(withoutRequestIds, readAll(cursor -> remote.homeTimeline("big", 200, cursor)), "stored home pages");
     assertEquals(withoutRequestIds, readAll(cursor -> remote.homeTimeline("big-fan", 200, cursor)), "merged home pages");
+
+    // A merged page skips what the pulled pages (about 31 tweets of 4 KiB in a budget) brought,
+    // then asks again after them: past 31 the skip ends beyond the first pages.
+    for (int skip : new int[] {1, 37, 150, 195, 200, 250}) {
+      List<Tweet> own = newestFirst.subList(Math.min(skip, 200), Math.min(skip + 10, 200));
+      List<Tweet> home = withoutRequestIds.subList(Math.min(skip, 200), Math.min(skip + 10, 200));
+      assertEquals(own, join(remote.userTimeline("big", skip, 10, Optional.empty())).tweets(), "own, skip " + skip);
+      assertEquals(home, join(remote.homeTimeline("big", skip, 10, Optional.empty())).tweets(), "stored home, skip " + skip);
+      UserProtocol.TimelinePage merged = join(remote.homeTimeline("big-fan", skip, 10, Optional.empty()));
+      List<Tweet> start = home.subList(0, Math.min(home.size(), merged.tweets().size()));
+      assertEquals(start, merged.tweets(), "merged home, skip " + skip + ": where the skip ends");
+      assertEquals(home.isEmpty(), merged.tweets().isEmpty(), "merged home, skip " + skip + ": empty only past the end");
+      if (merged.tweets().size() < home.size())
+        assertEquals(Optional.of(merged.tweets().get(merged.tweets().size() - 1).id()), merged.nextCursor(), "cut short: a cursor to the rest");
+    }
   }
 
   /** Every page until the last: whole (not partial), cut short of 200 by the budget, concatenated. */

@@ -80,6 +80,11 @@ class StrategiesTest {
               .toList();
           LocalCluster.await(Duration.ofSeconds(30), () -> home(users, reader).equals(expected),
               strategy + ": " + reader + "'s home timeline is " + expected + " (is " + home(users, reader) + ")");
+          for (int skip : new int[] {1, 7}) {
+            List<String> slice = expected.subList(Math.min(skip, expected.size()), Math.min(skip + 5, expected.size()));
+            assertEquals(slice, join(users.homeTimeline(reader, skip, 5, Optional.empty())).tweets().stream().map(Tweet::id).toList(),
+                strategy + ": " + reader + "'s home timeline after skipping " + skip);
+          }
         }
       }
     }

@@ -255,25 +255,29 @@ class TimelineTest {
   @Test
   void aMergeStopsAtTheNewestCursorOfAPageCutShort() {
     Tweet a10 = tweet(10, "a"), a9 = tweet(9, "a"), b8 = tweet(8, "b"), b5 = tweet(5, "b");
-    var first = Users.merge(List.of(page(List.of(a10), Optional.of(a10.id())), page(List.of(b8, b5), Optional.empty())),
+    var first = merged(List.of(page(List.of(a10), Optional.of(a10.id())), page(List.of(b8, b5), Optional.empty())),
         10, 1 << 20, false);
     assertEquals(ids(List.of(a10)), ids(first.tweets()));
     assertEquals(Optional.of(a10.id()), first.nextCursor());
-    var second = Users.merge(List.of(page(List.of(a9), Optional.empty()), page(List.of(b8, b5), Optional.empty())),
+    var second = merged(List.of(page(List.of(a9), Optional.empty()), page(List.of(b8, b5), Optional.empty())),
         10, 1 << 20, false);
     assertEquals(ids(List.of(a9, b8, b5)), ids(second.tweets()));
     assertEquals(Optional.empty(), second.nextCursor());
   }
 
+  private static UserProtocol.TimelinePage merged(List<UserProtocol.TimelinePage> pages, int limit, int maxBytes, boolean partial) {
+    return Users.Known.of(pages).page(0, limit, maxBytes, partial);
+  }
+
   @Test
   void aMergedPageKeepsToLimitAndBudgetAndDropsRequestIds() {
     Tweet a3 = new Tweet(Tweet.idFor(3, "a"), "a", "x", 3, "req-a3"), b2 = tweet(2, "b"), a1 = tweet(1, "a");
-    var merged = Users.merge(List.of(page(List.of(a3, a1), Optional.empty()), page(List.of(b2), Optional.empty())),
+    var merged = merged(List.of(page(List.of(a3, a1), Optional.empty()), page(List.of(b2), Optional.empty())),
         2, 1 << 20, true);
     assertEquals(List.of(a3.withoutRequestId(), b2), merged.tweets());
     assertEquals(Optional.of(b2.id()), merged.nextCursor());
     assertTrue(merged.partial());
-    var budget = Users.merge(List.of(page(List.of(a3, a1), Optional.empty()), page(List.of(b2), Optional.empty())),
+    var budget = merged(List.of(page(List.of(a3, a1), Optional.empty()), page(List.of(b2), Optional.empty())),
         10, a3.withoutRequestId().wireBytes() + 1, false);
     assertEquals(ids(List.of(a3)), ids(budget.tweets()));
     assertEquals(Optional.of(a3.id()), budget.nextCursor());

@@ -918,6 +918,63 @@ class UserEntityTest {
     }
   }
 
+  /** An offset read (DeathStarBench's start) skips where the timeline is: only its page is handed over. */
+  @Test
+  void aSkipLeavesOutTheFirstTweetsAfterTheCursor() {
+    var kit = registered(Strategy.PUSH, 1000); // timelines of 10
+    List<Tweet> newestFirst = new ArrayList<>();
+    for (int i = 1; i <= 5; i++) newestFirst.add(0, posted(kit, "t" + i));
+    List<Tweet> home = newestFirst.stream().map(Tweet::withoutRequestId).toList();
+    for (boolean own : new boolean[] {true, false}) {
+      List<Tweet> all = own ? newestFirst : home;
+      assertEquals(new TimelinePage(all.subList(1, 3), Optional.of(all.get(2).id())), skipped(kit, own, 1, 2, Optional.empty()));
+      assertEquals(new TimelinePage(all.subList(3, 5), Optional.empty()),
+          skipped(kit, own, 1, 2, Optional.of(all.get(1).id())), "after the cursor, then the skip");
+      assertEquals(new TimelinePage(List.of(), Optional.empty()), skipped(kit, own, 5, 2, Optional.empty()), "skipped to the end");
+      assertEquals(new TimelinePage(List.of(), Optional.empty()),
+          skipped(kit, own, Integer.MAX_VALUE, Integer.MAX_VALUE, Optional.empty()));
+    }
+  }
+
+  private static TimelinePage skipped(EventSourcedBehaviorTestKit<Command, Event, State> kit,
+                                      boolean own, int skip, int limit, Optional<String> cursor) {
+    CommandResultWithReply<Command, Event, State, StatusReply<TimelinePage>> result = kit.runCommand(r -> own
+        ? new GetUserTimeline(skip, limit, cursor, r) : new GetHomeTimeline(skip, limit, cursor, r));
+    assertTrue(result.hasNoEvents());
+    return result.reply().getValue();
+  }
+
+  @Test
+  void aNegativeSkipIsInvalid() {
+    var kit = registered(Strategy.HYBRID, 3);
+    posted(kit, "x");
+    assertRejected(Rejection.INVALID,
+        kit.<StatusReply<TimelinePage>>runCommand(r -> new GetHomeTimeline(-1, 10, Optional.empty(), r)));
+    assertRejected(Rejection.INVALID,
+        kit.<StatusReply<TimelinePage>>runCommand(r -> new GetUserTimeline(-1, 10, Optional.empty(), r)));
+    assertRejected(Rejection.INVALID,
+        kit.<StatusReply<HomeSources>>runCommand(r -> new GetHomeSources(-1, 10, Optional.empty(), r)));
+    follow(kit, "carol");
+    kit.<Done>runCommand(r -> new PullFrom("carol", r));
+    assertRejected(Rejection.INVALID,
+        kit.<StatusReply<HomeSources>>runCommand(r -> new GetHomeSources(-1, 10, Optional.empty(), r))); // also when pulling
+  }
+
+  /** A read that pulls merges pages that skip nothing: the stored one holds skip + limit for it. */
+  @Test
+  void homeSourcesSkipOnlyWhenNothingIsPulled() {
+    var kit = registered(Strategy.HYBRID, 3);
+    List<Tweet> home = new ArrayList<>();
+    for (int i = 1; i <= 6; i++) home.add(0, posted(kit, "t" + i).withoutRequestId());
+    assertEquals(home.subList(2, 4), kit.<StatusReply<HomeSources>>runCommand(
+        r -> new GetHomeSources(2, 2, Optional.empty(), r)).reply().getValue().stored().tweets(), "nobody to pull from");
+    follow(kit, "carol");
+    kit.<Done>runCommand(r -> new PullFrom("carol", r));
+    var pulling = kit.<StatusReply<HomeSources>>runCommand(r -> new GetHomeSources(2, 2, Optional.empty(), r)).reply().getValue();
+    assertEquals(List.of("carol"), pulling.pullFrom());
+    assertEquals(home.subList(0, 4), pulling.stored().tweets(), "pulling: the first skip + limit");
+  }
+
   @Test
   void theLargestLimitReturnsEverything() {
     var kit = registered();

@@ -152,7 +152,7 @@ public final class Wrk2Routes extends AllDirectives {
 
   /** A page of a timeline, as {@link Users#homeTimeline} and {@link Users#userTimeline} read one. */
   interface TimelineRead {
-    CompletionStage<UserProtocol.TimelinePage> read(String userId, int limit, Optional<String> cursor);
+    CompletionStage<UserProtocol.TimelinePage> read(String userId, int skip, int limit, Optional<String> cursor);
   }
 
   private final ActorSystem<?> system;
@@ -216,26 +216,27 @@ public final class Wrk2Routes extends AllDirectives {
   }
 
   /**
-   * Tweets {@code [start, stop)} of a timeline, newest first: pages of at most
-   * {@link TimelineRoutes#MAX_LIMIT} are read, each after the previous one's cursor, until
-   * {@code stop} tweets are in hand or the timeline has no more.
+   * Tweets {@code [start, stop)} of a timeline, newest first: the first page skips {@code start}
+   * where the timeline is, then pages of at most {@link TimelineRoutes#MAX_LIMIT} are read, each
+   * after the previous one's cursor, until {@code stop - start} tweets are in hand or the timeline
+   * has no more.
    */
   static CompletionStage<List<Tweet>> range(TimelineRead timeline, Slice slice) {
     if (slice.start() >= slice.stop()) return CompletableFuture.completedFuture(List.of()); // start beyond MAX_STOP
-    return rangeFrom(timeline, slice, List.of(), Optional.empty());
+    return rangeFrom(timeline, slice, List.of(), slice.start(), Optional.empty());
   }
 
-  private static CompletionStage<List<Tweet>> rangeFrom(TimelineRead timeline, Slice slice, List<Tweet> newestFirst, Optional<String> cursor) {
-    int wanted = Math.min(slice.stop() - newestFirst.size(), TimelineRoutes.MAX_LIMIT);
-    return timeline.read(slice.userId(), wanted, cursor).thenCompose(page -> {
+  private static CompletionStage<List<Tweet>> rangeFrom(TimelineRead timeline, Slice slice, List<Tweet> newestFirst,
+                                                        int skip, Optional<String> cursor) {
+    int count = slice.stop() - slice.start();
+    int wanted = Math.min(count - newestFirst.size(), TimelineRoutes.MAX_LIMIT);
+    return timeline.read(slice.userId(), skip, wanted, cursor).thenCompose(page -> {
       List<Tweet> read = new ArrayList<>(newestFirst);
       read.addAll(page.tweets());
       // An empty page or a cursor that does not move would never end; neither is a timeline's.
       boolean more = page.nextCursor().isPresent() && !page.tweets().isEmpty() && !page.nextCursor().equals(cursor);
-      if (more && read.size() < slice.stop()) return rangeFrom(timeline, slice, List.copyOf(read), page.nextCursor());
-      int from = Math.min(slice.start(), read.size());
-      int to = Math.min(slice.stop(), read.size());
-      return CompletableFuture.completedFuture(List.copyOf(read.subList(from, to)));
+      if (more && read.size() < count) return rangeFrom(timeline, slice, List.copyOf(read), 0, page.nextCursor());
+      return CompletableFuture.completedFuture(List.copyOf(read.subList(0, Math.min(count, read.size()))));
     });
   }
 

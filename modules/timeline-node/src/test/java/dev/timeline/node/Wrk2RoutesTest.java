@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -340,32 +341,38 @@ class Wrk2RoutesTest {
 
   /**
    * Core may answer a page with fewer tweets than asked and a cursor to the rest (a byte budget
-   * per page); a read follows the cursors until [start, stop) is filled or the timeline ends.
+   * per page); a read skips to start where the timeline is, then follows the cursors until
+   * [start, stop) is filled or the timeline ends.
    */
   @Test
-  void aReadFollowsShortPagesUntilItsRangeIsFilled() throws Exception {
+  void aReadSkipsToItsStartThenFollowsShortPagesUntilItsRangeIsFilled() throws Exception {
     List<Tweet> timeline = new ArrayList<>();
     for (int i = 450; i > 0; i--) timeline.add(new Tweet(Tweet.idFor(i, "7"), "7", "t" + i, i, null));
     List<String> asked = new ArrayList<>();
-    Wrk2Routes.TimelineRead shortPages = (userId, limit, cursor) -> {
-      asked.add(limit + (cursor.isPresent() ? " after " + cursor.get() : ""));
-      int from = cursor.map(c -> timeline.indexOf(timeline.stream().filter(t -> t.id().equals(c)).findFirst().get()) + 1).orElse(0);
+    AtomicInteger handedOver = new AtomicInteger();
+    Wrk2Routes.TimelineRead shortPages = (userId, skip, limit, cursor) -> {
+      asked.add(limit + (skip > 0 ? " skip " + skip : "") + (cursor.isPresent() ? " after " + cursor.get() : ""));
+      int after = cursor.map(c -> timeline.indexOf(timeline.stream().filter(t -> t.id().equals(c)).findFirst().get()) + 1).orElse(0);
+      int from = Math.min(timeline.size(), after + skip);
       int to = Math.min(timeline.size(), from + Math.min(limit, 3)); // at most 3 tweets fit the budget
       List<Tweet> page = timeline.subList(from, to);
-      Optional<String> next = to < timeline.size() ? Optional.of(page.get(page.size() - 1).id()) : Optional.empty();
+      handedOver.addAndGet(page.size());
+      Optional<String> next = to < timeline.size() && !page.isEmpty() ? Optional.of(page.get(page.size() - 1).id()) : Optional.empty();
       return CompletableFuture.completedFuture(new UserProtocol.TimelinePage(List.copyOf(page), next));
     };
 
     assertEquals(timeline.subList(4, 11), range(shortPages, 4, 11));
-    assertEquals(List.of("11", "8 after " + timeline.get(2).id(), "5 after " + timeline.get(5).id(), "2 after " + timeline.get(8).id()),
-        asked, "each page asks for what is still missing, after the last cursor");
+    assertEquals(List.of("7 skip 4", "4 after " + timeline.get(6).id(), "1 after " + timeline.get(9).id()),
+        asked, "the first page skips to start, each next asks for what is still missing after the last cursor");
+    assertEquals(7, handedOver.get(), "the tweets before start are not handed over");
     assertEquals(timeline.subList(440, 450), range(shortPages, 440, 460), "the timeline ends first");
+    assertEquals(List.of(), range(shortPages, 450, 460), "start beyond the timeline's end");
     asked.clear();
     assertEquals(timeline.subList(0, 450), range(shortPages, 0, 1_000_000));
     assertTrue(asked.stream().allMatch(a -> Integer.parseInt(a.split(" ")[0]) <= TimelineRoutes.MAX_LIMIT), asked.toString());
     assertEquals(List.of(), range(shortPages, 2000, 2010), "start beyond the cap");
 
-    Wrk2Routes.TimelineRead stuck = (userId, limit, cursor) -> CompletableFuture.completedFuture(
+    Wrk2Routes.TimelineRead stuck = (userId, skip, limit, cursor) -> CompletableFuture.completedFuture(
         new UserProtocol.TimelinePage(List.of(timeline.get(0)), Optional.of(timeline.get(0).id())));
     assertEquals(List.of(timeline.get(0), timeline.get(0)), range(stuck, 0, 10), "a cursor that does not move ends the read");
   }
