@@ -130,16 +130,16 @@ public final class BatchedJournalDao extends DefaultJournalDao {
     else s.setNull(12, Types.VARCHAR);
   }
 
-  private static String table(Option<String> schema, String name) {
+  static String table(Option<String> schema, String name) {
     return schema.isDefined() ? quote(schema.get()) + "." + quote(name) : quote(name);
   }
 
-  private static List<String> quoted(List<String> names) {
+  static List<String> quoted(List<String> names) {
     return names.stream().map(BatchedJournalDao::quote).toList();
   }
 
   /** Quoted as the plugin's Slick profiles quote them, so the names are matched exactly. */
-  private static String quote(String name) {
+  static String quote(String name) {
     return '"' + name.replace("\"", "\"\"") + '"';
   }
 }

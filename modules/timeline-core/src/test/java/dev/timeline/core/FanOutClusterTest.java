@@ -83,6 +83,75 @@ class FanOutClusterTest {
     assertTrue(mismatches.isEmpty(), "tags on another event's row: " + mismatches);
   }
 
+  /**
+   * The fan-out's tag query (TagRangeReadJournalDao) gives the rows the plugin's own would, from
+   * any offset, while the database reads only the tag rows after the offset: the plugin's form,
+   * bounded on the journal's ordering, scans the whole tag table on every poll.
+   */
+  @Test
+  void tagQueriesAnswerAsThePluginsAndReadOnlyTheRowsAfterTheirOffset() throws Exception {
+    var node = cluster.node(0);
+    assertEquals(TagRangeReadJournalDao.class.getName(), node.settings().config().getString("jdbc-read-journal.dao"));
+    Users users = cluster.users(0, Duration.ofSeconds(30));
+    List<String> authors = register(users, "tagq-author-", 24);
+    for (String a : authors) join(users.post(a, "tagged " + a, Optional.empty()));
+    var journal = akka.persistence.query.PersistenceQuery.get(akka.actor.typed.javadsl.Adapter.toClassic(node))
+        .getReadJournalFor(akka.persistence.jdbc.query.javadsl.JdbcReadJournal.class,
+            akka.persistence.jdbc.query.javadsl.JdbcReadJournal.Identifier());
+    String pluginsForm = "select j.\"ordering\", j.\"persistence_id\" from \"event_journal\" j join \"event_tag\" t "
+        + "on j.\"ordering\" = t.\"event_id\" where t.\"tag\" = ? and j.\"ordering\" > ? and j.\"deleted\" = false order by j.\"ordering\"";
+    long max;
+    try (var c = cluster.settings(0).journal().login().connect()) {
+      try (var rs = c.createStatement().executeQuery("select max(\"ordering\") from \"event_journal\"")) {
+        rs.next();
+        max = rs.getLong(1);
+      }
+      int instances = cluster.settings(0).fanOut().instances();
+      for (int i = 0; i < instances; i++) {
+        String tag = FanOut.tagFor("User|" + authors.get(i % authors.size()), instances);
+        for (long offset : new long[] {0, max / 2, max - 5}) {
+          List<String> expected = new ArrayList<>();
+          try (var q = c.prepareStatement(pluginsForm)) {
+            q.setString(1, tag);
+            q.setLong(2, offset);
+            try (var rs = q.executeQuery()) {
+              while (rs.next()) expected.add(rs.getLong(1) + " " + rs.getString(2));
+            }
+          }
+          List<String> read = join(journal.currentEventsByTag(tag, akka.persistence.query.Offset.sequence(offset))
+              .map(e -> ((akka.persistence.query.Sequence) e.offset()).value() + " " + e.persistenceId())
+              .runWith(akka.stream.javadsl.Sink.seq(), node));
+          assertEquals(expected, read, tag + " after " + offset);
+        }
+      }
+
+      String ours = TagRangeReadJournalDao.eventsByTagSql(
+          new akka.persistence.jdbc.config.ReadJournalConfig(node.settings().config().getConfig("jdbc-read-journal")));
+      String tag = FanOut.tagFor("User|" + authors.get(0), instances);
+      assertTrue(scanned(c, ours, tag, max - 1) <= 10, "the new rows only: " + scanned(c, ours, tag, max - 1));
+      long tagRows;
+      try (var rs = c.createStatement().executeQuery("select count(*) from \"event_tag\"")) {
+        rs.next();
+        tagRows = rs.getLong(1);
+      }
+      assertTrue(tagRows >= authors.size(), "a tag row per post at least");
+      assertTrue(scanned(c, pluginsForm + " limit ?", tag, max - 1) >= tagRows, "the plugin's form scans the tag table");
+    }
+  }
+
+  /** The rows H2 reads for a tag query (its plan's largest scan count). */
+  private static long scanned(java.sql.Connection c, String query, String tag, long offset) throws Exception {
+    String sql = "explain analyze " + query.replaceFirst("\\?", "'" + tag + "'").replaceFirst("\\?", Long.toString(offset))
+        .replaceFirst("\\?", Integer.toString(Integer.MAX_VALUE)).replaceFirst("\\?", "1000");
+    try (var rs = c.createStatement().executeQuery(sql)) {
+      rs.next();
+      var counts = java.util.regex.Pattern.compile("scanCount: (\\d+)").matcher(rs.getString(1));
+      long most = 0;
+      while (counts.find()) most = Math.max(most, Long.parseLong(counts.group(1)));
+      return most;
+    }
+  }
+
   @Test
   void thousandTweetsReachEveryFollowerOnceInOrder() {
     // 1000 posts at once queue up at one author, each waiting for the writes before it: longer
