@@ -259,8 +259,12 @@ public final class Users {
             metrics.homeRead(1 + sources.pullFrom().size(), partial);
             Known known = Known.of(pages);
             // The byte budget cut the pages before the skip ended: skip the rest after what is known.
-            if (known.horizon().isPresent() && known.tweets().size() <= skip)
-              return homeTimeline(userId, skip - known.tweets().size(), limit, known.horizon());
+            // (A followee missing from the pages skipped makes the rest partial too.)
+            if (known.horizon().isPresent() && known.tweets().size() <= skip) {
+              boolean skippedPartial = partial;
+              return homeTimeline(userId, skip - known.tweets().size(), limit, known.horizon())
+                  .thenApply(rest -> skippedPartial ? new UserProtocol.TimelinePage(rest.tweets(), rest.nextCursor(), true) : rest);
+            }
             return CompletableFuture.completedFuture(known.page(skip, limit, pageMaxBytes, partial));
           });
         });
