@@ -123,7 +123,7 @@ class FrontDoorIT {
   @Order(1)
   void initSocialGraphThroughTheFrontDoor() throws Exception {
     long t0 = System.nanoTime();
-    DsbTools.Run init = DsbTools.run(Duration.ofMinutes(8), DIR, "/usr/bin/python3",
+    DsbTools.Run init = DsbTools.run(Duration.ofMinutes(10), DIR, "/usr/bin/python3",
         shared.resolve("deathstarbench/scripts/init_social_graph.py").toString(), "--graph", DsbTools.GRAPH, "--compose");
     long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
     String summary = DsbTools.assertInitLoadedReed98(init);
