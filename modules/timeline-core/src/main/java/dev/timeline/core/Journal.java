@@ -55,6 +55,7 @@ public final class Journal {
         SchemaUtils.createIfNotExists(SCHEMA_CONFIG, system).toCompletableFuture().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         JdbcProjection.createTablesIfNotExists(sessions, system).toCompletableFuture()
             .get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        createTagIndexIfMissing(system, journal.login());
         return;
       } catch (Exception e) {
         last = new IllegalStateException("could not create the journal tables at "
@@ -62,6 +63,22 @@ public final class Journal {
       }
     }
     throw last;
+  }
+
+  /**
+   * The fan-out's tag query ({@link TagRangeReadJournalDao}) reads one tag's rows after an offset:
+   * an index on (tag, event id) hands it those rows and no others. The plugin's schema has only
+   * (event id, tag), whose ranges hold every tag's rows.
+   */
+  static void createTagIndexIfMissing(ActorSystem<?> system, Login login) throws SQLException {
+    var tags = new akka.persistence.jdbc.config.JournalConfig(system.settings().config().getConfig("jdbc-journal"))
+        .eventTagTableConfiguration();
+    String sql = "create index if not exists " + BatchedJournalDao.quote(tags.tableName() + "_tag_event_id_idx")
+        + " on " + BatchedJournalDao.table(tags.schemaName(), tags.tableName())
+        + " (" + BatchedJournalDao.quote(tags.columnNames().tag()) + ", " + BatchedJournalDao.quote(tags.columnNames().eventId()) + ")";
+    try (Connection c = login.connect(); var statement = c.createStatement()) {
+      statement.execute(sql);
+    }
   }
 
   /**
