@@ -22,6 +22,7 @@ import akka.projection.eventsourced.javadsl.EventSourcedProvider;
 import akka.projection.javadsl.GroupedProjection;
 import akka.projection.javadsl.Handler;
 import akka.projection.javadsl.SourceProvider;
+import akka.projection.jdbc.JdbcSession;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,6 +33,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Push fan-out as a projection over the journal. The user events it acts on (the
@@ -65,6 +67,9 @@ public final class FanOut {
     return NAME + "-" + Math.abs(persistenceId.hashCode() % instances);
   }
 
+  /** Connections this node's projections store their offsets on, at most (one per group commit). */
+  static final int OFFSET_CONNECTIONS = 2;
+
   /** How often a node asks sharding where the user shards are (see {@link ShardHomes}). */
   static final Duration SHARD_HOMES_EVERY = Duration.ofSeconds(1);
 
@@ -72,22 +77,23 @@ public final class FanOut {
   public static void init(ActorSystem<?> system, TimelineSettings settings) {
     DeliveryInbox.start(system, settings.fanOut().deliveryTimeout());
     ShardHomes shardHomes = ShardHomes.start(system, SHARD_HOMES_EVERY);
+    Supplier<JdbcSession> offsetSessions = Journal.pooledSessions(system, settings.journal().login(), OFFSET_CONNECTIONS);
     ShardedDaemonProcess.get(system).init(
         ProjectionBehavior.Command.class,
         NAME,
         settings.fanOut().instances(),
-        i -> ProjectionBehavior.create(projection(system, settings, shardHomes, NAME + "-" + i)),
+        i -> ProjectionBehavior.create(projection(system, settings, shardHomes, offsetSessions, NAME + "-" + i)),
         ShardedDaemonProcessSettings.create(system),
         Optional.of(ProjectionBehavior.stopMessage()));
   }
 
   private static GroupedProjection<Offset, EventEnvelope<UserEntity.Event>> projection(
-      ActorSystem<?> system, TimelineSettings settings, ShardHomes shardHomes, String tag) {
+      ActorSystem<?> system, TimelineSettings settings, ShardHomes shardHomes, Supplier<JdbcSession> offsetSessions, String tag) {
     SourceProvider<Offset, EventEnvelope<UserEntity.Event>> source =
         EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), tag);
     TimelineSettings.FanOutSettings fanOut = settings.fanOut();
     return Journal.projection(
-            ProjectionId.of(NAME, tag), source, () -> new DeliveryHandler(system, settings, shardHomes), settings.journal().login(), system)
+            ProjectionId.of(NAME, tag), source, () -> new DeliveryHandler(system, settings, shardHomes), offsetSessions, system)
         .withGroup(fanOut.groupSize(), fanOut.groupWithin())
         .withRecoveryStrategy(HandlerRecoveryStrategy.retryAndFail(fanOut.retries(), fanOut.retryDelay()))
         .withRestartBackoff(fanOut.retryDelay(), fanOut.retryDelay().multipliedBy(10), 0.2);
