@@ -119,19 +119,21 @@ public final class Journal {
     config.setInitializationFailTimeout(-1); // connect on first use, not here
     com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource(config);
     system.getWhenTerminated().thenRun(pool::close);
-    return () -> {
-      try {
-        return new PlainJdbcSession(pool.getConnection());
-      } catch (SQLException e) {
-        throw new IllegalStateException("cannot connect to the journal at " + login.url(), e);
-      }
-    };
+    return sessions(login, pool::getConnection);
   }
 
   static Supplier<JdbcSession> sessionFactory(Login login) {
+    return sessions(login, login::connect);
+  }
+
+  private interface Connect {
+    Connection get() throws SQLException;
+  }
+
+  private static Supplier<JdbcSession> sessions(Login login, Connect connect) {
     return () -> {
       try {
-        return new PlainJdbcSession(login.connect());
+        return new PlainJdbcSession(connect.get());
       } catch (SQLException e) {
         throw new IllegalStateException("cannot connect to the journal at " + login.url(), e);
       }
