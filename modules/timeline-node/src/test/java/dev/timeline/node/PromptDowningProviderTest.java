@@ -59,7 +59,11 @@ class PromptDowningProviderTest {
   }
 
   private List<ActorSystem> cluster(String provider) {
-    for (int i = 0; i < 3; i++) systems.add(ActorSystem.create("downing", config(provider)));
+    return cluster(config(provider));
+  }
+
+  private List<ActorSystem> cluster(Config config) {
+    for (int i = 0; i < 3; i++) systems.add(ActorSystem.create("downing", config));
     Address seed = Cluster.get(systems.get(0)).selfAddress();
     systems.forEach(s -> Cluster.get(s).join(seed));
     awaitMembers(systems.get(0), 3, MemberStatus.up());
@@ -75,6 +79,35 @@ class PromptDowningProviderTest {
     assertTrue(members(nodes.get(0)).stream().noneMatch(m -> m.address().equals(crashed)), "the crashed member is removed");
   }
 
+  /**
+   * Members that have just come Up are downed by the survivors after young-member-stable-after (4 s
+   * here), not stable-after (1 s); with young-member-for = 0s they are downed after stable-after.
+   */
+  @Test
+  void theSurvivorsWaitLongerBeforeDowningAMemberThatHasJustComeUp() {
+    double seconds = secondsFromUnreachableToRemoved("60s");
+    assertTrue(seconds >= 3, "young: removed " + seconds + " s after it was seen unreachable, not after young-member-stable-after");
+  }
+
+  @Test
+  void withoutYoungMembersTheSurvivorsDownAfterStableAfter() {
+    double seconds = secondsFromUnreachableToRemoved("0s");
+    assertTrue(seconds < 3, "no member counts as young: removed " + seconds + " s after it was seen unreachable");
+  }
+
+  private double secondsFromUnreachableToRemoved(String youngFor) {
+    List<ActorSystem> nodes = cluster(ConfigFactory.parseString(
+        "timeline.split-brain-resolver { young-member-for = " + youngFor + ", young-member-stable-after = 4s }")
+        .withFallback(config(PromptDowningProvider.class.getName())));
+    Address crashed = Cluster.get(nodes.get(2)).selfAddress();
+    stop(nodes.get(2));
+    await(nodes.get(0), Duration.ofSeconds(10), () -> assertTrue(
+        Cluster.get(nodes.get(0)).state().getUnreachable().stream().anyMatch(m -> m.address().equals(crashed)), "unreachable"));
+    long unreachable = System.nanoTime();
+    awaitMembers(nodes.get(0), 2, MemberStatus.up());
+    return (System.nanoTime() - unreachable) / 1e9;
+  }
+
   @Test
   void withoutADowningProviderTheStoppedMemberStays() {
     List<ActorSystem> nodes = cluster("");
@@ -84,6 +117,16 @@ class PromptDowningProviderTest {
         Cluster.get(nodes.get(0)).state().getUnreachable().stream().anyMatch(m -> m.address().equals(crashed)), "unreachable"));
     // Time for the resolver to have removed it several times over (stable-after 1 s).
     assertThrows(AssertionError.class, () -> awaitMembers(nodes.get(0), 2, MemberStatus.up(), Duration.ofSeconds(5)));
+  }
+
+  @Test
+  void aYoungMemberStableAfterPastTheDownAllLimitIsRefused() {
+    Config tooLong = ConfigFactory.parseString("timeline.split-brain-resolver.young-member-stable-after = 5s")
+        .withFallback(config(PromptDowningProvider.class.getName()));
+    ActorSystem plain = ActorSystem.create("refused", ConfigFactory.parseString("akka.actor.provider = local").withFallback(tooLong));
+    systems.add(plain);
+    var refused = assertThrows(akka.ConfigurationException.class, () -> new PromptDowningProvider(plain));
+    assertTrue(refused.getMessage().contains("young-member-stable-after"), refused.getMessage());
   }
 
   @Test
