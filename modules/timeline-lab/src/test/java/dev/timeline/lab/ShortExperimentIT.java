@@ -24,7 +24,7 @@ class ShortExperimentIT {
     LabRun run = LabRun.of(dir, "short-crash", """
         experiment {
           name = short-crash
-          duration = 75s
+          duration = 120s
           warm-up = 5s
           settle = 15s
           graph { users = 60, mean-followers = 5 }
@@ -32,10 +32,10 @@ class ShortExperimentIT {
           faults = [
             { at = 6s, do = crash, node = 2 }
             { at = 18s, do = restart, node = 2 }
-            { at = 26s, do = crash-all }
-            { at = 30s, do = start-all }
+            { at = 40s, do = crash-all }
+            { at = 44s, do = start-all }
           ]
-          expect { max-failed-seconds = 45 }
+          expect { max-failed-seconds = 80 }
         }
         """);
 
@@ -46,17 +46,19 @@ class ShortExperimentIT {
     assertNotEquals("data lost", crash.get("verdict").asText());
     JsonNode powerLoss = run.fault("crash-all");
     assertTrue(powerLoss.get("endedMs").isNumber(), "start-all ended the power loss: " + powerLoss);
-    // Served again by 35 s after start-all (30 s): on 2 cores the three JVMs start in about 9 s,
-    // and the load that piled up meanwhile (up to 256 operations in flight) keeps them saturated
-    // for 10-20 s more while they warm up. Those seconds are the power loss's failure, so its
-    // served-again counts them (28 s after the crash in one run). The last seconds are left out:
+    // The power loss lasts until the three JVMs, started at once on 2 cores, are up and warm under
+    // the load that waited for them: 28 s after the crash on a quiet machine, 50-54 s on a shared
+    // one (load average 20 from other work, 2026-12-03), when restarting the one node took 18-22
+    // s as well (the schedule waits for it, so the crash-all is at 40 s, not right after). The
+    // bounds leave room for that, and fail when users are not served again within the run:
+    // failing from 40 s to the end alone would be 80 s. The last seconds are left out:
     // operations due then may still be in flight when the run ends.
     assertTrue(powerLoss.get("failedUntilMs").isNumber(), "the failure outlasted start-all: " + powerLoss);
-    assertTrue(powerLoss.get("servedAgainAfterMs").asDouble() <= 45_000, "every request served again by 71 s: " + powerLoss);
+    assertTrue(powerLoss.get("servedAgainAfterMs").asDouble() <= 70_000, "every request served again by 110 s: " + powerLoss);
     java.util.List<String> all = java.util.List.of("post", "home", "user");
-    Double okLast = run.okRatio(all, 65_000, 71_000);
+    Double okLast = run.okRatio(all, 110_000, 116_000);
     assertTrue(okLast != null && okLast > 0.9,
-        "served again at the end of the run: " + okLast + ", errors " + run.errors(all, 65_000, 71_000));
+        "served again at the end of the run: " + okLast + ", errors " + run.errors(all, 110_000, 116_000));
     assertTrue(Files.size(run.out().resolve("history.jsonl")) > 0);
     assertTrue(Files.exists(run.out().resolve("logs").resolve("node-2.log")), "node logs are kept with the report");
     HeadlessChromium.assertCharts(HtmlReport.CHARTS_PER_REPORT, run.out().resolve("report.html"), dir);
