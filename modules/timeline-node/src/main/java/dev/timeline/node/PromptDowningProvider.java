@@ -85,7 +85,7 @@ public final class PromptDowningProvider extends DowningProvider {
     return Option.apply(Props.create(Resolver.class, () -> new Resolver(stableAfter, strategy, young)));
   }
 
-  /** What Akka's (final) SplitBrainResolver does, on a finer tick. */
+  /** What Akka's (final) SplitBrainResolver does, on a finer tick, with the survivors' wait for young members. */
   static final class Resolver extends SplitBrainResolverBase {
     private final YoungMembers young;
     /** When this resolver saw each member Up (the actor's own state, touched only by it). */
