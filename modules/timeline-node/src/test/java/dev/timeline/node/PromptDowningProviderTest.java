@@ -123,22 +123,23 @@ class PromptDowningProviderTest {
 
   @Test
   void aYoungMemberStableAfterPastTheDownAllLimitIsRefused() {
-    Config tooLong = ConfigFactory.parseString("timeline.split-brain-resolver.young-member-stable-after = 5s")
-        .withFallback(config(PromptDowningProvider.class.getName()));
-    ActorSystem plain = ActorSystem.create("refused", ConfigFactory.parseString("akka.actor.provider = local").withFallback(tooLong));
-    systems.add(plain);
-    var refused = assertThrows(akka.ConfigurationException.class, () -> new PromptDowningProvider(plain));
-    assertTrue(refused.getMessage().contains("young-member-stable-after"), refused.getMessage());
+    String refusal = refusal("timeline.split-brain-resolver.young-member-stable-after = 5s");
+    assertTrue(refusal.contains("young-member-stable-after"), refusal);
   }
 
   @Test
   void anotherStrategyIsRefusedByName() {
-    Config other = ConfigFactory.parseString("akka.cluster.split-brain-resolver.active-strategy = keep-oldest")
+    String refusal = refusal("akka.cluster.split-brain-resolver.active-strategy = keep-oldest");
+    assertTrue(refusal.contains("keep-oldest"), refusal);
+  }
+
+  /** The message the provider refuses this setting with, on a local actor system. */
+  private String refusal(String setting) {
+    Config config = ConfigFactory.parseString("akka.actor.provider = local\n" + setting)
         .withFallback(config(PromptDowningProvider.class.getName()));
-    ActorSystem plain = ActorSystem.create("refused", ConfigFactory.parseString("akka.actor.provider = local").withFallback(other));
+    ActorSystem plain = ActorSystem.create("refused", config);
     systems.add(plain);
-    var refused = assertThrows(akka.ConfigurationException.class, () -> new PromptDowningProvider(plain));
-    assertTrue(refused.getMessage().contains("keep-oldest"), refused.getMessage());
+    return assertThrows(akka.ConfigurationException.class, () -> new PromptDowningProvider(plain)).getMessage();
   }
 
   private static List<Member> members(ActorSystem system) {
