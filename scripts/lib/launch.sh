@@ -45,6 +45,6 @@ run_core_test_main() {
   (mvn -q -B package -DskipTests -pl modules/timeline-core -am &&
     mvn -q -B -pl modules/timeline-core dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath)
   # shellcheck disable=SC2086
-  exec java -Xmx8g -XX:+UseParallelGC ${BENCH_JAVA_OPTS:-} \
+  exec java -Xmx8g -Xss32m -XX:+UseParallelGC ${BENCH_JAVA_OPTS:-} \
     -cp "$module/target/test-classes:$module/target/classes:$(cat "$cp_file")" "$main" "$@"
 }

@@ -39,7 +39,7 @@ import java.util.function.Function;
  *
  * <p>An event-sourced entity holds every command that arrives while it persists or recovers, so
  * a read would wait for the write before it (and a flood of reads stashed during a recovery is
- * unstashed recursively: see {@link DeepStackExecutor}). This plain actor sits in front of the
+ * unstashed recursively: see {@link DeepStacks}). This plain actor sits in front of the
  * user's event-sourced writer ({@link UserWriter}, its child): it answers reads at once from the
  * newest {@link View} the writer published, and forwards everything else to the writer (follows
  * and new followers that arrive together, together: see {@link #sendFollowChanges}). The

@@ -12,6 +12,7 @@ import java.time.Duration;
  * @param pageMaxBytes what the tweets of one timeline page or delivery batch may take in a
  *     message (see {@link UserProtocol.TimelinePage#within}), so it fits an Artery frame
  * @param pullMaxFollowees followees a home read gathers from at most
+ * @param entityStackBytes the thread stack the user entities need (see {@link DeepStacks})
  */
 public record TimelineSettings(
     int homeTimelineSize,
@@ -22,6 +23,7 @@ public record TimelineSettings(
     Duration pullTimeout,
     int pullMaxFollowees,
     int pageMaxBytes,
+    long entityStackBytes,
     HomeRebuildSettings homeRebuild,
     FanOutSettings fanOut,
     JournalSettings journal) {
@@ -50,6 +52,7 @@ public record TimelineSettings(
         positive(config, "timeline.pull-timeout"),
         atLeast(config, "timeline.pull-max-followees", 1),
         (int) pageMaxBytes,
+        config.getBytes("timeline.entity-stack"),
         new HomeRebuildSettings(
             atLeast(config, "timeline.home-rebuild.parallelism", 1),
             positive(config, "timeline.home-rebuild.read-wait"),

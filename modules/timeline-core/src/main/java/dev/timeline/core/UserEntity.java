@@ -53,9 +53,11 @@ public final class UserEntity {
 
   /**
    * Each user is a {@link ReadFront} (answers reads, holds no journal) over its event-sourced
-   * {@link UserWriter}, both on the entity dispatcher.
+   * {@link UserWriter}, both on the entity dispatcher, whose threads need a deep stack
+   * ({@link DeepStacks}: refused here, at start, rather than overflowed in a recovery).
    */
   public static void init(ActorSystem<?> system, TimelineSettings settings) {
+    DeepStacks.require(settings.entityStackBytes());
     HomeView.Source followees = HomeView.Source.sharded(system, settings.askTimeout());
     ClusterSharding.get(system).init(
         Entity.of(ENTITY_TYPE_KEY, ctx -> ReadFront.create(ctx.getEntityId(), settings,

@@ -1,6 +1,7 @@
 package dev.timeline.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
@@ -27,10 +28,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A user entity that finds thousands of read-only commands stashed when its recovery ends
- * unstashes them all on the entity dispatcher; on threads with a small stack the same run
- * overflows it (akka/akka#29933), which is why the dispatcher exists.
+ * unstashes them all on the entity dispatcher, whose threads take the JVM's stack (the build
+ * gives its tests -Xss32m, as scripts/node gives the nodes); on threads with a small stack the
+ * same run overflows it (akka/akka#29933). {@link DeepStacks} refuses a JVM whose stack is too small.
  */
-class DeepStackExecutorTest {
+class DeepStacksTest {
 
   /** As many as the stash holds (akka.persistence.typed.stash-capacity in reference.conf). */
   static final int STASHED = 10_000;
@@ -43,6 +45,21 @@ class DeepStackExecutorTest {
     } finally {
       kit.shutdownTestKit();
     }
+  }
+
+  @Test
+  void theEntitiesRefuseAJvmWhoseThreadsHaveLessStackThanEntityStack() {
+    long stack = DeepStacks.threadStackBytes().orElseThrow();
+    DeepStacks.require(stack); // this JVM's own: enough
+    IllegalStateException refused = assertThrows(IllegalStateException.class, () -> DeepStacks.require(stack + 1024 * 1024));
+    assertTrue(refused.getMessage().contains("-Xss"), refused.getMessage());
+  }
+
+  @Test
+  void theBuildGivesItsTestsTheStackTheEntitiesNeed() {
+    TimelineSettings settings = TimelineSettings.from(ConfigFactory.load());
+    assertTrue(DeepStacks.threadStackBytes().orElseThrow() >= settings.entityStackBytes(),
+        "surefire's argLine -Xss is below timeline.entity-stack");
   }
 
   @Test
@@ -65,8 +82,11 @@ class DeepStackExecutorTest {
             akka.remote.artery.enabled = off
             akka.loglevel = OFF
             akka.jvm-exit-on-fatal-error = off
-            shallow-dispatcher = ${timeline.entity-dispatcher}
-            shallow-dispatcher.deep-stack-executor.stack-size = 256KiB
+            shallow-dispatcher {
+              type = Dispatcher
+              executor = "dev.timeline.core.SmallStackExecutor"
+              small-stack-executor { threads = 4, stack-size = 256KiB }
+            }
             """)
         .withFallback(EventSourcedBehaviorTestKit.config())
         .withFallback(ConfigFactory.load())
